@@ -1,0 +1,180 @@
+"""``icebergops.yaml`` → frozen dataclasses. Unknown keys and wrong types are errors naming the key's path.
+
+Every command takes ``--config FILE``; without it ``./icebergops.yaml`` is read when present.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from icebergops.errors import ConfigError, MissingInputError, Where
+
+DEFAULT_CONFIG = Path("icebergops.yaml")
+SOURCE_KINDS = ("order_lines", "inventory", "products")
+
+
+@dataclass(frozen=True)
+class CancelRule:
+    """A line is a cancellation when ``column`` starts with ``starts_with`` (UCI: invoice ``C…``)."""
+
+    column: str
+    starts_with: str
+
+
+@dataclass(frozen=True)
+class SourceMapping:
+    """How to read a CSV layout of the seller's own into a canonical table.
+
+    ``columns`` maps canonical column names (``order_id``, ``sku``, ``quantity``…) to the file's
+    header names. A file is recognised as this source when its header holds every mapped column.
+    """
+
+    name: str
+    columns: Mapping[str, str]
+    kind: str = "order_lines"
+    date_format: str | None = None
+    channel: str = "other"
+    currency: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    cancelled_when: CancelRule | None = None
+    country_names: bool = True  # map country names ("United Kingdom") to ISO codes
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Facts about the store that its exports leave out."""
+
+    name: str = "my store"
+    currency: str | None = None  # used where a file carries no currency
+    timezone: str | None = None  # for timestamps without an offset; null keeps them as local dates
+
+
+@dataclass(frozen=True)
+class Config:
+    store: StoreConfig = field(default_factory=StoreConfig)
+    sources: tuple[SourceMapping, ...] = ()
+    path: Path | None = None  # where this config was read from (not a YAML key)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read ``path``, or ``./icebergops.yaml`` when ``path`` is None and that file exists."""
+    if path is None:
+        if not DEFAULT_CONFIG.is_file():
+            return Config()
+        path = DEFAULT_CONFIG
+    if not path.is_file():
+        raise MissingInputError("config file not found", where=Where(file=path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or "is not valid YAML"
+        raise ConfigError(str(problem), where=Where(file=path, line=line)) from err
+    except UnicodeDecodeError as err:
+        raise ConfigError("is not UTF-8 text", where=Where(file=path)) from err
+    if raw is None:
+        raw = {}
+    config = parse_config(raw, source=path)
+    _check(config, path)
+    return dataclasses.replace(config, path=path)
+
+
+def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Config:
+    """Build a :class:`Config` from already-parsed YAML (a dict)."""
+    built = _build(Config, raw, "", source, skip=("path",))
+    assert isinstance(built, Config)
+    return built
+
+
+def _check(config: Config, path: Path) -> None:
+    for index, source in enumerate(config.sources):
+        if source.kind not in SOURCE_KINDS:
+            raise ConfigError(
+                f"sources[{index}].kind: {source.kind!r} is not one of {', '.join(SOURCE_KINDS)}",
+                where=Where(file=path),
+            )
+        for required in ("sku", "quantity") if source.kind == "order_lines" else ("sku",):
+            if required not in source.columns:
+                raise ConfigError(
+                    f"sources[{index}].columns: needs a mapping for {required!r}",
+                    where=Where(file=path),
+                    hint=f"add `{required}: <header name in your file>` under columns",
+                )
+
+
+def _type_name(hint: object) -> str:
+    return getattr(hint, "__name__", str(hint)).replace("NoneType", "null")
+
+
+def _build(hint: Any, raw: object, key: str, source: Path | str, skip: tuple[str, ...] = ()) -> Any:
+    here = key or "top level"
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(hint)
+        if raw is None and type(None) in options:
+            return None
+        (inner,) = [option for option in options if option is not type(None)]
+        return _build(inner, raw, key, source)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(raw, dict):
+            raise _wrong_type(here, "a mapping", raw, source)
+        hints = typing.get_type_hints(hint)
+        names = {f.name for f in dataclasses.fields(hint) if f.name not in skip}
+        unknown = sorted(set(map(str, raw)) - names)
+        if unknown:
+            raise ConfigError(
+                f"{_join(key, unknown[0])}: unknown key",
+                where=Where(file=source),
+                hint=f"known keys here: {', '.join(sorted(names))}",
+            )
+        values = {name: _build(hints[name], value, _join(key, name), source) for name, value in raw.items()}
+        try:
+            return hint(**values)
+        except TypeError as err:
+            missing = str(err).split("argument")[-1].strip(": ")
+            raise ConfigError(f"{here}: missing key {missing}", where=Where(file=source)) from err
+    if origin is tuple:
+        if not isinstance(raw, list):
+            raise _wrong_type(here, "a list", raw, source)
+        (inner,) = typing.get_args(hint)[:1]
+        return tuple(_build(inner, item, f"{key}[{i}]", source) for i, item in enumerate(raw))
+    if origin is Mapping or origin is dict:
+        if not isinstance(raw, dict):
+            raise _wrong_type(here, "a mapping", raw, source)
+        _, value_hint = typing.get_args(hint)
+        return {str(k): _build(value_hint, v, _join(key, str(k)), source) for k, v in raw.items()}
+    return _scalar(hint, raw, here, source)
+
+
+def _scalar(hint: Any, raw: object, here: str, source: Path | str) -> Any:
+    if hint is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    if hint is int and isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if hint is bool and isinstance(raw, bool):
+        return raw
+    if hint is str and isinstance(raw, str | int | float) and not isinstance(raw, bool):
+        return str(raw)
+    if hint is Path and isinstance(raw, str):
+        return Path(raw)
+    raise _wrong_type(here, f"a {_type_name(hint)}", raw, source)
+
+
+def _wrong_type(here: str, wanted: str, raw: object, source: Path | str) -> ConfigError:
+    return ConfigError(
+        f"{here}: expected {wanted}, got {type(raw).__name__} {raw!r}", where=Where(file=source)
+    )
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name

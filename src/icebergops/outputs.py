@@ -1,0 +1,164 @@
+"""One writer for every table the tool produces: CSV, XLSX, JSON or a terminal table.
+
+Files are written atomically (a temporary file in the target folder, then a rename), so a failed
+run never leaves a half-written plan behind. Text cells that a spreadsheet would run as a formula
+(``= + - @``, tab, carriage return at the start) are prefixed with ``'`` in CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from icebergops.errors import OutputError, Where
+
+Format = Literal["csv", "xlsx", "json", "table"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "table")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to text cells a spreadsheet would evaluate (OWASP CSV injection advice).
+
+    >>> escape_formulas(pl.DataFrame({"a": ["=1+1", "ok", "-2"]}))["a"].to_list()
+    ["'=1+1", 'ok', "'-2"]
+    """
+    pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_STARTS) + "]"
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(pattern))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text_columns
+    )
+
+
+def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool) -> Format:
+    """The format to write: the one asked for, else the file's suffix, else table on a terminal."""
+    if requested:
+        if requested not in FORMATS:
+            raise OutputError(
+                f"unknown format {requested!r}", hint=f"use one of: {', '.join(FORMATS)}"
+            )
+        return requested  # type: ignore[return-value]
+    if path is not None:
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in ("csv", "xlsx", "json"):
+            return suffix  # type: ignore[return-value]
+        return "csv"
+    return "table" if stdout_is_tty else "csv"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OutputError(f"cannot write here: {err.strerror}", where=Where(file=target)) from err
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text(text: str, target: Path) -> None:
+    """Write ``text`` to ``target`` atomically (UTF-8)."""
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(frame: pl.DataFrame) -> str:
+    """Rows as a JSON array of objects; dates as ISO 8601 strings."""
+    return json.dumps(frame.to_dicts(), default=_json_default, ensure_ascii=False, indent=1)
+
+
+def to_csv(frame: pl.DataFrame) -> str:
+    return escape_formulas(frame).write_csv()
+
+
+def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> None:
+    """One sheet, header row frozen, columns auto-fitted; text cells escaped."""
+    with atomic_path(target) as temporary:
+        xlsx = temporary.with_suffix(".xlsx")
+        try:
+            escape_formulas(frame).write_excel(
+                xlsx, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0)
+            )
+            os.replace(xlsx, temporary)
+        finally:
+            xlsx.unlink(missing_ok=True)
+
+
+def render_table(frame: pl.DataFrame, *, title: str | None = None, max_rows: int = 200) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+    for row in frame.head(max_rows).iter_rows():
+        table.add_row(*(_cell(value) for value in row))
+    if frame.height > max_rows:
+        table.caption = f"{max_rows} of {frame.height} rows shown; use --output or --format csv"
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def write_table(
+    frame: pl.DataFrame,
+    target: Path | None = None,
+    fmt: str | None = None,
+    *,
+    title: str | None = None,
+    console: Console | None = None,
+) -> Format:
+    """Write ``frame`` to ``target`` (or stdout) in ``fmt``; return the format used."""
+    chosen = format_for(target, fmt, stdout_is_tty=sys.stdout.isatty())
+    if chosen == "xlsx":
+        if target is None:
+            raise OutputError("XLSX cannot go to the terminal", hint="add --output FILE.xlsx")
+        write_xlsx(frame, target)
+        return chosen
+    if chosen == "table":
+        out = console or Console()
+        out.print(render_table(frame, title=title))
+        if target is not None:
+            buffer = io.StringIO()
+            Console(file=buffer, width=200).print(render_table(frame, title=title))
+            write_text(buffer.getvalue(), target)
+        return chosen
+    text = to_csv(frame) if chosen == "csv" else to_json(frame) + "\n"
+    if target is None:
+        sys.stdout.write(text)
+    else:
+        write_text(text, target)
+    return chosen
