@@ -56,6 +56,7 @@ INVENTORY: Final[Schema] = {
     "as_of": pl.Date(),  # the day the snapshot describes
     "hs_code": pl.String(),
     "country_of_origin": pl.String(),
+    "sku_from_title": pl.Boolean(),  # the export had no SKU; the variant name stands in
     "source_line": pl.Int64(),
 }
 
@@ -79,6 +80,7 @@ PRODUCTS: Final[Schema] = {
     "hs_code": pl.String(),
     "country_of_origin": pl.String(),
     "inventory_quantity": pl.Int64(),  # ``Variant Inventory Qty`` where the export carries stock
+    "sku_from_title": pl.Boolean(),  # the export had no SKU; the variant name stands in
     "source_line": pl.Int64(),
 }
 

@@ -1,0 +1,115 @@
+"""Readers: find out what a file is, and turn it into a canonical table.
+
+>>> from icebergops.sources import read_source  # doctest: +SKIP
+>>> source = read_source(Path("orders_export.csv"))  # doctest: +SKIP
+>>> source.layout.label, source.table.height  # doctest: +SKIP
+('Shopify orders export', 5121)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from icebergops.config import Config, SourceMapping
+from icebergops.errors import InputError, Where
+from icebergops.schema import TABLES, empty
+from icebergops.sources import amazon, mapped, shopify
+from icebergops.sources.cells import Finding, Findings
+from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
+from icebergops.sources.rawfile import RawTable, read_raw
+
+BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file read: what it was, the canonical table it became, and what was found on the way."""
+
+    raw: RawTable
+    layout: Layout
+    version: str
+    table: pl.DataFrame
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def layouts_for(config: Config | None) -> list[Layout]:
+    """Built-in layouts plus the column mappings of ``config.sources``."""
+    custom = [mapped.layout_for(m) for m in (config.sources if config else ())]
+    return custom + BUILTIN_LAYOUTS
+
+
+def read_source(
+    path: Path,
+    *,
+    kind: str | None = None,
+    config: Config | None = None,
+    options: ReadOptions | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Source:
+    """Read one export; structural problems raise, cell-level problems are returned as findings."""
+    options = options or _options_from(config)
+    layouts = layouts_for(config)
+    mapping = _mapping_for(config, kind)
+    raw = read_raw(
+        path,
+        encoding=encoding or (mapping.encoding if mapping else None),
+        delimiter=delimiter or (mapping.delimiter if mapping else None),
+    )
+    layout = detect_layout(raw, layouts, kind)
+    findings = Findings()
+    table = layout.read(raw, options, findings)
+    return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
+
+
+def read_table(
+    paths: Sequence[Path],
+    table: str,
+    *,
+    kind: str | None = None,
+    config: Config | None = None,
+    options: ReadOptions | None = None,
+) -> pl.DataFrame:
+    """Read several files that must all hold ``table`` (e.g. order lines); raise on any bad cell."""
+    frames = []
+    for path in paths:
+        source = read_source(path, kind=kind, config=config, options=options)
+        if source.layout.table != table:
+            raise InputError(
+                f"is a {source.layout.label}, not {table.replace('_', ' ')}",
+                where=Where(file=path),
+            )
+        errors = source.errors
+        if errors:
+            raise errors[0].as_error(hint=_hint(errors[0]))
+        frames.append(source.table)
+    return pl.concat(frames) if frames else empty(TABLES[table])
+
+
+def _hint(finding: Finding) -> str | None:
+    from icebergops.sources.cells import HINTS
+
+    return HINTS.get(finding.kind)
+
+
+def _options_from(config: Config | None) -> ReadOptions:
+    if config is None:
+        return ReadOptions()
+    return ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
+
+
+def _mapping_for(config: Config | None, kind: str | None) -> SourceMapping | None:
+    if config is None or kind is None:
+        return None
+    return next((m for m in config.sources if mapped.kind_of(m) == kind), None)
+
+
+__all__ = ["Findings", "ReadOptions", "Source", "read_source", "read_table"]

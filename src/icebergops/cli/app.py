@@ -1,0 +1,85 @@
+"""The ``icebergops`` command: one Typer app, one module per command, one place that reports errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from icebergops import __version__
+from icebergops.errors import IcebergOpsError
+
+app = typer.Typer(
+    name="icebergops",
+    help="Back-office intelligence for online sellers, from the CSV exports you already have.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+stderr = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn an :class:`IcebergOpsError` into ``error: …`` plus a hint on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except IcebergOpsError as err:
+            if _state["debug"]:
+                raise
+            report(err)
+            raise typer.Exit(err.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report(err: IcebergOpsError) -> None:
+    stderr.print(f"error: {err.line()}", markup=False, soft_wrap=True)
+    if err.hint:
+        stderr.print(f"hint: {err.hint}", markup=False, soft_wrap=True)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"icebergops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """icebergops: demand forecasts, restock plans and landed cost from Shopify and Amazon exports."""
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _register() -> None:
+    from icebergops.cli import demo, inspect
+
+    app.command("inspect")(reports_errors(inspect.inspect_command))
+    app.command("demo")(reports_errors(demo.demo_command))
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,126 @@
+"""``icebergops inspect FILE...``: what each file is, what it holds, and what is wrong with it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from icebergops.cli.options import AsOfOption, ConfigOption, EncodingOption, FormatOption, KindOption, OutputOption
+from icebergops.config import load_config
+from icebergops.errors import IcebergOpsError
+from icebergops.inspection import summarize
+from icebergops.outputs import write_text
+from icebergops.sources import ReadOptions, layouts_for, read_source
+
+FACTS = ["format", "version", "encoding", "delimiter", "lines", "records", "rows", "orders", "skus", "names_as_skus",
+         "units", "date_from", "date_to", "as_of", "currencies", "countries", "channels", "locations",
+         "statuses", "fulfilment", "on_hand", "available", "errors", "warnings"]  # fmt: skip
+
+
+def inspect_command(
+    files: Annotated[list[Path] | None, typer.Argument(help="Exports to inspect (CSV, TSV, .gz).")] = None,
+    kind: KindOption = None,
+    config: ConfigOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    encoding: EncodingOption = None,
+    kinds: Annotated[bool, typer.Option("--kinds", help="List the layouts icebergops reads.")] = False,
+) -> None:
+    """Detect each file's layout and report its contents and data-quality findings, with line numbers."""
+    settings = load_config(config)
+    if kinds:
+        _print_kinds(settings)
+        return
+    if not files:
+        raise typer.BadParameter("give at least one file", param_hint="FILES")
+    options = ReadOptions(
+        as_of=as_of.date() if as_of else None,
+        currency=settings.store.currency,
+        timezone=settings.store.timezone,
+    )
+    reports, exit_code = [], 0
+    for path in files:
+        try:
+            source = read_source(path, kind=kind, config=settings, options=options, encoding=encoding)
+            reports.append(summarize(source))
+        except IcebergOpsError as err:
+            reports.append({"file": str(path), "error": err.line(), "hint": err.hint})
+            exit_code = exit_code or err.exit_code
+    _write(reports, fmt, output)
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
+def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
+    chosen = fmt or ("json" if output is not None or not sys.stdout.isatty() else "table")
+    if chosen == "json":
+        text = json.dumps(reports, indent=1, ensure_ascii=False) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text(text, output)
+        return
+    if chosen != "table":
+        raise typer.BadParameter("inspect writes json or table", param_hint="--format")
+    console = Console(width=max(100, Console().width))
+    for report in reports:
+        _print_report(console, report)
+    stderr = Console(stderr=True, highlight=False)
+    for report in reports:
+        if "error" in report:
+            stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)
+            if report.get("hint"):
+                stderr.print(f"hint: {report['hint']}", markup=False, soft_wrap=True)
+
+
+def _print_report(console: Console, report: dict[str, Any]) -> None:
+    if "error" in report:
+        console.print(f"[bold]{report['file']}[/bold]: [red]could not be read[/red]")
+        return
+    facts = Table(title=report["file"], show_header=False, title_justify="left")
+    facts.add_column("fact", style="bold")
+    facts.add_column("value")
+    for name in FACTS:
+        if report.get(name) not in (None, [], {}):
+            facts.add_row(name.replace("_", " "), _shown(report[name]))
+    console.print(facts)
+    if report["findings"]:
+        console.print(_findings_table(report["findings"]))
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:,}" for k, v in value.items())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _findings_table(findings: list[dict[str, Any]]) -> Table:
+    table = Table(title="findings", title_justify="left")
+    for name in ("severity", "what", "count", "column", "first value", "lines"):
+        table.add_column(name, justify="right" if name == "count" else "left")
+    for f in findings:
+        style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
+        lines = ", ".join(map(str, f["lines"])) + (" …" if f["count"] > len(f["lines"]) > 0 else "")
+        table.add_row(f"[{style}]{f['severity']}[/{style}]", f["message"], f"{f['count']:,}",
+                      f["column"] or "", "" if f["value"] is None else repr(f["value"])[:40], lines)  # fmt: skip
+    return table
+
+
+def _print_kinds(settings: Any) -> None:
+    table = Table(title="layouts icebergops reads")
+    for name in ("kind", "format", "table", "required columns"):
+        table.add_column(name)
+    for layout in layouts_for(settings):
+        table.add_row(layout.kind, layout.label, layout.table, ", ".join(sorted(layout.required)))
+    Console().print(table)

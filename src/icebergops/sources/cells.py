@@ -1,0 +1,235 @@
+"""Turn string cells into typed values with explicit formats, and record every cell that will not go.
+
+Readers never let polars guess: each typed column is parsed here, and a cell that was filled but
+did not parse becomes a :class:`Finding` naming its file, line, column and value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from icebergops.errors import InputError, Where
+from icebergops.sources.rawfile import LINE, RawTable
+
+MAX_LINES_SHOWN = 5
+
+#: Timestamp layouts met in real exports, most specific first.
+DATETIME_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d %H:%M:%S %z",  # Shopify: 2023-05-31 23:06:04 -0700
+    "%Y-%m-%dT%H:%M:%S%#z",  # Amazon flat files: 2026-11-03T14:22:10+00:00
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
+DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%m-%d-%y",  # Amazon.in order report: 04-30-22
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+)
+OFFSET_PATTERN = r"\s*(?:[+-]\d{2}:?\d{2}|Z)$"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A data-quality fact about one file: what, how often, and the first lines where it occurs."""
+
+    file: str
+    kind: str  # machine name: unparseable, empty_sku, negative_quantity, duplicate_line, date_gap…
+    message: str
+    severity: str = "warning"  # error: the value cannot be used; warning: used with care; info
+    count: int = 1
+    lines: tuple[int, ...] = ()
+    column: str | None = None
+    value: str | None = None
+
+    def where(self) -> Where:
+        return Where(
+            file=self.file, line=self.lines[0] if self.lines else None, column=self.column, value=self.value
+        )
+
+    def as_error(self, hint: str | None = None) -> InputError:
+        more = f" ({self.count} lines in all)" if self.count > 1 else ""
+        return InputError(self.message + more, where=self.where(), hint=hint)
+
+
+@dataclass
+class Findings:
+    """Collects findings while a reader runs."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.items.append(finding)
+
+    def from_mask(
+        self,
+        raw: RawTable,
+        frame: pl.DataFrame,
+        mask: pl.Expr,
+        *,
+        kind: str,
+        message: str,
+        severity: str = "warning",
+        column: str | None = None,
+    ) -> int:
+        """Add one finding for the rows of ``frame`` where ``mask`` holds; return how many."""
+        hits = frame.filter(mask)
+        if hits.is_empty():
+            return 0
+        value = None
+        if column is not None and column in hits.columns:
+            first = hits[column][0]
+            value = None if first is None else str(first)
+        lines = tuple(int(v) for v in hits[LINE].head(MAX_LINES_SHOWN).to_list())
+        self.add(Finding(str(raw.path), kind, message, severity, hits.height, lines, column, value))
+        return hits.height
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.severity == "error"]
+
+    def raise_first_error(self) -> None:
+        errors = self.errors()
+        if errors:
+            raise errors[0].as_error(hint=HINTS.get(errors[0].kind))
+
+
+HINTS = {
+    "not_a_number": "fix or remove the value; numbers use '.' for decimals",
+    "not_a_date": "dates must all use one format within a column",
+    "mixed_date_formats": "re-export the file, or set date_format for this source in icebergops.yaml",
+}
+
+
+def clean_text(column: str) -> pl.Expr:
+    """Trimmed text; empty becomes null."""
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
+
+
+def parse_number(column: str) -> pl.Expr:
+    """Decimal number: spaces and a thousands ``,`` before three digits tolerated."""
+    text = pl.col(column).str.strip_chars().str.replace_all(r"[\s\u00a0]", "")
+    text = text.str.replace_all(r",(\d{3})", "$1")
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None).cast(pl.Float64, strict=False)
+
+
+def parse_integer(column: str) -> pl.Expr:
+    """Whole number; ``2.0`` is accepted, ``2.5`` is not."""
+    number = parse_number(column)
+    return pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64, strict=False)
+
+
+def check_parsed(
+    raw: RawTable,
+    frame: pl.DataFrame,
+    parsed: dict[str, tuple[str, str]],
+    findings: Findings,
+) -> None:
+    """For each ``output: (raw column, what)``, report cells that were filled but did not parse."""
+    for output, (source, what) in parsed.items():
+        if source not in frame.columns:
+            continue
+        filled = pl.col(source).str.strip_chars().str.len_chars() > 0
+        findings.from_mask(
+            raw,
+            frame,
+            filled & pl.col(output).is_null(),
+            kind="not_a_number" if what in ("number", "whole number") else "not_a_date",
+            message=f"is not a {what}",
+            severity="error",
+            column=source,
+        )
+
+
+def choose_format(values: pl.Series, candidates: Sequence[str], *, dates_only: bool = False) -> str | None:
+    """The candidate format that parses most of the (first 2,000) filled values; None if none does.
+
+    When day-first and month-first parse equally (every day ≤ 12), day-first wins: the exports
+    with such dates in our data come from stores outside the US.
+    """
+    sample = values.drop_nulls().head(2000)
+    if sample.is_empty():
+        return None
+    scores = {fmt: _parse(sample, fmt, dates_only).is_not_null().sum() for fmt in candidates}
+    best = max(candidates, key=lambda fmt: scores[fmt])
+    return best if scores[best] > 0 else None
+
+
+def _parse(values: pl.Series, fmt: str, dates_only: bool) -> pl.Series:
+    if dates_only:
+        return values.str.strip_chars().str.to_date(fmt, strict=False)
+    if "%z" in fmt or "%#z" in fmt:
+        return values.str.strip_chars().str.to_datetime(fmt, strict=False, time_zone="UTC")
+    return values.str.strip_chars().str.to_datetime(fmt, strict=False)
+
+
+def local_timestamp(column: str, fmt: str) -> pl.Expr:
+    """The wall-clock time as written (offset dropped): its date is the store-local day."""
+    text = pl.col(column).str.strip_chars()
+    if "%z" in fmt or "%#z" in fmt:
+        bare = fmt.replace(" %z", "").replace("%#z", "").replace("%z", "")
+        return text.str.replace(OFFSET_PATTERN, "").str.to_datetime(bare, strict=False)
+    if fmt in DATE_FORMATS:
+        return text.str.to_date(fmt, strict=False).cast(pl.Datetime("us"))
+    return text.str.to_datetime(fmt, strict=False)
+
+
+def utc_timestamp(column: str, fmt: str) -> pl.Expr:
+    """The instant in UTC when the cell carries an offset; null otherwise."""
+    if "%z" in fmt or "%#z" in fmt:
+        return pl.col(column).str.strip_chars().str.to_datetime(fmt, strict=False, time_zone="UTC")
+    return pl.lit(None, pl.Datetime("us", "UTC"))
+
+
+def timestamp_format(raw: RawTable, column: str, configured: str | None = None) -> str:
+    """The one format of a date/time column, or an error naming the first cell that fits none."""
+    if configured:
+        return configured
+    values = raw.frame[column]
+    fmt = choose_format(values, DATETIME_FORMATS) or choose_format(values, DATE_FORMATS, dates_only=True)
+    if fmt is None:
+        first = values.drop_nulls().head(1).to_list()
+        line = int(raw.frame.filter(pl.col(column).is_not_null())[LINE][0]) if first else None
+        raise InputError(
+            "is not a date in any known format",
+            where=raw.where(line, column, first[0] if first else None),
+            hint="set date_format for this source in icebergops.yaml",
+        )
+    return fmt
+
+
+def check_mixed_formats(raw: RawTable, frame: pl.DataFrame, column: str, fmt: str, findings: Findings) -> None:
+    """Cells of ``column`` that failed ``fmt``: a second format in one column, or not a date at all."""
+    failed = frame.filter(pl.col(column).is_not_null() & local_timestamp(column, fmt).is_null())
+    if failed.is_empty():
+        return
+    other = [f for f in DATETIME_FORMATS + DATE_FORMATS if f != fmt]
+    dates_only = [f in DATE_FORMATS for f in other]
+    for candidate, only in zip(other, dates_only, strict=True):
+        if _parse(failed[column], candidate, only).is_not_null().any():
+            findings.from_mask(
+                raw, failed, pl.lit(True), kind="mixed_date_formats", severity="error", column=column,
+                message=f"is written {_human(candidate)} while the column is written {_human(fmt)}",
+            )
+            return
+    findings.from_mask(raw, failed, pl.lit(True), kind="not_a_date", severity="error", column=column,
+                       message=f"is not a date ({_human(fmt)} expected)")
+
+
+def _human(fmt: str) -> str:
+    for code, text in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%y", "YY"), ("%H", "hh"),
+                       ("%M", "mm"), ("%S", "ss"), ("%#z", "+hh:mm"), ("%z", "+hhmm")):
+        fmt = fmt.replace(code, text)
+    return fmt

@@ -1,0 +1,83 @@
+"""The export layouts icebergops knows, and detection of a file's layout from its header alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from icebergops.config import SourceMapping
+from icebergops.errors import InputError, Where
+from icebergops.sources.cells import Findings
+from icebergops.sources.rawfile import RawTable
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a reader needs besides the file: settings the CLI passes as plain values."""
+
+    as_of: date | None = None  # the day an inventory snapshot describes (default: file's date)
+    currency: str | None = None  # where the file carries none
+    timezone: str | None = None  # for timestamps without an offset
+    date_format: str | None = None  # force one date format for the file's date column
+    mapping: SourceMapping | None = None  # for mapped layouts
+
+
+Reader = Callable[[RawTable, ReadOptions, Findings], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One known export layout: how to recognise it and how to read it into a canonical table."""
+
+    kind: str  # e.g. shopify-orders
+    label: str  # e.g. "Shopify orders export"
+    table: str  # order_lines / inventory / products
+    required: frozenset[str]  # header names that must all be present
+    read: Reader
+    columns: frozenset[str] | None = None  # header names the reader uses (None: all)
+    version: Callable[[tuple[str, ...]], str] = field(default=lambda header: f"{len(header)} columns")
+    forbidden: frozenset[str] = frozenset()  # header names that rule this layout out
+
+
+def detect_layout(raw: RawTable, layouts: list[Layout], kind: str | None = None) -> Layout:
+    """The most specific layout whose required columns the header holds; else a helpful error."""
+    names = set(raw.header)
+    if kind is not None:
+        chosen = [layout for layout in layouts if layout.kind == kind]
+        if not chosen:
+            known = ", ".join(sorted({layout.kind for layout in layouts}))
+            raise InputError(f"unknown --kind {kind!r}", hint=f"known kinds: {known}")
+        layout = chosen[0]
+        missing = sorted(layout.required - names)
+        if missing:
+            raise _missing_error(raw, layout, missing)
+        return layout
+    fits = [
+        layout
+        for layout in layouts
+        if layout.required <= names and not (layout.forbidden & names)
+    ]
+    if fits:
+        return max(fits, key=lambda layout: len(layout.required))
+    closest = max(layouts, key=lambda layout: len(layout.required & names) / len(layout.required))
+    raise _missing_error(raw, closest, sorted(closest.required - names), unknown=True)
+
+
+def _missing_error(raw: RawTable, layout: Layout, missing: list[str], unknown: bool = False) -> InputError:
+    names = set(raw.header)
+    share = f"{len(layout.required & names)} of {len(layout.required)} required columns"
+    shown = ", ".join(repr(name) for name in missing[:6]) + (" …" if len(missing) > 6 else "")
+    head = "unknown header: closest known format is" if unknown else "header does not fit"
+    hint = (
+        "export the report again with all columns, or map your columns under `sources:` in icebergops.yaml"
+        if unknown
+        else "check --kind, or export the report again with all columns"
+    )
+    return InputError(
+        f"{head} {layout.label} ({share}); missing {shown}",
+        where=Where(file=raw.path, line=1),
+        hint=hint,
+    )

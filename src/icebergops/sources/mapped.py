@@ -1,0 +1,98 @@
+"""Any other CSV, read through a column mapping from ``icebergops.yaml`` (``sources:``)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import polars as pl
+
+from icebergops.config import SourceMapping
+from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS, Schema
+from icebergops.sources.canonical import add_numbers, add_sku, add_timestamps, check_quantities, finish
+from icebergops.sources.cells import Findings, clean_text
+from icebergops.sources.countries import to_iso
+from icebergops.sources.inventory import snapshot_date
+from icebergops.sources.layouts import Layout, ReadOptions
+from icebergops.sources.rawfile import RawTable
+
+SCHEMAS: dict[str, Schema] = {"order_lines": ORDER_LINES, "inventory": INVENTORY, "products": PRODUCTS}
+NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
+
+
+def kind_of(mapping: SourceMapping) -> str:
+    return f"mapped:{mapping.name}"
+
+
+def layout_for(mapping: SourceMapping) -> Layout:
+    return Layout(
+        kind=kind_of(mapping),
+        label=f"{mapping.name} (column mapping from config)",
+        table=mapping.kind,
+        required=frozenset(mapping.columns.values()),
+        read=partial(read_mapped, mapping),
+        version=lambda header: f"{len(header)} columns, mapped",
+    )
+
+
+def read_mapped(
+    mapping: SourceMapping, raw: RawTable, options: ReadOptions, findings: Findings
+) -> pl.DataFrame:
+    schema = SCHEMAS[mapping.kind]
+    columns = {canon: src for canon, src in mapping.columns.items() if canon in schema}
+    frame = raw.frame
+    integers = {c: s for c, s in columns.items() if schema[c] == pl.Int64()}
+    decimals = {c: s for c, s in columns.items() if c in NUMERIC}
+    frame = add_numbers(raw, frame, findings, integers=integers, decimals=decimals)
+    texts = [
+        clean_text(src).alias(canon)
+        for canon, src in columns.items()
+        if schema[canon] == pl.String() and canon != "sku"
+    ]
+    frame = add_sku(raw, frame, findings, sku=columns.get("sku"), title=columns.get("title", columns["sku"]))
+    frame = frame.with_columns(texts)
+    if mapping.kind == "order_lines":
+        return _order_lines(mapping, raw, frame, options, findings)
+    if mapping.kind == "inventory":
+        frame = frame.with_columns(
+            pl.lit(True).alias("stocked"), pl.lit(snapshot_date(raw, options)).alias("as_of")
+        )
+    return finish(frame, schema)
+
+
+def _order_lines(
+    mapping: SourceMapping, raw: RawTable, frame: pl.DataFrame, options: ReadOptions, findings: Findings
+) -> pl.DataFrame:
+    when = mapping.columns.get("ordered_at") or mapping.columns.get("order_date")
+    if when is not None:
+        dated = ReadOptions(
+            as_of=options.as_of, currency=options.currency, timezone=options.timezone,
+            date_format=mapping.date_format or options.date_format,
+        )  # fmt: skip
+        frame = add_timestamps(raw, frame, when, dated, findings)
+    cancelled = pl.lit(False)
+    if mapping.cancelled_when is not None:
+        rule = mapping.cancelled_when
+        cancelled = clean_text(rule.column).str.starts_with(rule.starts_with).fill_null(False)
+    status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
+    frame = frame.with_columns(
+        pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
+        pl.when(cancelled).then(pl.col("quantity").abs()).otherwise(pl.col("quantity")).alias("quantity"),
+        pl.lit(mapping.channel).alias("channel"),
+        pl.coalesce(
+            pl.col("currency") if "currency" in mapping.columns else pl.lit(None, pl.String),
+            pl.lit(mapping.currency or options.currency, pl.String),
+        ).alias("currency"),
+        pl.lit("merchant").alias("fulfilment"),
+        pl.lit(False).alias("is_test"),
+    )
+    if "ship_country" in mapping.columns and mapping.country_names:
+        frame = frame.with_columns(to_iso(pl.col("ship_country")).alias("ship_country"))
+    adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
+    findings.from_mask(
+        raw, frame, adjustment, kind="adjustment_line",
+        message="has a negative quantity but is no cancellation (a stock adjustment?): left out",
+        column=mapping.columns["quantity"],
+    )  # fmt: skip
+    frame = frame.filter(~adjustment)
+    check_quantities(raw, frame, findings, mapping.columns["quantity"])
+    return finish(frame, ORDER_LINES)

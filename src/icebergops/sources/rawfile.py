@@ -1,0 +1,299 @@
+"""Open an export as it really is: compressed or not, any of the encodings sellers meet, any delimiter.
+
+The result is a :class:`RawTable`: every cell a string (dates and numbers are parsed later, with
+explicit formats, by the readers), header names stripped of stray spaces, and each record's physical
+line number so that errors can point an editor at the right line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from icebergops.errors import InputError, MissingInputError, Where
+
+SNIFF_BYTES = 256 * 1024
+DELIMITERS = (",", "\t", ";", "|")
+LINE = "__line"  # the physical line of each record (1 = header)
+ENCODINGS_TRIED = ("utf-8", "cp1252", "cp932")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    path: Path
+    encoding: str  # utf-8, utf-8-sig, utf-16, cp1252 or cp932 (Shift_JIS as Windows writes it)
+    delimiter: str
+    compressed: bool
+    header: tuple[str, ...]  # stripped names, as in the file
+    frame: pl.DataFrame  # String columns named as ``header`` plus ``__line`` (Int64)
+    lines: int  # physical lines, header included
+    blank_records: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def records(self) -> int:
+        return self.frame.height
+
+    def where(self, line: int | None = None, column: str | None = None, value: str | None = None) -> Where:
+        return Where(file=self.path, line=line, column=column, value=value)
+
+
+def read_raw(
+    path: Path,
+    *,
+    columns: list[str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawTable:
+    """Read ``path`` into a :class:`RawTable`, raising :class:`InputError` on a file no reader could use.
+
+    ``columns`` limits which header names are materialised (others are parsed and dropped), which
+    keeps memory low on wide exports.
+    """
+    data, compressed = _load(path)
+    text_encoding = encoding or detect_encoding(data, path)
+    head = _decode_head(data, text_encoding)
+    header_line = head.split("\n", 1)[0].rstrip("\r")
+    separator = delimiter or detect_delimiter(header_line, path)
+    header = _split_header(header_line, separator, path)
+    _check_last_line(data, text_encoding, separator, len(header), path)
+    source = _utf8_source(data, text_encoding)
+    frame = _read_frame(source, path, separator, header, columns)
+    line_numbers = _record_lines(source, separator, frame.height)
+    frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
+    value_columns = [c for c in frame.columns if c != LINE]
+    blank = frame.select(pl.all_horizontal(pl.col(value_columns).is_null()).sum()).item()
+    if blank:
+        frame = frame.filter(~pl.all_horizontal(pl.col(value_columns).is_null()))
+    total_lines = int(line_numbers[-1]) if len(line_numbers) else 1
+    return RawTable(
+        path=path,
+        encoding=text_encoding,
+        delimiter=separator,
+        compressed=compressed,
+        header=tuple(header),
+        frame=frame,
+        lines=total_lines,
+        blank_records=int(blank),
+    )
+
+
+def _load(path: Path) -> tuple[bytes, bool]:
+    if not path.exists():
+        raise MissingInputError("file not found", where=Where(file=path), hint=_near_names(path))
+    if path.is_dir():
+        raise MissingInputError("is a folder, not a file", where=Where(file=path))
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
+    compressed = data[:2] == b"\x1f\x8b"
+    if compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise InputError("is a damaged gzip file", where=Where(file=path)) from err
+    if not data.strip():
+        raise InputError("is empty", where=Where(file=path), hint="export the report again")
+    return data, compressed
+
+
+def _near_names(path: Path) -> str | None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return None
+    stem = path.name.lower()[:6]
+    near = sorted(p.name for p in folder.iterdir() if p.name.lower().startswith(stem))[:3]
+    return f"files with a similar name here: {', '.join(near)}" if near else None
+
+
+def detect_encoding(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), Windows-1252 or Shift_JIS."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    _refuse_binary(data, path)
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _guess_legacy(data, path)
+
+
+def _refuse_binary(data: bytes, path: Path) -> None:
+    sample = data[:SNIFF_BYTES]
+    if sample.startswith(b"PK\x03\x04"):
+        raise InputError(
+            "is an Excel workbook or ZIP archive, not a CSV file",
+            where=Where(file=path),
+            hint="open it and save as CSV (comma-separated), or unzip it first",
+        )
+    nul = sample.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            f"is a binary file, not CSV text (byte {nul} is NUL)",
+            where=Where(file=path),
+            hint="export the report as CSV or tab-separated text",
+        )
+
+
+def _guess_legacy(data: bytes, path: Path) -> str:
+    """Between Windows-1252 and Shift_JIS, the one whose decoding reads as text.
+
+    Japanese text in cp932 is pairs of high bytes; European text in cp1252 is lone high bytes
+    between ASCII letters. charset-normalizer (a dependency of requests) weighs exactly that.
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * SNIFF_BYTES], cp_isolation=["cp1252", "cp932"]).best()
+    candidates = [best.encoding] if best is not None else []
+    candidates += ["cp1252", "cp932"]
+    for name in candidates:
+        codec = "cp932" if name in ("cp932", "shift_jis") else name
+        try:
+            data.decode(codec)
+            return codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    bad = _first_bad_utf8(data)
+    raise InputError(
+        f"is not UTF-8, Windows-1252 or Shift_JIS text (undecodable bytes near byte {bad})",
+        where=Where(file=path),
+        hint="re-export as UTF-8 CSV, or pass --encoding",
+    )
+
+
+def _first_bad_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start
+    return -1
+
+
+def _decode_head(data: bytes, encoding: str) -> str:
+    head = data[:SNIFF_BYTES]
+    return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def detect_delimiter(header_line: str, path: Path) -> str:
+    """The delimiter that splits the header into the most columns (outside quotes)."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    if counts[best] < 2:
+        raise InputError(
+            "has a single column: no comma, tab, semicolon or pipe in its first line",
+            where=Where(file=path, line=1, value=header_line[:60]),
+            hint="is this a CSV export? pass --delimiter if it uses another separator",
+        )
+    return best
+
+
+def _split_header(header_line: str, delimiter: str, path: Path) -> list[str]:
+    names = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
+    if len(names) < 2:
+        shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, delimiter)
+        found = max(DELIMITERS, key=header_line.count)
+        raise InputError(
+            f"splits into a single column on {shown}",
+            where=Where(file=path, line=1, value=header_line[:60]),
+            hint=f"the file seems to use {found!r} as delimiter",
+        )
+    seen: set[str] = set()
+    for position, name in enumerate(names):
+        if name in seen or not name:
+            names[position] = f"{name or 'column'}_{position + 1}"
+        seen.add(names[position])
+    return names
+
+
+def _check_last_line(data: bytes, encoding: str, delimiter: str, width: int, path: Path) -> None:
+    """A download cut short ends mid-record: fewer cells than the header, or an open quote."""
+    if data.endswith((b"\n", b"\r")):
+        return
+    tail = data[-SNIFF_BYTES:].decode(encoding, errors="ignore")
+    last = tail.rsplit("\n", 1)[-1]
+    if not last.strip():
+        return
+    cells = next(csv.reader([last], delimiter=delimiter), [])
+    open_quote = last.count('"') % 2 == 1
+    if len(cells) < width or open_quote:
+        lines = data.count(b"\n") + 1
+        raise InputError(
+            f"last line is truncated: {len(cells)} of {width} columns"
+            + (" and an unclosed quote" if open_quote else ""),
+            where=Where(file=path, line=lines, value=last[:60]),
+            hint="the export or download was cut short; export the file again",
+        )
+
+
+def _utf8_source(data: bytes, encoding: str) -> bytes:
+    if encoding == "utf-8":
+        return data
+    return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+
+
+def _read_frame(
+    source: bytes, path: Path, delimiter: str, header: list[str], columns: list[str] | None
+) -> pl.DataFrame:
+    wanted = None if columns is None else [i for i, name in enumerate(header) if name in columns]
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(source),
+            separator=delimiter,
+            has_header=False,
+            skip_rows=1,
+            new_columns=header if wanted is None else [header[i] for i in wanted],
+            columns=wanted,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as err:
+        raise _structure_error(err, source, delimiter, len(header), path) from err
+    return frame
+
+
+def _structure_error(
+    err: Exception, source: bytes, delimiter: str, width: int, path: Path
+) -> InputError:
+    """Find the first record whose cell count differs from the header, with Python's csv module."""
+    reader = csv.reader(io.StringIO(source.decode("utf-8", errors="replace")), delimiter=delimiter)
+    for record in reader:
+        if reader.line_num > 1 and len(record) > width:
+            return InputError(
+                f"has {len(record)} cells where the header has {width}",
+                where=Where(file=path, line=reader.line_num),
+                hint="a cell with the delimiter inside is not quoted, or the delimiter is wrong",
+            )
+    return InputError(f"cannot be parsed as CSV: {str(err).splitlines()[0]}", where=Where(file=path))
+
+
+def _record_lines(source: bytes, delimiter: str, records: int) -> list[int]:
+    """The physical line on which each record starts (header = line 1)."""
+    total = source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
+    if total == records + 1:
+        return list(range(2, records + 2))
+    # Quoted cells span lines (product descriptions): let the csv module count them.
+    text = source.decode("utf-8", errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader, None)
+    starts: list[int] = []
+    previous_end = reader.line_num
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return starts[:records] + [previous_end + 1] * (records - len(starts))
+
+
+def file_size(path: Path) -> int:
+    return os.stat(path).st_size

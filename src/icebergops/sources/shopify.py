@@ -1,0 +1,256 @@
+"""Shopify exports: orders (every header version seen), products, and the three inventory layouts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS
+from icebergops.sources.canonical import (
+    add_numbers,
+    add_sku,
+    add_timestamps,
+    carry_down,
+    check_quantities,
+    finish,
+    strip_excel_guard,
+    variant_name,
+)
+from icebergops.sources.cells import Findings, clean_text
+from icebergops.sources.inventory import inventory_frame, melt_locations
+from icebergops.sources.layouts import Layout, ReadOptions
+from icebergops.sources.rawfile import RawTable
+
+ORDER_LEVEL = [
+    "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Currency",
+    "Cancelled at", "Payment Method", "Refunded Amount", "Location", "Tags", "Source",
+    "Shipping Country", "Shipping Province", "Shipping Zip", "Billing Country", "Billing Province",
+    "Billing Zip", "Created at",
+]  # fmt: skip
+ORDER_COLUMNS = frozenset(
+    ORDER_LEVEL
+    + ["Name", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku",
+       "Lineitem requires shipping", "Lineitem fulfillment status"]
+)  # fmt: skip
+
+
+def orders_version(header: tuple[str, ...]) -> str:
+    names = set(header)
+    if "Payment References" in names:
+        return f"{len(header)} columns (newest, with Payment References)"
+    if "Payment ID" in names:
+        return f"{len(header)} columns (with Payment ID)"
+    if "Outstanding Balance" not in names and "Lineitem price" in names:
+        return f"{len(header)} columns (older, before Outstanding Balance/Location)"
+    return f"{len(header)} columns chosen by the merchant"
+
+
+def read_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    frame = raw.frame.with_columns(carry_down([c for c in ORDER_LEVEL if c in raw.header], "Name"))
+    frame = add_timestamps(raw, frame, "Created at", options, findings)
+    frame = add_numbers(
+        raw, frame, findings,
+        integers={"quantity": "Lineitem quantity"},
+        decimals={"unit_price": "Lineitem price"},
+    )  # fmt: skip
+    frame = _drop_tips(raw, frame, findings)
+    frame = add_sku(raw, frame, findings, sku="Lineitem sku", title="Lineitem name")
+    frame = frame.with_columns(
+        clean_text("Name").alias("order_id"),
+        pl.lit("shopify").alias("channel"),
+        clean_text("Lineitem name").alias("title"),
+        _currency(raw, options),
+        _status(raw).alias("status"),
+        pl.lit("merchant").alias("fulfilment"),
+        _text_or_null(raw, "Location").alias("location"),
+        _either(raw, "Shipping Country", "Billing Country").alias("ship_country"),
+        _either(raw, "Shipping Province", "Billing Province").alias("ship_region"),
+        _either(raw, "Shipping Zip", "Billing Zip", guard=True).alias("ship_postal_code"),
+        _is_test(raw).alias("is_test"),
+    )
+    check_quantities(raw, frame, findings, "Lineitem quantity")
+    return finish(frame, ORDER_LINES)
+
+
+def _text_or_null(raw: RawTable, column: str) -> pl.Expr:
+    return clean_text(column) if column in raw.header else pl.lit(None, pl.String)
+
+
+def _either(raw: RawTable, first: str, second: str, *, guard: bool = False) -> pl.Expr:
+    pick = [strip_excel_guard(c) if guard else clean_text(c) for c in (first, second) if c in raw.header]
+    return pl.coalesce(pick) if pick else pl.lit(None, pl.String)
+
+
+def _currency(raw: RawTable, options: ReadOptions) -> pl.Expr:
+    default = pl.lit(options.currency, pl.String)
+    return pl.coalesce(_text_or_null(raw, "Currency"), default).alias("currency")
+
+
+def _status(raw: RawTable) -> pl.Expr:
+    cancelled = _text_or_null(raw, "Cancelled at").is_not_null()
+    financial = _text_or_null(raw, "Financial Status")
+    line_state = _text_or_null(raw, "Lineitem fulfillment status")
+    return (
+        pl.when(cancelled | (financial == "voided"))
+        .then(pl.lit("cancelled"))
+        .when(financial == "refunded")
+        .then(pl.lit("refunded"))
+        .when(line_state == "fulfilled")
+        .then(pl.lit("fulfilled"))
+        .otherwise(pl.lit("open"))
+    )
+
+
+def _is_test(raw: RawTable) -> pl.Expr:
+    """Orders paid through Shopify's test gateway ("Bogus") or tagged ``test``."""
+    gateway = _text_or_null(raw, "Payment Method").str.to_lowercase()
+    tags = _text_or_null(raw, "Tags").str.to_lowercase()
+    test = gateway.str.contains("bogus") | tags.str.contains(r"(^|,\s*)test(,|$)")
+    return test.fill_null(False)
+
+
+def _drop_tips(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> pl.DataFrame:
+    """Tips are line items without a SKU that ship nothing: not demand for any product."""
+    if "Lineitem requires shipping" not in raw.header:
+        return frame
+    tip = (
+        (clean_text("Lineitem name").str.to_lowercase() == "tip")
+        & clean_text("Lineitem sku").is_null()
+        & (clean_text("Lineitem requires shipping") == "false")
+    )
+    findings.from_mask(
+        raw, frame, tip, kind="tip_line", severity="info",
+        message="is a tip, not a product: left out", column="Lineitem name",
+    )  # fmt: skip
+    return frame.filter(~tip)
+
+
+ORDERS = Layout(
+    kind="shopify-orders",
+    label="Shopify orders export",
+    table="order_lines",
+    required=frozenset({"Name", "Created at", "Lineitem quantity", "Lineitem name"}),
+    read=read_orders,
+    columns=ORDER_COLUMNS,
+    version=orders_version,
+)
+
+# ---------------------------------------------------------------- products
+
+PRODUCT_LEVEL = ["Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags"]
+OPTIONS = ["Option1 Value", "Option2 Value", "Option3 Value"]
+
+
+def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    present = [c for c in PRODUCT_LEVEL if c in raw.header]
+    frame = raw.frame.with_columns(carry_down(present, "Handle"))
+    variant = pl.any_horizontal(
+        clean_text(c).is_not_null() for c in ["Variant SKU", "Variant Price", *OPTIONS] if c in raw.header
+    )
+    findings.from_mask(
+        raw, frame, ~variant, kind="image_row", severity="info",
+        message="holds only an image: left out", column="Image Src",
+    )  # fmt: skip
+    frame = frame.filter(variant)
+    frame = add_numbers(
+        raw, frame, findings,
+        integers={"inventory_quantity": "Variant Inventory Qty"},
+        decimals={"price": "Variant Price", "unit_cost": "Cost per item", "weight_g": "Variant Grams"},
+    )  # fmt: skip
+    frame = frame.with_columns(variant_name("Title", OPTIONS).alias("variant_title"))
+    frame = add_sku(raw, frame, findings, sku="Variant SKU", title="variant_title")
+    return finish(
+        frame.with_columns(
+            clean_text("Handle").alias("handle"),
+            pl.col("variant_title").alias("title"),
+            html_to_text("Body (HTML)").alias("description"),
+            _text_or_null(raw, "Vendor").alias("vendor"),
+            _text_or_null(raw, "Product Category").alias("category"),
+            _text_or_null(raw, "Type").alias("product_type"),
+            _text_or_null(raw, "Tags").alias("tags"),
+            strip_excel_guard("Variant Barcode").alias("barcode"),
+            # Shopify writes 0 where no weight or cost was entered: unknown, not free or weightless.
+            pl.when(pl.col("weight_g") > 0).then(pl.col("weight_g")).alias("weight_g"),
+            pl.when(pl.col("unit_cost") > 0).then(pl.col("unit_cost")).alias("unit_cost"),
+        ),
+        PRODUCTS,
+    )
+
+
+def html_to_text(column: str) -> pl.Expr:
+    """Product descriptions without tags, entities decoded, white space folded."""
+    text = pl.col(column).str.replace_all(r"(?i)<br\s*/?>|</p>|</li>|</h\d>", " ")
+    text = text.str.replace_all(r"<[^>]*>", "")
+    for entity, char in (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'),
+                         ("&#39;", "'"), ("&rsquo;", "'"), ("&amp;", "&")):  # fmt: skip
+        text = text.str.replace_all(entity, char, literal=True)
+    text = text.str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text)
+
+
+PRODUCTS_LAYOUT = Layout(
+    kind="shopify-products",
+    label="Shopify products export",
+    table="products",
+    required=frozenset({"Handle", "Title", "Variant SKU", "Variant Price"}),
+    read=read_products,
+    version=lambda h: f"{len(h)} columns"
+    + ("" if "Product Category" in h else " (older, no Product Category)"),
+)
+
+# ---------------------------------------------------------------- inventory
+
+ITEM = ["Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
+        "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO"]  # fmt: skip
+PER_LOCATION = {
+    "incoming": "Incoming", "unavailable": "Unavailable", "committed": "Committed",
+    "available": "Available", "on_hand": "On hand",
+}  # fmt: skip
+NEWEST = {
+    "incoming": "Incoming (not editable)", "unavailable": "Unavailable (not editable)",
+    "committed": "Committed (not editable)", "available": "Available (not editable)",
+    "on_hand": "On hand (current)",
+}  # fmt: skip
+
+
+def read_inventory_rows(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    """Row per SKU and location: ``Location,Incoming,Unavailable,Committed,Available,On hand``."""
+    columns = NEWEST if "On hand (current)" in raw.header else PER_LOCATION
+    frame = raw.frame.with_columns(clean_text("Location").alias("location"))
+    return inventory_frame(raw, frame, columns, options, findings)
+
+
+def read_inventory_columns(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    """Old layout: one column per location after ``COO``, holding the available quantity."""
+    locations = [name for name in raw.header if name not in ITEM]
+    frame = melt_locations(raw, locations)
+    return inventory_frame(raw, frame, {"available": "quantity", "on_hand": "quantity"}, options, findings)
+
+
+_INVENTORY_BASE = frozenset({"Handle", "Title", "SKU", "Option1 Value"})
+INVENTORY_ROWS = Layout(
+    kind="shopify-inventory",
+    label="Shopify inventory export (row per location)",
+    table="inventory",
+    required=_INVENTORY_BASE | {"Location", "Available"},
+    read=read_inventory_rows,
+    version=lambda h: "row per location" + (", with On hand (current)/(new)" if "On hand (current)" in h else ""),
+)
+INVENTORY_ROWS_NEWEST = Layout(
+    kind="shopify-inventory",
+    label="Shopify inventory export (row per location)",
+    table="inventory",
+    required=_INVENTORY_BASE | {"Location", "Available (not editable)", "On hand (current)"},
+    read=read_inventory_rows,
+    version=lambda h: "newest: row per location, with On hand (current)/(new)",
+)
+INVENTORY_COLUMNS = Layout(
+    kind="shopify-inventory-columns",
+    label="Shopify inventory export (column per location)",
+    table="inventory",
+    required=_INVENTORY_BASE | {"COO"},
+    read=read_inventory_columns,
+    version=lambda h: f"old: one column per location ({len([n for n in h if n not in ITEM])} locations)",
+    forbidden=frozenset({"Location"}),
+)
+
+LAYOUTS = [ORDERS, PRODUCTS_LAYOUT, INVENTORY_ROWS, INVENTORY_ROWS_NEWEST, INVENTORY_COLUMNS]
