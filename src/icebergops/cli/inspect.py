@@ -48,7 +48,9 @@ def inspect_command(
     reports, exit_code = [], 0
     for path in files:
         try:
-            source = read_source(path, kind=kind, config=settings, options=options, encoding=encoding)
+            source = read_source(
+                path, kind=kind, config=settings, options=options, encoding=encoding, all_columns=True
+            )
             reports.append(summarize(source))
         except IcebergOpsError as err:
             reports.append({"file": str(path), "error": err.line(), "hint": err.hint})

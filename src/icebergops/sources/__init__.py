@@ -20,7 +20,7 @@ from icebergops.schema import TABLES, empty
 from icebergops.sources import amazon, mapped, shopify
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
-from icebergops.sources.rawfile import RawTable, read_raw
+from icebergops.sources.rawfile import RawTable, probe, read_raw
 
 BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS]
 
@@ -54,17 +54,23 @@ def read_source(
     options: ReadOptions | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    all_columns: bool = False,
 ) -> Source:
-    """Read one export; structural problems raise, cell-level problems are returned as findings."""
+    """Read one export; structural problems raise, cell-level problems are returned as findings.
+
+    Only the columns the layout uses are kept unless ``all_columns`` (``inspect`` compares whole
+    lines to find duplicates).
+    """
     options = options or _options_from(config)
     layouts = layouts_for(config)
     mapping = _mapping_for(config, kind)
-    raw = read_raw(
+    found = probe(
         path,
         encoding=encoding or (mapping.encoding if mapping else None),
         delimiter=delimiter or (mapping.delimiter if mapping else None),
     )
-    layout = detect_layout(raw, layouts, kind)
+    layout = detect_layout(found, layouts, kind)
+    raw = read_raw(found, columns=None if all_columns else layout.columns)
     findings = Findings()
     table = layout.read(raw, options, findings)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))

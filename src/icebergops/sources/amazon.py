@@ -122,9 +122,9 @@ def read_all_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> 
         _marketplace_channel(raw).alias("channel"),
         _text(raw, "product-name").alias("title"),
         _unit_price("total").alias("unit_price"),
-        pl.coalesce(_text(raw, "currency"), pl.lit(options.currency)).alias("currency"),
+        _file_currency(raw, options).alias("currency"),
         pl.when(status.str.contains("cancel")).then(pl.lit("cancelled"))
-        .when(status.str.contains("shipped|delivered")).then(pl.lit("fulfilled"))
+        .when(status.str.contains("^(shipped|delivered)")).then(pl.lit("fulfilled"))
         .otherwise(pl.lit("open")).alias("status"),
         _fulfilment(raw, "fulfillment-channel").alias("fulfilment"),
         _text(raw, "ship-country").alias("ship_country"),
@@ -148,7 +148,7 @@ def read_shipment_sales(raw: RawTable, options: ReadOptions, findings: Findings)
     frame = frame.with_columns(
         clean_text("amazon-order-id").alias("order_id"),
         pl.lit("amazon").alias("channel"),
-        pl.coalesce(_text(raw, "currency"), pl.lit(options.currency)).alias("currency"),
+        _file_currency(raw, options).alias("currency"),
         pl.lit("fulfilled").alias("status"),
         pl.lit("fba").alias("fulfilment"),
         _text(raw, "fulfillment-center-id").alias("location"),
@@ -187,6 +187,12 @@ def read_fba_inventory(raw: RawTable, options: ReadOptions, findings: Findings) 
         ),
         INVENTORY,
     )
+
+
+def _file_currency(raw: RawTable, options: ReadOptions) -> pl.Expr:
+    """Pending lines carry no currency: they are in the one the rest of the report uses."""
+    currency = _text(raw, "currency")
+    return pl.coalesce(currency, currency.drop_nulls().mode().first(), pl.lit(options.currency))
 
 
 def _fulfilment(raw: RawTable, column: str) -> pl.Expr:

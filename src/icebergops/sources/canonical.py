@@ -19,6 +19,8 @@ from icebergops.sources.cells import (
 from icebergops.sources.layouts import ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable
 
+PARSED = "__parsed"
+
 
 def add_timestamps(
     raw: RawTable, frame: pl.DataFrame, column: str, options: ReadOptions, findings: Findings
@@ -81,14 +83,17 @@ def add_numbers(
     """Parse ``{output: raw column}`` as whole or decimal numbers; report cells that do not parse."""
     integers = {k: v for k, v in (integers or {}).items() if v in frame.columns}
     decimals = {k: v for k, v in (decimals or {}).items() if v in frame.columns}
+    # Parse into temporary names first: an output may share its name with its raw column.
     frame = frame.with_columns(
-        *(parse_integer(source).alias(out) for out, source in integers.items()),
-        *(parse_number(source).alias(out) for out, source in decimals.items()),
+        *(parse_integer(source).alias(f"{out}{PARSED}") for out, source in integers.items()),
+        *(parse_number(source).alias(f"{out}{PARSED}") for out, source in decimals.items()),
     )
-    checks = {out: (src, "whole number") for out, src in integers.items()}
-    checks |= {out: (src, "number") for out, src in decimals.items()}
+    checks = {f"{out}{PARSED}": (src, "whole number") for out, src in integers.items()}
+    checks |= {f"{out}{PARSED}": (src, "number") for out, src in decimals.items()}
     check_parsed(raw, frame, checks, findings)
-    return frame
+    return frame.with_columns(
+        pl.col(f"{out}{PARSED}").alias(out) for out in [*integers, *decimals]
+    ).drop(checks)
 
 
 def check_quantities(raw: RawTable, frame: pl.DataFrame, findings: Findings, column: str) -> None:

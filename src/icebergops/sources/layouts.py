@@ -11,7 +11,7 @@ import polars as pl
 from icebergops.config import SourceMapping
 from icebergops.errors import InputError, Where
 from icebergops.sources.cells import Findings
-from icebergops.sources.rawfile import RawTable
+from icebergops.sources.rawfile import Probe, RawTable
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Layout:
     forbidden: frozenset[str] = frozenset()  # header names that rule this layout out
 
 
-def detect_layout(raw: RawTable, layouts: list[Layout], kind: str | None = None) -> Layout:
+def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) -> Layout:
     """The most specific layout whose required columns the header holds; else a helpful error."""
     names = set(raw.header)
     if kind is not None:
@@ -66,7 +66,7 @@ def detect_layout(raw: RawTable, layouts: list[Layout], kind: str | None = None)
     raise _missing_error(raw, closest, sorted(closest.required - names), unknown=True)
 
 
-def _missing_error(raw: RawTable, layout: Layout, missing: list[str], unknown: bool = False) -> InputError:
+def _missing_error(raw: Probe, layout: Layout, missing: list[str], unknown: bool = False) -> InputError:
     names = set(raw.header)
     share = f"{len(layout.required & names)} of {len(layout.required)} required columns"
     shown = ", ".join(repr(name) for name in missing[:6]) + (" …" if len(missing) > 6 else "")

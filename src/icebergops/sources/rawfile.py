@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -25,16 +24,27 @@ ENCODINGS_TRIED = ("utf-8", "cp1252", "cp932")
 
 
 @dataclass(frozen=True)
-class RawTable:
+class Probe:
+    """What the first look at a file tells: enough to pick a layout before reading every cell."""
+
     path: Path
     encoding: str  # utf-8, utf-8-sig, utf-16, cp1252 or cp932 (Shift_JIS as Windows writes it)
     delimiter: str
     compressed: bool
     header: tuple[str, ...]  # stripped names, as in the file
+    data: bytes | None  # UTF-8 bytes to parse; None when polars reads the file itself (plain UTF-8)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    path: Path
+    encoding: str
+    delimiter: str
+    compressed: bool
+    header: tuple[str, ...]
     frame: pl.DataFrame  # String columns named as ``header`` plus ``__line`` (Int64)
     lines: int  # physical lines, header included
     blank_records: int = 0
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def records(self) -> int:
@@ -44,56 +54,109 @@ class RawTable:
         return Where(file=self.path, line=line, column=column, value=value)
 
 
+def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Probe:
+    """Find a file's compression, encoding, delimiter and header; refuse files no reader could use."""
+    _check_exists(path)
+    head = _read_head(path)
+    compressed = head[:2] == b"\x1f\x8b"
+    data: bytes | None = None
+    if compressed or encoding not in (None, "utf-8", "utf8"):
+        data = _load(path, compressed)
+    elif not _looks_utf8(head):
+        data = _load(path, compressed)
+    if data is not None:
+        text_encoding = encoding or detect_encoding(data, path)
+        data = _utf8_source(data, text_encoding)
+        head = data[:SNIFF_BYTES]
+    else:
+        text_encoding = encoding or "utf-8"
+    if not head.strip():
+        raise InputError("is empty", where=Where(file=path), hint="export the report again")
+    header_line = _decode_head(head).split("\n", 1)[0].rstrip("\r")
+    separator = delimiter or detect_delimiter(header_line, path)
+    header = tuple(_split_header(header_line, separator, path))
+    return Probe(path, text_encoding, separator, compressed, header, data)
+
+
 def read_raw(
-    path: Path,
+    path_or_probe: Path | Probe,
     *,
-    columns: list[str] | None = None,
+    columns: frozenset[str] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> RawTable:
-    """Read ``path`` into a :class:`RawTable`, raising :class:`InputError` on a file no reader could use.
+    """Read a file into a :class:`RawTable`, raising :class:`InputError` on one no reader could use.
 
     ``columns`` limits which header names are materialised (others are parsed and dropped), which
     keeps memory low on wide exports.
     """
-    data, compressed = _load(path)
-    text_encoding = encoding or detect_encoding(data, path)
-    head = _decode_head(data, text_encoding)
-    header_line = head.split("\n", 1)[0].rstrip("\r")
-    separator = delimiter or detect_delimiter(header_line, path)
-    header = _split_header(header_line, separator, path)
-    _check_last_line(data, text_encoding, separator, len(header), path)
-    source = _utf8_source(data, text_encoding)
-    frame = _read_frame(source, path, separator, header, columns)
-    line_numbers = _record_lines(source, separator, frame.height)
+    found = (
+        path_or_probe
+        if isinstance(path_or_probe, Probe)
+        else probe(path_or_probe, encoding=encoding, delimiter=delimiter)
+    )
+    header = list(found.header)
+    tail = found.data[-SNIFF_BYTES:] if found.data is not None else _read_tail(found.path)
+    _check_last_line(tail, found.delimiter, len(header), found.path)
+    source: bytes | Path = found.data if found.data is not None else found.path
+    frame = _read_frame(source, found.path, found.delimiter, header, columns)
+    line_numbers = _record_lines(source, found.delimiter, frame.height)
     frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
-    value_columns = [c for c in frame.columns if c != LINE]
-    blank = frame.select(pl.all_horizontal(pl.col(value_columns).is_null()).sum()).item()
-    if blank:
-        frame = frame.filter(~pl.all_horizontal(pl.col(value_columns).is_null()))
+    values = [c for c in frame.columns if c != LINE]
+    blank = pl.all_horizontal(pl.col(values).is_null())
+    blanks = int(frame.select(blank.sum()).item())
+    if blanks:
+        frame = frame.filter(~blank)
     total_lines = int(line_numbers[-1]) if len(line_numbers) else 1
     return RawTable(
-        path=path,
-        encoding=text_encoding,
-        delimiter=separator,
-        compressed=compressed,
+        path=found.path,
+        encoding=found.encoding,
+        delimiter=found.delimiter,
+        compressed=found.compressed,
         header=tuple(header),
         frame=frame,
         lines=total_lines,
-        blank_records=int(blank),
+        blank_records=blanks,
     )
 
 
-def _load(path: Path) -> tuple[bytes, bool]:
+def _check_exists(path: Path) -> None:
     if not path.exists():
         raise MissingInputError("file not found", where=Where(file=path), hint=_near_names(path))
     if path.is_dir():
         raise MissingInputError("is a folder, not a file", where=Where(file=path))
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(SNIFF_BYTES)
+    except OSError as err:
+        raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
+
+
+def _read_tail(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - SNIFF_BYTES))
+        return handle.read()
+
+
+def _looks_utf8(head: bytes) -> bool:
+    """True for plain UTF-8 without BOM (a multi-byte character cut at the end is fine)."""
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start >= len(head) - 3 and err.reason == "unexpected end of data"
+    return True
+
+
+def _load(path: Path, compressed: bool) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
-    compressed = data[:2] == b"\x1f\x8b"
     if compressed:
         try:
             data = gzip.decompress(data)
@@ -101,7 +164,7 @@ def _load(path: Path) -> tuple[bytes, bool]:
             raise InputError("is a damaged gzip file", where=Where(file=path)) from err
     if not data.strip():
         raise InputError("is empty", where=Where(file=path), hint="export the report again")
-    return data, compressed
+    return data
 
 
 def _near_names(path: Path) -> str | None:
@@ -179,9 +242,8 @@ def _first_bad_utf8(data: bytes) -> int:
     return -1
 
 
-def _decode_head(data: bytes, encoding: str) -> str:
-    head = data[:SNIFF_BYTES]
-    return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+def _decode_head(head: bytes) -> str:
+    return head.decode("utf-8", errors="ignore").lstrip("\ufeff")
 
 
 def detect_delimiter(header_line: str, path: Path) -> str:
@@ -215,51 +277,77 @@ def _split_header(header_line: str, delimiter: str, path: Path) -> list[str]:
     return names
 
 
-def _check_last_line(data: bytes, encoding: str, delimiter: str, width: int, path: Path) -> None:
+def _check_last_line(tail: bytes, delimiter: str, width: int, path: Path) -> None:
     """A download cut short ends mid-record: fewer cells than the header, or an open quote."""
-    if data.endswith((b"\n", b"\r")):
+    if tail.endswith((b"\n", b"\r")) or not tail:
         return
-    tail = data[-SNIFF_BYTES:].decode(encoding, errors="ignore")
-    last = tail.rsplit("\n", 1)[-1]
+    last = tail.decode("utf-8", errors="ignore").rsplit("\n", 1)[-1]
     if not last.strip():
         return
     cells = next(csv.reader([last], delimiter=delimiter), [])
     open_quote = last.count('"') % 2 == 1
     if len(cells) < width or open_quote:
-        lines = data.count(b"\n") + 1
         raise InputError(
             f"last line is truncated: {len(cells)} of {width} columns"
             + (" and an unclosed quote" if open_quote else ""),
-            where=Where(file=path, line=lines, value=last[:60]),
+            where=Where(file=path, line=_count_lines(path) if path.exists() else None, value=last[:60]),
             hint="the export or download was cut short; export the file again",
         )
+
+
+def _count_lines(source: bytes | Path) -> int:
+    """Physical lines, counted in chunks so a large file is never held in memory at once."""
+    if isinstance(source, bytes):
+        return source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
+    count, last = 0, b"\n"
+    opener = gzip.open if _read_head(source)[:2] == b"\x1f\x8b" else open
+    with opener(source, "rb") as handle:
+        while chunk := handle.read(16 * 1024 * 1024):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (0 if last == b"\n" else 1)
 
 
 def _utf8_source(data: bytes, encoding: str) -> bytes:
     if encoding == "utf-8":
         return data
+    if encoding == "utf-8-sig":
+        return data.removeprefix(b"\xef\xbb\xbf")
     return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
 
 
 def _read_frame(
-    source: bytes, path: Path, delimiter: str, header: list[str], columns: list[str] | None
+    source: bytes | Path,
+    path: Path,
+    delimiter: str,
+    header: list[str],
+    columns: frozenset[str] | None,
+    quote: str | None = '"',
 ) -> pl.DataFrame:
     wanted = None if columns is None else [i for i, name in enumerate(header) if name in columns]
     try:
         frame = pl.read_csv(
-            io.BytesIO(source),
+            io.BytesIO(source) if isinstance(source, bytes) else source,
             separator=delimiter,
             has_header=False,
             skip_rows=1,
-            new_columns=header if wanted is None else [header[i] for i in wanted],
+            new_columns=header,
             columns=wanted,
             infer_schema=False,
-            quote_char='"',
+            quote_char=quote,
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
     except pl.exceptions.ComputeError as err:
-        raise _structure_error(err, source, delimiter, len(header), path) from err
+        if quote and delimiter == "\t":
+            # Amazon's flat files never quote: a title like `Skillet 12" cast iron` is plain text.
+            return _read_frame(source, path, delimiter, header, columns, quote=None)
+        if "invalid utf-8" in str(err).lower() and isinstance(source, Path):
+            text = detect_encoding(path.read_bytes(), path)
+            data = _utf8_source(path.read_bytes(), text)
+            return _read_frame(data, path, delimiter, header, columns, quote)
+        content = source if isinstance(source, bytes) else path.read_bytes()
+        raise _structure_error(err, content, delimiter, len(header), path) from err
     return frame
 
 
@@ -278,13 +366,13 @@ def _structure_error(
     return InputError(f"cannot be parsed as CSV: {str(err).splitlines()[0]}", where=Where(file=path))
 
 
-def _record_lines(source: bytes, delimiter: str, records: int) -> list[int]:
+def _record_lines(source: bytes | Path, delimiter: str, records: int) -> pl.Series:
     """The physical line on which each record starts (header = line 1)."""
-    total = source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
-    if total == records + 1:
-        return list(range(2, records + 2))
+    if _count_lines(source) == records + 1:
+        return pl.int_range(2, records + 2, eager=True, dtype=pl.Int64)
     # Quoted cells span lines (product descriptions): let the csv module count them.
-    text = source.decode("utf-8", errors="replace").lstrip("\ufeff")
+    content = source if isinstance(source, bytes) else source.read_bytes()
+    text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
     starts: list[int] = []
@@ -292,8 +380,4 @@ def _record_lines(source: bytes, delimiter: str, records: int) -> list[int]:
     for _ in reader:
         starts.append(previous_end + 1)
         previous_end = reader.line_num
-    return starts[:records] + [previous_end + 1] * (records - len(starts))
-
-
-def file_size(path: Path) -> int:
-    return os.stat(path).st_size
+    return pl.Series(starts[:records] + [previous_end + 1] * (records - len(starts)), dtype=pl.Int64)

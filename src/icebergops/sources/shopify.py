@@ -156,7 +156,8 @@ def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
         integers={"inventory_quantity": "Variant Inventory Qty"},
         decimals={"price": "Variant Price", "unit_cost": "Cost per item", "weight_g": "Variant Grams"},
     )  # fmt: skip
-    frame = frame.with_columns(variant_name("Title", OPTIONS).alias("variant_title"))
+    present_options = [c for c in OPTIONS if c in raw.header]
+    frame = frame.with_columns(variant_name("Title", present_options).alias("variant_title"))
     frame = add_sku(raw, frame, findings, sku="Variant SKU", title="variant_title")
     return finish(
         frame.with_columns(

@@ -1,0 +1,133 @@
+"""Opening files as they really come: encodings, delimiters, and files no reader could use."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from icebergops.errors import InputError, MissingInputError
+from icebergops.sources.rawfile import LINE, read_raw
+
+WriteFile = Callable[..., Path]
+ROWS = "sku,title,qty\nA-1,Café crème,2\nB-2,Pâte,3\n"
+
+
+def message(err: pytest.ExceptionInfo[InputError]) -> str:
+    return err.value.line()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16", b"")],
+)
+def test_encodings_are_detected_and_decoded(write_file: WriteFile, encoding: str, prefix: bytes) -> None:
+    path = write_file("f.csv", prefix + ROWS.encode(encoding))
+    raw = read_raw(path)
+    assert raw.header == ("sku", "title", "qty")
+    assert raw.frame["title"].to_list() == ["Café crème", "Pâte"]
+
+
+def test_shift_jis_is_told_from_windows_1252(write_file: WriteFile) -> None:
+    text = "sku,product-name,quantity\nJP-1,ステンレス製 水筒 500ml,1\nJP-2,東京 限定 タオル,2\n"
+    raw = read_raw(write_file("jp.txt", text.encode("cp932")))
+    assert raw.encoding == "cp932"
+    assert raw.frame["product-name"][1] == "東京 限定 タオル"
+
+
+def test_tab_and_semicolon_delimiters_and_gzip(write_file: WriteFile) -> None:
+    tsv = write_file("f.txt", ROWS.replace(",", "\t"))
+    semi = write_file("g.csv", gzip.compress(ROWS.replace(",", ";").encode()))
+    assert read_raw(tsv).delimiter == "\t"
+    raw = read_raw(semi)
+    assert (raw.delimiter, raw.compressed, raw.frame["qty"].to_list()) == (";", True, ["2", "3"])
+
+
+def test_stray_header_spaces_are_stripped(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("f.csv", "Order ID,Sales Channel ,Qty\n1,Amazon.in,2\n"))
+    assert raw.header == ("Order ID", "Sales Channel", "Qty")
+
+
+def test_line_numbers_follow_quoted_newlines(write_file: WriteFile) -> None:
+    text = 'sku,body\nA,"one\ntwo\nthree"\nB,plain\n'
+    raw = read_raw(write_file("f.csv", text))
+    assert raw.frame[LINE].to_list() == [2, 5]
+    assert raw.lines == 5
+
+
+def test_blank_lines_are_skipped_without_shifting_line_numbers(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("f.csv", "sku,qty\nA,1\n\nB,2\n"))
+    assert raw.frame[LINE].to_list() == [2, 4]
+    assert raw.blank_records == 1
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(MissingInputError) as err:
+        read_raw(tmp_path / "nope.csv")
+    assert message(err) == f"{tmp_path / 'nope.csv'}: file not found"
+    assert err.value.exit_code == 66
+
+
+def test_empty_file(write_file: WriteFile) -> None:
+    path = write_file("empty.csv", "\n  \n")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}: is empty"
+    assert err.value.hint == "export the report again"
+
+
+def test_binary_file(write_file: WriteFile) -> None:
+    path = write_file("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}: is a binary file, not CSV text (byte 8 is NUL)"
+
+
+def test_excel_workbook(write_file: WriteFile) -> None:
+    path = write_file("orders.csv", b"PK\x03\x04\x14\x00\x06\x00")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}: is an Excel workbook or ZIP archive, not a CSV file"
+    assert err.value.hint is not None and "save as CSV" in err.value.hint
+
+
+def test_single_column_file(write_file: WriteFile) -> None:
+    path = write_file("notes.csv", "just some words\nand more\n")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == (
+        f"{path}:1: 'just some words' has a single column: "
+        "no comma, tab, semicolon or pipe in its first line"
+    )
+
+
+def test_wrong_delimiter_given(write_file: WriteFile) -> None:
+    path = write_file("f.csv", "sku;title;qty\nA;x;1\n")
+    with pytest.raises(InputError) as err:
+        read_raw(path, delimiter=",")
+    assert message(err) == f"{path}:1: 'sku;title;qty' splits into a single column on comma"
+    assert err.value.hint == "the file seems to use ';' as delimiter"
+
+
+def test_truncated_last_line(write_file: WriteFile) -> None:
+    path = write_file("cut.csv", "sku,title,qty\nA,x,1\nB,y")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}:3: 'B,y' last line is truncated: 2 of 3 columns"
+    assert err.value.hint == "the export or download was cut short; export the file again"
+
+
+def test_truncated_inside_a_quote(write_file: WriteFile) -> None:
+    path = write_file("cut.csv", 'sku,title,qty\nA,x,1\nB,"half a ti')
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert "last line is truncated: 2 of 3 columns and an unclosed quote" in message(err)
+
+
+def test_a_line_with_too_many_cells(write_file: WriteFile) -> None:
+    path = write_file("f.csv", "sku,title,qty\nA,x,1\nB,y,2,extra\n")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}:3: has 4 cells where the header has 3"

@@ -1,0 +1,176 @@
+"""Shopify exports as they really are: carried-down order cells, offsets, guards, tips, layouts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from icebergops.errors import InputError
+from icebergops.sources import ReadOptions, read_source, read_table
+
+WriteFile = Callable[..., Path]
+
+ORDERS = """Name,Email,Financial Status,Currency,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem requires shipping,Lineitem fulfillment status,Shipping Zip,Shipping Province,Shipping Country,Cancelled at,Payment Method,Location
+#1002,a@example.invalid,paid,USD,2023-05-31 23:06:04 -0700,3,Pee Pads XL,24.74,PP-XL,true,fulfilled,'53122,WI,US,,Shopify Payments,Vegas
+#1002,,,,2023-05-31 23:06:04 -0700,1,Tip,5.00,,false,not_eligible,,,,,,
+#1002,,,,2023-05-31 23:06:04 -0700,2,Chew Toy - Red,9.50,,true,pending,,,,,,
+#1001,b@example.invalid,refunded,USD,2023-05-30 08:00:00 -0700,1,Pee Pads XL,24.74,PP-XL,true,fulfilled,M5V 2T6,ON,CA,,PayPal,Vegas
+#1000,c@example.invalid,voided,USD,2023-05-29 10:00:00 -0700,4,Pee Pads XL,24.74,PP-XL,true,pending,10001,NY,US,2023-05-29 11:00:00 -0700,Shopify Payments,Vegas
+"""
+
+
+def test_orders_carry_order_cells_down_and_keep_the_store_local_date(write_file: WriteFile) -> None:
+    source = read_source(write_file("orders_export.csv", ORDERS))
+    got = source.table.select(
+        "order_id", "order_date", "sku", "sku_from_title", "quantity", "unit_price", "currency",
+        "status", "location", "ship_country", "ship_region", "ship_postal_code", "source_line",
+    )  # fmt: skip
+    expected = pl.DataFrame(
+        {
+            "order_id": ["#1002", "#1002", "#1001", "#1000"],
+            "order_date": [date(2023, 5, 31), date(2023, 5, 31), date(2023, 5, 30), date(2023, 5, 29)],
+            "sku": ["PP-XL", "Chew Toy - Red", "PP-XL", "PP-XL"],
+            "sku_from_title": [False, True, False, False],
+            "quantity": [3, 2, 1, 4],
+            "unit_price": [24.74, 9.50, 24.74, 24.74],
+            "currency": ["USD"] * 4,
+            "status": ["fulfilled", "open", "refunded", "cancelled"],
+            "location": ["Vegas"] * 4,
+            "ship_country": ["US", "US", "CA", "US"],
+            "ship_region": ["WI", "WI", "ON", "NY"],
+            "ship_postal_code": ["53122", "53122", "M5V 2T6", "10001"],
+            "source_line": [2, 4, 5, 6],
+        }
+    )
+    assert_frame_equal(got, expected)
+    # 23:06 at -0700 is 06:06 UTC on 1 June: the instant is kept in UTC, the day stays local.
+    assert str(source.table["ordered_at"][0]) == "2023-06-01 06:06:04+00:00"
+
+
+def test_orders_findings_name_lines(write_file: WriteFile) -> None:
+    findings = {f.kind: f for f in read_source(write_file("o.csv", ORDERS)).findings}
+    assert (findings["tip_line"].count, findings["tip_line"].lines) == (1, (3,))
+    assert (findings["empty_sku"].count, findings["empty_sku"].lines) == (1, (4,))
+
+
+def test_non_numeric_quantity_is_an_error_with_file_line_column_and_value(write_file: WriteFile) -> None:
+    path = write_file("o.csv", ORDERS.replace(",3,Pee Pads XL", ",abc,Pee Pads XL"))
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == f"{path}:2: column 'Lineitem quantity': 'abc' is not a whole number"
+    assert err.value.exit_code == 65
+
+
+def test_mixed_date_formats_are_an_error(write_file: WriteFile) -> None:
+    path = write_file("o.csv", ORDERS.replace("2023-05-30 08:00:00 -0700", "30/05/2023 08:00"))
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == (
+        f"{path}:5: column 'Created at': '30/05/2023 08:00' is written DD/MM/YYYY hh:mm "
+        "while the column is written YYYY-MM-DD hh:mm:ss +hhmm"
+    )
+
+
+def test_unknown_header_names_the_closest_format_and_missing_columns(write_file: WriteFile) -> None:
+    path = write_file("o.csv", "Name,Created at,Quantity,Lineitem name\n#1,2023-01-01,1,x\n")
+    with pytest.raises(InputError) as err:
+        read_source(path)
+    assert err.value.line() == (
+        f"{path}:1: unknown header: closest known format is Shopify orders export "
+        "(3 of 4 required columns); missing 'Lineitem quantity'"
+    )
+
+
+def test_day_first_dates_of_a_merchant_chosen_subset(write_file: WriteFile) -> None:
+    text = "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku\n#2,31/12/2023 22:36,1,Boot,B-40\n#1,02/01/2023 09:00,2,Boot,B-40\n"
+    table = read_source(write_file("o.csv", text)).table
+    assert table["order_date"].to_list() == [date(2023, 12, 31), date(2023, 1, 2)]
+    assert table["ordered_at"].null_count() == 2  # no offset and no store time zone: unknown instant
+
+
+PRODUCTS = """Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Option1 Name,Option1 Value,Variant SKU,Variant Grams,Variant Price,Cost per item,Variant Barcode,Image Src,Variant Weight Unit
+mug,Camp Mug,"<p>Enamel &amp; steel</p>
+<ul><li>350 ml</li></ul>",Fernwood,Home > Mugs,Mug,"camp, mug",Colour,Blue,MUG-B,453.59237,12.00,4.10,'0012345,https://x/1.jpg,lb
+mug,,,,,,,,Green,MUG-G,0.0,12.00,0.00,,,lb
+mug,,,,,,,,,,,,,,https://x/2.jpg,
+"""
+
+
+def test_products_fill_product_cells_and_drop_image_rows(write_file: WriteFile) -> None:
+    source = read_source(write_file("products_export.csv", PRODUCTS))
+    got = source.table.select(
+        "sku", "handle", "title", "description", "vendor", "category", "price", "unit_cost", "weight_g",
+        "barcode", "source_line",
+    )  # fmt: skip
+    expected = pl.DataFrame(
+        {
+            "sku": ["MUG-B", "MUG-G"],
+            "handle": ["mug", "mug"],
+            "title": ["Camp Mug - Blue", "Camp Mug - Green"],
+            "description": ["Enamel & steel 350 ml"] * 2,
+            "vendor": ["Fernwood"] * 2,
+            "category": ["Home > Mugs"] * 2,
+            "price": [12.0, 12.0],
+            "unit_cost": [4.10, None],  # 0.00 is "not entered", not free
+            "weight_g": [453.59237, None],
+            "barcode": ["0012345", None],
+            "source_line": [2, 4],
+        }
+    )
+    assert_frame_equal(got, expected)
+    assert [f.kind for f in source.findings] == ["image_row"]
+
+
+INVENTORY_NEWEST = """Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Option3 Name,Option3 Value,SKU,HS Code,COO,Location,Bin name,Incoming (not editable),Unavailable (not editable),Committed (not editable),Available (not editable),On hand (current),On hand (new)
+mug,Camp Mug,Colour,Blue,,,,,MUG-B,691200,CN,Reno NV,,5,0,2,8,10,
+mug,Camp Mug,Colour,Green,,,,,MUG-G,,,Reno NV,,not stocked,not stocked,not stocked,not stocked,not stocked,
+hat,Sun Hat,Title,Default Title,,,,,,,,Reno NV,,0,0,0,-3,-3,
+"""
+INVENTORY_ROWS = """Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Option3 Name,Option3 Value,SKU,HS Code,COO,Location,Incoming,Unavailable,Committed,Available,On hand
+mug,Camp Mug,Colour,Blue,,,,,MUG-B,,,Shop location,5,0,2,8,10
+"""
+INVENTORY_COLUMNS = """Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Option3 Name,Option3 Value,SKU,HS Code,COO,Reno NV,Columbus OH
+mug,Camp Mug,Colour,Blue,,,,,MUG-B,691200,CN,8,not stocked
+"""
+
+
+def test_inventory_newest_layout(write_file: WriteFile) -> None:
+    options = ReadOptions(as_of=date(2026, 11, 24))
+    source = read_source(write_file("inventory_export.csv", INVENTORY_NEWEST), options=options)
+    got = source.table.select(
+        "sku", "location", "on_hand", "available", "committed", "incoming", "stocked", "as_of", "hs_code"
+    )
+    expected = pl.DataFrame(
+        {
+            "sku": ["MUG-B", "MUG-G", "Sun Hat"],
+            "location": ["Reno NV"] * 3,
+            "on_hand": [10, None, -3],
+            "available": [8, None, -3],
+            "committed": [2, None, 0],
+            "incoming": [5, None, 0],
+            "stocked": [True, False, True],
+            "as_of": [date(2026, 11, 24)] * 3,
+            "hs_code": ["691200", None, None],
+        }
+    )
+    assert_frame_equal(got, expected)
+    kinds = {f.kind: f.lines for f in source.findings}
+    assert kinds["negative_on_hand"] == (4,)
+    assert kinds["empty_sku"] == (4,)
+
+
+def test_inventory_row_and_column_layouts(write_file: WriteFile) -> None:
+    options = ReadOptions(as_of=date(2026, 11, 24))
+    rows = read_source(write_file("a.csv", INVENTORY_ROWS), options=options)
+    columns = read_source(write_file("b.csv", INVENTORY_COLUMNS), options=options)
+    assert rows.table.select("location", "on_hand", "committed").row(0) == ("Shop location", 10, 2)
+    assert columns.layout.kind == "shopify-inventory-columns"
+    assert columns.table.select("location", "available", "stocked").rows() == [
+        ("Reno NV", 8, True),
+        ("Columbus OH", None, False),
+    ]
