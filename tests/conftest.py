@@ -14,7 +14,9 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def shared_data() -> Path:
     """The real exports; tests using this are skipped where the folder is absent (a fresh clone)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent (it sits beside the repository in CI)")
+        pytest.skip(
+            f"real data folder {SHARED_DATA} is absent (it sits beside the repository in CI)"
+        )
     return SHARED_DATA
 
 

@@ -137,7 +137,10 @@ def _build(hint: Any, raw: object, key: str, source: Path | str, skip: tuple[str
                 where=Where(file=source),
                 hint=f"known keys here: {', '.join(sorted(names))}",
             )
-        values = {name: _build(hints[name], value, _join(key, name), source) for name, value in raw.items()}
+        values = {
+            name: _build(hints[name], value, _join(key, name), source)
+            for name, value in raw.items()
+        }
         try:
             return hint(**values)
         except TypeError as err:

@@ -26,9 +26,9 @@ def summarize(source: Source) -> dict[str, Any]:
         "encoding": raw.encoding,
         "delimiter": {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}[raw.delimiter],
         "compressed": raw.compressed,
-        "lines": raw.lines,
-        "records": raw.records,
-        "rows": table.height,
+        "lines": raw.records,  # data lines, as a spreadsheet shows them below the header
+        "file_lines": raw.lines,  # physical lines with the header (cells may span lines)
+        "rows": table.height,  # rows of the canonical table (image rows, tips… left out)
     }
     facts |= _contents(table, source.layout.table)
     findings = [*source.findings, *quality_findings(source)]
@@ -39,7 +39,9 @@ def summarize(source: Source) -> dict[str, Any]:
 
 
 def _contents(table: pl.DataFrame, kind: str) -> dict[str, Any]:
-    facts: dict[str, Any] = {"skus": table.filter(~pl.col("sku_from_title").fill_null(False))["sku"].n_unique()}
+    facts: dict[str, Any] = {
+        "skus": table.filter(~pl.col("sku_from_title").fill_null(False))["sku"].n_unique()
+    }
     if "sku_from_title" in table.columns and table["sku_from_title"].any():
         facts["names_as_skus"] = table.filter(pl.col("sku_from_title"))["sku"].n_unique()
     if kind == "order_lines":
@@ -96,9 +98,13 @@ def duplicate_lines(raw: RawTable) -> Finding | None:
         return None
     lines = tuple(int(v) for v in repeated[LINE].head(MAX_LINES_SHOWN).to_list())
     return Finding(
-        str(raw.path), "duplicate_line", "repeats an earlier line in every cell",
-        "warning", repeated.height, lines,
-    )  # fmt: skip
+        str(raw.path),
+        "duplicate_line",
+        "repeats an earlier line in every cell",
+        "warning",
+        repeated.height,
+        lines,
+    )
 
 
 def date_gaps(source: Source) -> Finding | None:
@@ -106,19 +112,23 @@ def date_gaps(source: Source) -> Finding | None:
     days = source.table["order_date"].drop_nulls().unique().sort()
     if days.len() < 2:
         return None
-    gaps = pl.DataFrame({"day": days}).with_columns(
-        (pl.col("day") - pl.col("day").shift(1)).dt.total_days().alias("gap")
-    ).filter(pl.col("gap") >= GAP_DAYS)
+    gaps = (
+        pl.DataFrame({"day": days})
+        .with_columns((pl.col("day") - pl.col("day").shift(1)).dt.total_days().alias("gap"))
+        .filter(pl.col("gap") >= GAP_DAYS)
+    )
     if gaps.is_empty():
         return None
     widest = gaps.sort("gap", descending=True).row(0, named=True)
     start = widest["day"] - timedelta(days=int(widest["gap"]) - 1)
     return Finding(
-        str(source.raw.path), "date_gap",
+        str(source.raw.path),
+        "date_gap",
         f"has {gaps.height} stretch(es) of {GAP_DAYS}+ days without orders; the longest: "
         f"{widest['gap'] - 1} days from {start.isoformat()} to {(widest['day'] - timedelta(days=1)).isoformat()}",
-        "warning", gaps.height,
-    )  # fmt: skip
+        "warning",
+        gaps.height,
+    )
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:

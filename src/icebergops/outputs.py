@@ -53,7 +53,7 @@ def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool)
             raise OutputError(
                 f"unknown format {requested!r}", hint=f"use one of: {', '.join(FORMATS)}"
             )
-        return requested  # type: ignore[return-value]
+        return requested
     if path is not None:
         suffix = path.suffix.lower().lstrip(".")
         if suffix in ("csv", "xlsx", "json"):

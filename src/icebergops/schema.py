@@ -23,7 +23,9 @@ FULFILMENTS: Final = ("merchant", "fba")
 #: One row per order line (a SKU within an order).
 ORDER_LINES: Final[Schema] = {
     "order_id": pl.String(),  # the store's order number (Shopify ``Name``, Amazon order id)
-    "ordered_at": pl.Datetime("us", "UTC"),  # the instant, in UTC; null when the file has no time zone
+    "ordered_at": pl.Datetime(
+        "us", "UTC"
+    ),  # the instant, in UTC; null when the file has no time zone
     "order_date": pl.Date(),  # the store-local calendar date demand belongs to
     "channel": pl.String(),  # shopify / amazon / other
     "sku": pl.String(),

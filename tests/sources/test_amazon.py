@@ -19,22 +19,73 @@ WriteFile = Callable[..., Path]
 @pytest.mark.parametrize(
     ("name", "encoding", "rows", "orders", "skus", "units", "currency", "first", "last"),
     [
-        ("all_orders_us_utf8.txt", "utf-8", 17, 13, 7, 29, "USD", date(2024, 5, 28), date(2024, 6, 3)),
-        ("all_orders_uk_bom.txt", "utf-8-sig", 10, 8, 4, 16, "GBP", date(2024, 6, 10), date(2024, 6, 14)),
-        ("all_orders_de_cp1252.txt", "cp1252", 11, 9, 4, 23, "EUR", date(2024, 5, 20), date(2024, 5, 26)),
-        ("all_orders_jp_sjis.txt", "cp932", 10, 8, 4, 31, "JPY", date(2024, 6, 1), date(2024, 6, 5)),
+        (
+            "all_orders_us_utf8.txt",
+            "utf-8",
+            17,
+            13,
+            7,
+            29,
+            "USD",
+            date(2024, 5, 28),
+            date(2024, 6, 3),
+        ),
+        (
+            "all_orders_uk_bom.txt",
+            "utf-8-sig",
+            10,
+            8,
+            4,
+            16,
+            "GBP",
+            date(2024, 6, 10),
+            date(2024, 6, 14),
+        ),
+        (
+            "all_orders_de_cp1252.txt",
+            "cp1252",
+            11,
+            9,
+            4,
+            23,
+            "EUR",
+            date(2024, 5, 20),
+            date(2024, 5, 26),
+        ),
+        (
+            "all_orders_jp_sjis.txt",
+            "cp932",
+            10,
+            8,
+            4,
+            31,
+            "JPY",
+            date(2024, 6, 1),
+            date(2024, 6, 5),
+        ),
     ],
 )
 def test_all_orders_report(
-    name: str, encoding: str, rows: int, orders: int, skus: int, units: int, currency: str,
-    first: date, last: date,
-) -> None:  # fmt: skip
+    name: str,
+    encoding: str,
+    rows: int,
+    orders: int,
+    skus: int,
+    units: int,
+    currency: str,
+    first: date,
+    last: date,
+) -> None:
     source = read_source(FIXTURES / name)
     table = source.table
     live = table.filter(pl.col("status") != "cancelled")
     assert source.layout.kind == "amazon-all-orders"
     assert source.raw.encoding == encoding
-    assert (table.height, table["order_id"].n_unique(), table["sku"].n_unique()) == (rows, orders, skus)
+    assert (table.height, table["order_id"].n_unique(), table["sku"].n_unique()) == (
+        rows,
+        orders,
+        skus,
+    )
     assert live["quantity"].sum() == units
     assert table["currency"].unique().to_list() == [currency]  # pending lines take the report's
     assert (table["order_date"].min(), table["order_date"].max()) == (first, last)
@@ -44,7 +95,11 @@ def test_all_orders_report(
 
 def test_all_orders_statuses_follow_the_item_not_just_the_order() -> None:
     table = read_source(FIXTURES / "all_orders_us_utf8.txt").table
-    assert table["status"].value_counts(sort=True).rows() == [("fulfilled", 10), ("open", 5), ("cancelled", 2)]
+    assert table["status"].value_counts(sort=True).rows() == [
+        ("fulfilled", 10),
+        ("open", 5),
+        ("cancelled", 2),
+    ]
 
 
 def test_all_orders_decodes_cp1252_and_shift_jis_titles() -> None:
@@ -56,9 +111,14 @@ def test_all_orders_decodes_cp1252_and_shift_jis_titles() -> None:
 
 @pytest.mark.parametrize(
     ("name", "on_hand", "available", "committed", "incoming"),
-    [("manage_fba_inventory_us.txt", 779, 738, 34, 210), ("manage_fba_inventory_jp_sjis.txt", 316, 299, 13, 122)],
+    [
+        ("manage_fba_inventory_us.txt", 779, 738, 34, 210),
+        ("manage_fba_inventory_jp_sjis.txt", 316, 299, 13, 122),
+    ],
 )
-def test_manage_fba_inventory(name: str, on_hand: int, available: int, committed: int, incoming: int) -> None:
+def test_manage_fba_inventory(
+    name: str, on_hand: int, available: int, committed: int, incoming: int
+) -> None:
     table = read_source(FIXTURES / name, options=ReadOptions(as_of=date(2024, 6, 5))).table
     sums = table.select("on_hand", "available", "committed", "incoming").sum().row(0)
     assert sums == (on_hand, available, committed, incoming)
@@ -84,8 +144,10 @@ AMAZON_IN = """index,Order ID,Date,Status,Fulfilment,Sales Channel ,ship-service
 
 def test_amazon_in_order_report(write_file: WriteFile) -> None:
     table = read_source(write_file("Amazon Sale Report.csv", AMAZON_IN)).table
-    assert table.select("order_date", "status", "fulfilment", "unit_price", "refunded_quantity", "ship_postal_code").rows() == [
+    assert table.select(
+        "order_date", "status", "fulfilment", "unit_price", "refunded_quantity", "ship_postal_code"
+    ).rows() == [
         (date(2022, 4, 30), "cancelled", "merchant", None, None, "400081"),
         (date(2022, 4, 30), "fulfilled", "merchant", 406.0, None, "560085"),
         (date(2022, 3, 31), "returned", "fba", 329.0, 1, "410210"),
-    ]  # fmt: skip
+    ]

@@ -23,7 +23,9 @@ def message(err: pytest.ExceptionInfo[InputError]) -> str:
     ("encoding", "prefix"),
     [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16", b"")],
 )
-def test_encodings_are_detected_and_decoded(write_file: WriteFile, encoding: str, prefix: bytes) -> None:
+def test_encodings_are_detected_and_decoded(
+    write_file: WriteFile, encoding: str, prefix: bytes
+) -> None:
     path = write_file("f.csv", prefix + ROWS.encode(encoding))
     raw = read_raw(path)
     assert raw.header == ("sku", "title", "qty")

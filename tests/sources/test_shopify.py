@@ -27,13 +27,29 @@ ORDERS = """Name,Email,Financial Status,Currency,Created at,Lineitem quantity,Li
 def test_orders_carry_order_cells_down_and_keep_the_store_local_date(write_file: WriteFile) -> None:
     source = read_source(write_file("orders_export.csv", ORDERS))
     got = source.table.select(
-        "order_id", "order_date", "sku", "sku_from_title", "quantity", "unit_price", "currency",
-        "status", "location", "ship_country", "ship_region", "ship_postal_code", "source_line",
-    )  # fmt: skip
+        "order_id",
+        "order_date",
+        "sku",
+        "sku_from_title",
+        "quantity",
+        "unit_price",
+        "currency",
+        "status",
+        "location",
+        "ship_country",
+        "ship_region",
+        "ship_postal_code",
+        "source_line",
+    )
     expected = pl.DataFrame(
         {
             "order_id": ["#1002", "#1002", "#1001", "#1000"],
-            "order_date": [date(2023, 5, 31), date(2023, 5, 31), date(2023, 5, 30), date(2023, 5, 29)],
+            "order_date": [
+                date(2023, 5, 31),
+                date(2023, 5, 31),
+                date(2023, 5, 30),
+                date(2023, 5, 29),
+            ],
             "sku": ["PP-XL", "Chew Toy - Red", "PP-XL", "PP-XL"],
             "sku_from_title": [False, True, False, False],
             "quantity": [3, 2, 1, 4],
@@ -58,7 +74,9 @@ def test_orders_findings_name_lines(write_file: WriteFile) -> None:
     assert (findings["empty_sku"].count, findings["empty_sku"].lines) == (1, (4,))
 
 
-def test_non_numeric_quantity_is_an_error_with_file_line_column_and_value(write_file: WriteFile) -> None:
+def test_non_numeric_quantity_is_an_error_with_file_line_column_and_value(
+    write_file: WriteFile,
+) -> None:
     path = write_file("o.csv", ORDERS.replace(",3,Pee Pads XL", ",abc,Pee Pads XL"))
     with pytest.raises(InputError) as err:
         read_table([path], "order_lines")
@@ -90,7 +108,9 @@ def test_day_first_dates_of_a_merchant_chosen_subset(write_file: WriteFile) -> N
     text = "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku\n#2,31/12/2023 22:36,1,Boot,B-40\n#1,02/01/2023 09:00,2,Boot,B-40\n"
     table = read_source(write_file("o.csv", text)).table
     assert table["order_date"].to_list() == [date(2023, 12, 31), date(2023, 1, 2)]
-    assert table["ordered_at"].null_count() == 2  # no offset and no store time zone: unknown instant
+    assert (
+        table["ordered_at"].null_count() == 2
+    )  # no offset and no store time zone: unknown instant
 
 
 PRODUCTS = """Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Option1 Name,Option1 Value,Variant SKU,Variant Grams,Variant Price,Cost per item,Variant Barcode,Image Src,Variant Weight Unit
@@ -104,9 +124,18 @@ mug,,,,,,,,,,,,,,https://x/2.jpg,
 def test_products_fill_product_cells_and_drop_image_rows(write_file: WriteFile) -> None:
     source = read_source(write_file("products_export.csv", PRODUCTS))
     got = source.table.select(
-        "sku", "handle", "title", "description", "vendor", "category", "price", "unit_cost", "weight_g",
-        "barcode", "source_line",
-    )  # fmt: skip
+        "sku",
+        "handle",
+        "title",
+        "description",
+        "vendor",
+        "category",
+        "price",
+        "unit_cost",
+        "weight_g",
+        "barcode",
+        "source_line",
+    )
     expected = pl.DataFrame(
         {
             "sku": ["MUG-B", "MUG-G"],
@@ -143,7 +172,15 @@ def test_inventory_newest_layout(write_file: WriteFile) -> None:
     options = ReadOptions(as_of=date(2026, 11, 24))
     source = read_source(write_file("inventory_export.csv", INVENTORY_NEWEST), options=options)
     got = source.table.select(
-        "sku", "location", "on_hand", "available", "committed", "incoming", "stocked", "as_of", "hs_code"
+        "sku",
+        "location",
+        "on_hand",
+        "available",
+        "committed",
+        "incoming",
+        "stocked",
+        "as_of",
+        "hs_code",
     )
     expected = pl.DataFrame(
         {

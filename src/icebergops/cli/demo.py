@@ -16,7 +16,9 @@ DEFAULT_FOLDER = Path("icebergops-demo")
 
 
 def demo_command(
-    folder: Annotated[Path, typer.Argument(help="Where to write the demo store and the results.")] = DEFAULT_FOLDER,
+    folder: Annotated[
+        Path, typer.Argument(help="Where to write the demo store and the results.")
+    ] = DEFAULT_FOLDER,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same store.")] = 7,
 ) -> None:
     """Write a realistic demo store (Shopify and Amazon exports) and inspect it."""
@@ -30,7 +32,11 @@ def demo_command(
 
     reports = []
     for name, path in written.items():
-        if path.suffix in (".csv", ".txt") and name not in ("suppliers", "purchase_orders", "events"):
+        if path.suffix in (".csv", ".txt") and name not in (
+            "suppliers",
+            "purchase_orders",
+            "events",
+        ):
             reports.append(summarize(read_source(path)))
     write_text(json.dumps(reports, indent=1) + "\n", results / "inspect.json")
     for report in reports:

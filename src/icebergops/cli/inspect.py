@@ -11,27 +11,61 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from icebergops.cli.options import AsOfOption, ConfigOption, EncodingOption, FormatOption, KindOption, OutputOption
+from icebergops.cli.options import (
+    AsOfOption,
+    ConfigOption,
+    EncodingOption,
+    FormatOption,
+    KindOption,
+    OutputOption,
+)
 from icebergops.config import load_config
 from icebergops.errors import IcebergOpsError
 from icebergops.inspection import summarize
 from icebergops.outputs import write_text
 from icebergops.sources import ReadOptions, layouts_for, read_source
 
-FACTS = ["format", "version", "encoding", "delimiter", "lines", "records", "rows", "orders", "skus", "names_as_skus",
-         "units", "date_from", "date_to", "as_of", "currencies", "countries", "channels", "locations",
-         "statuses", "fulfilment", "on_hand", "available", "errors", "warnings"]  # fmt: skip
+FACTS = [
+    "format",
+    "version",
+    "encoding",
+    "delimiter",
+    "lines",
+    "file_lines",
+    "rows",
+    "orders",
+    "skus",
+    "names_as_skus",
+    "units",
+    "date_from",
+    "date_to",
+    "as_of",
+    "currencies",
+    "countries",
+    "channels",
+    "locations",
+    "statuses",
+    "fulfilment",
+    "on_hand",
+    "available",
+    "errors",
+    "warnings",
+]
 
 
 def inspect_command(
-    files: Annotated[list[Path] | None, typer.Argument(help="Exports to inspect (CSV, TSV, .gz).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Exports to inspect (CSV, TSV, .gz).")
+    ] = None,
     kind: KindOption = None,
     config: ConfigOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
-    kinds: Annotated[bool, typer.Option("--kinds", help="List the layouts icebergops reads.")] = False,
+    kinds: Annotated[
+        bool, typer.Option("--kinds", help="List the layouts icebergops reads.")
+    ] = False,
 ) -> None:
     """Detect each file's layout and report its contents and data-quality findings, with line numbers."""
     settings = load_config(config)
@@ -49,7 +83,12 @@ def inspect_command(
     for path in files:
         try:
             source = read_source(
-                path, kind=kind, config=settings, options=options, encoding=encoding, all_columns=True
+                path,
+                kind=kind,
+                config=settings,
+                options=options,
+                encoding=encoding,
+                all_columns=True,
             )
             reports.append(summarize(source))
         except IcebergOpsError as err:
@@ -114,8 +153,14 @@ def _findings_table(findings: list[dict[str, Any]]) -> Table:
     for f in findings:
         style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
         lines = ", ".join(map(str, f["lines"])) + (" …" if f["count"] > len(f["lines"]) > 0 else "")
-        table.add_row(f"[{style}]{f['severity']}[/{style}]", f["message"], f"{f['count']:,}",
-                      f["column"] or "", "" if f["value"] is None else repr(f["value"])[:40], lines)  # fmt: skip
+        table.add_row(
+            f"[{style}]{f['severity']}[/{style}]",
+            f["message"],
+            f"{f['count']:,}",
+            f["column"] or "",
+            "" if f["value"] is None else repr(f["value"])[:40],
+            lines,
+        )
     return table
 
 

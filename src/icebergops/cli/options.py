@@ -25,16 +25,24 @@ FormatOption = Annotated[
     ),
 ]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", help="Skip detection: read every file as this layout (see `inspect --kinds`)."),
+    typer.Option(
+        "--kind", help="Skip detection: read every file as this layout (see `inspect --kinds`)."
+    ),
 ]
 AsOfOption = Annotated[
     datetime | None,
-    typer.Option("--as-of", help="The day inventory snapshots describe (default: the file's date).", formats=["%Y-%m-%d"]),
+    typer.Option(
+        "--as-of",
+        help="The day inventory snapshots describe (default: the file's date).",
+        formats=["%Y-%m-%d"],
+    ),
 ]
 EncodingOption = Annotated[
-    str | None, typer.Option("--encoding", help="Skip detection: utf-8, cp1252, cp932 (Shift_JIS), utf-16…")
+    str | None,
+    typer.Option("--encoding", help="Skip detection: utf-8, cp1252, cp932 (Shift_JIS), utf-16…"),
 ]

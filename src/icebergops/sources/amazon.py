@@ -20,14 +20,26 @@ from icebergops.sources.rawfile import RawTable
 
 #: Where a marketplace's day begins: Seller Central writes purchase dates in UTC.
 MARKETPLACE_ZONES = {
-    "amazon.com": "America/Los_Angeles", "amazon.ca": "America/Los_Angeles",
-    "amazon.com.mx": "America/Mexico_City", "amazon.com.br": "America/Sao_Paulo",
-    "amazon.co.uk": "Europe/London", "amazon.de": "Europe/Berlin", "amazon.fr": "Europe/Paris",
-    "amazon.it": "Europe/Rome", "amazon.es": "Europe/Madrid", "amazon.nl": "Europe/Amsterdam",
-    "amazon.se": "Europe/Stockholm", "amazon.pl": "Europe/Warsaw", "amazon.co.jp": "Asia/Tokyo",
-    "amazon.in": "Asia/Kolkata", "amazon.com.au": "Australia/Sydney", "amazon.sg": "Asia/Singapore",
-    "amazon.ae": "Asia/Dubai", "amazon.sa": "Asia/Riyadh", "amazon.com.tr": "Europe/Istanbul",
-}  # fmt: skip
+    "amazon.com": "America/Los_Angeles",
+    "amazon.ca": "America/Los_Angeles",
+    "amazon.com.mx": "America/Mexico_City",
+    "amazon.com.br": "America/Sao_Paulo",
+    "amazon.co.uk": "Europe/London",
+    "amazon.de": "Europe/Berlin",
+    "amazon.fr": "Europe/Paris",
+    "amazon.it": "Europe/Rome",
+    "amazon.es": "Europe/Madrid",
+    "amazon.nl": "Europe/Amsterdam",
+    "amazon.se": "Europe/Stockholm",
+    "amazon.pl": "Europe/Warsaw",
+    "amazon.co.jp": "Asia/Tokyo",
+    "amazon.in": "Asia/Kolkata",
+    "amazon.com.au": "Australia/Sydney",
+    "amazon.sg": "Asia/Singapore",
+    "amazon.ae": "Asia/Dubai",
+    "amazon.sa": "Asia/Riyadh",
+    "amazon.com.tr": "Europe/Istanbul",
+}
 
 
 def _text(raw: RawTable, column: str) -> pl.Expr:
@@ -44,27 +56,41 @@ def _unit_price(total: str, quantity: str = "quantity") -> pl.Expr:
 
 def read_in_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     frame = add_timestamps(raw, raw.frame, "Date", options, findings)
-    frame = add_numbers(raw, frame, findings, integers={"quantity": "Qty"}, decimals={"total": "Amount"})
+    frame = add_numbers(
+        raw, frame, findings, integers={"quantity": "Qty"}, decimals={"total": "Amount"}
+    )
     frame = add_sku(raw, frame, findings, sku="SKU", title="Style")
     status = clean_text("Status").str.to_lowercase()
     frame = frame.with_columns(
         clean_text("Order ID").alias("order_id"),
         pl.when(clean_text("Sales Channel").str.to_lowercase().str.starts_with("amazon"))
-        .then(pl.lit("amazon")).otherwise(pl.lit("other")).alias("channel"),
-        pl.concat_str([_text(raw, "Style"), _text(raw, "Size")], separator=" ", ignore_nulls=True).alias("title"),
+        .then(pl.lit("amazon"))
+        .otherwise(pl.lit("other"))
+        .alias("channel"),
+        pl.concat_str(
+            [_text(raw, "Style"), _text(raw, "Size")], separator=" ", ignore_nulls=True
+        ).alias("title"),
         _unit_price("total").alias("unit_price"),
-        pl.coalesce(_text(raw, "currency"), pl.lit("INR")).alias("currency"),  # Amazon.in sells in rupees
-        pl.when(status.str.contains("cancel")).then(pl.lit("cancelled"))
-        .when(status.str.contains("return|reject")).then(pl.lit("returned"))
-        .when(status.str.starts_with("shipped") | status.str.contains("deliver")).then(pl.lit("fulfilled"))
-        .otherwise(pl.lit("open")).alias("status"),
+        pl.coalesce(_text(raw, "currency"), pl.lit("INR")).alias(
+            "currency"
+        ),  # Amazon.in sells in rupees
+        pl.when(status.str.contains("cancel"))
+        .then(pl.lit("cancelled"))
+        .when(status.str.contains("return|reject"))
+        .then(pl.lit("returned"))
+        .when(status.str.starts_with("shipped") | status.str.contains("deliver"))
+        .then(pl.lit("fulfilled"))
+        .otherwise(pl.lit("open"))
+        .alias("status"),
         pl.when(clean_text("Fulfilment").str.to_lowercase() == "amazon")
-        .then(pl.lit("fba")).otherwise(pl.lit("merchant")).alias("fulfilment"),
+        .then(pl.lit("fba"))
+        .otherwise(pl.lit("merchant"))
+        .alias("fulfilment"),
         _text(raw, "ship-country").alias("ship_country"),
         _text(raw, "ship-state").alias("ship_region"),
         _text(raw, "ship-postal-code").str.replace(r"\.0$", "").alias("ship_postal_code"),
         pl.lit(False).alias("is_test"),
-    )  # fmt: skip
+    )
     frame = frame.with_columns(
         pl.when(pl.col("status") == "returned").then(pl.col("quantity")).alias("refunded_quantity")
     )
@@ -77,23 +103,28 @@ def read_in_stock(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
     frame = add_sku(raw, frame, findings, sku="SKU Code", title="Design No.")
     return finish(
         frame.with_columns(
-            pl.concat_str([_text(raw, "Design No."), _text(raw, "Color"), _text(raw, "Size")],
-                          separator=" ", ignore_nulls=True).alias("title"),
+            pl.concat_str(
+                [_text(raw, "Design No."), _text(raw, "Color"), _text(raw, "Size")],
+                separator=" ",
+                ignore_nulls=True,
+            ).alias("title"),
             pl.col("on_hand").alias("available"),
             pl.lit(True).alias("stocked"),
             pl.lit(snapshot_date(raw, options)).alias("as_of"),
         ),
         INVENTORY,
-    )  # fmt: skip
+    )
 
 
 def read_in_prices(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     """Per-SKU transfer price (cost), weight (kg) and marketplace MRPs of the Amazon.in seller."""
     price = "Amazon MRP" if "Amazon MRP" in raw.header else "Final MRP Old"
     frame = add_numbers(
-        raw, raw.frame, findings,
+        raw,
+        raw.frame,
+        findings,
         decimals={"unit_cost": "TP", "weight_kg": "Weight", "price": price},
-    )  # fmt: skip
+    )
     frame = add_sku(raw, frame, findings, sku="Sku", title="Style Id")
     return finish(
         frame.with_columns(
@@ -123,15 +154,18 @@ def read_all_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> 
         _text(raw, "product-name").alias("title"),
         _unit_price("total").alias("unit_price"),
         _file_currency(raw, options).alias("currency"),
-        pl.when(status.str.contains("cancel")).then(pl.lit("cancelled"))
-        .when(status.str.contains("^(shipped|delivered)")).then(pl.lit("fulfilled"))
-        .otherwise(pl.lit("open")).alias("status"),
+        pl.when(status.str.contains("cancel"))
+        .then(pl.lit("cancelled"))
+        .when(status.str.contains("^(shipped|delivered)"))
+        .then(pl.lit("fulfilled"))
+        .otherwise(pl.lit("open"))
+        .alias("status"),
         _fulfilment(raw, "fulfillment-channel").alias("fulfilment"),
         _text(raw, "ship-country").alias("ship_country"),
         _text(raw, "ship-state").alias("ship_region"),
         _text(raw, "ship-postal-code").alias("ship_postal_code"),
         pl.lit(False).alias("is_test"),
-    )  # fmt: skip
+    )
     frame = _marketplace_dates(raw, frame, options, "sales-channel")
     check_quantities(raw, frame, findings, "quantity")
     return finish(frame, ORDER_LINES)
@@ -141,9 +175,12 @@ def read_shipment_sales(raw: RawTable, options: ReadOptions, findings: Findings)
     """FBA Customer Shipment Sales: one row per shipped unit group, always fulfilled by Amazon."""
     frame = add_timestamps(raw, raw.frame, "shipment-date", options, findings)
     frame = add_numbers(
-        raw, frame, findings,
-        integers={"quantity": "quantity"}, decimals={"unit_price": "item-price-per-unit"},
-    )  # fmt: skip
+        raw,
+        frame,
+        findings,
+        integers={"quantity": "quantity"},
+        decimals={"unit_price": "item-price-per-unit"},
+    )
     frame = add_sku(raw, frame, findings, sku="sku", title="fnsku")
     frame = frame.with_columns(
         clean_text("amazon-order-id").alias("order_id"),
@@ -163,16 +200,23 @@ def read_shipment_sales(raw: RawTable, options: ReadOptions, findings: Findings)
 
 def read_fba_inventory(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     """Manage FBA Inventory: Amazon's warehouses as one location, ``FBA``."""
-    inbound = ["afn-inbound-working-quantity", "afn-inbound-shipped-quantity",
-               "afn-inbound-receiving-quantity"]  # fmt: skip
+    inbound = [
+        "afn-inbound-working-quantity",
+        "afn-inbound-shipped-quantity",
+        "afn-inbound-receiving-quantity",
+    ]
     frame = add_numbers(
-        raw, raw.frame, findings,
+        raw,
+        raw.frame,
+        findings,
         integers={
-            "available": "afn-fulfillable-quantity", "committed": "afn-reserved-quantity",
-            "on_hand": "afn-warehouse-quantity", "unsellable": "afn-unsellable-quantity",
+            "available": "afn-fulfillable-quantity",
+            "committed": "afn-reserved-quantity",
+            "on_hand": "afn-warehouse-quantity",
+            "unsellable": "afn-unsellable-quantity",
             **{name: name for name in inbound},
         },
-    )  # fmt: skip
+    )
     frame = add_sku(raw, frame, findings, sku="sku", title="product-name")
     present = [name for name in inbound if name in frame.columns]
     on_hand = pl.col("on_hand") if "on_hand" in frame.columns else pl.lit(None, pl.Int64)
@@ -197,12 +241,18 @@ def _file_currency(raw: RawTable, options: ReadOptions) -> pl.Expr:
 
 def _fulfilment(raw: RawTable, column: str) -> pl.Expr:
     value = _text(raw, column).str.to_lowercase()
-    return pl.when(value.str.contains("amazon|afn")).then(pl.lit("fba")).otherwise(pl.lit("merchant"))
+    return (
+        pl.when(value.str.contains("amazon|afn")).then(pl.lit("fba")).otherwise(pl.lit("merchant"))
+    )
 
 
 def _marketplace_channel(raw: RawTable) -> pl.Expr:
     channel = _text(raw, "sales-channel").str.to_lowercase()
-    return pl.when(channel.str.starts_with("non-amazon")).then(pl.lit("other")).otherwise(pl.lit("amazon"))
+    return (
+        pl.when(channel.str.starts_with("non-amazon"))
+        .then(pl.lit("other"))
+        .otherwise(pl.lit("amazon"))
+    )
 
 
 def _marketplace_dates(
@@ -213,7 +263,10 @@ def _marketplace_dates(
         return frame
     if options.timezone:
         return frame.with_columns(
-            pl.col("ordered_at").dt.convert_time_zone(options.timezone).dt.date().alias("order_date")
+            pl.col("ordered_at")
+            .dt.convert_time_zone(options.timezone)
+            .dt.date()
+            .alias("order_date")
         )
     names = frame.get_column(channel) if channel and channel in frame.columns else None
     zones = (
@@ -229,19 +282,48 @@ def _marketplace_dates(
 
 
 LAYOUTS = [
-    Layout("amazon-in-orders", "Amazon.in order report", "order_lines",
-           frozenset({"Order ID", "Date", "Status", "Fulfilment", "SKU", "Qty", "Amount"}),
-           read_in_orders),
-    Layout("amazon-in-stock", "Amazon.in stock snapshot", "inventory",
-           frozenset({"SKU Code", "Design No.", "Stock"}), read_in_stock),
-    Layout("amazon-in-prices", "Amazon.in marketplace price list", "products",
-           frozenset({"Sku", "Style Id", "TP", "Weight"}), read_in_prices),
-    Layout("amazon-all-orders", "Amazon All Orders Report", "order_lines",
-           frozenset({"amazon-order-id", "purchase-date", "order-status", "sku", "quantity", "item-price"}),
-           read_all_orders),
-    Layout("amazon-fba-inventory", "Amazon Manage FBA Inventory report", "inventory",
-           frozenset({"sku", "fnsku", "asin", "afn-fulfillable-quantity"}), read_fba_inventory),
-    Layout("amazon-shipment-sales", "Amazon FBA Customer Shipment Sales report", "order_lines",
-           frozenset({"shipment-date", "sku", "amazon-order-id", "quantity", "item-price-per-unit"}),
-           read_shipment_sales),
-]  # fmt: skip
+    Layout(
+        "amazon-in-orders",
+        "Amazon.in order report",
+        "order_lines",
+        frozenset({"Order ID", "Date", "Status", "Fulfilment", "SKU", "Qty", "Amount"}),
+        read_in_orders,
+    ),
+    Layout(
+        "amazon-in-stock",
+        "Amazon.in stock snapshot",
+        "inventory",
+        frozenset({"SKU Code", "Design No.", "Stock"}),
+        read_in_stock,
+    ),
+    Layout(
+        "amazon-in-prices",
+        "Amazon.in marketplace price list",
+        "products",
+        frozenset({"Sku", "Style Id", "TP", "Weight"}),
+        read_in_prices,
+    ),
+    Layout(
+        "amazon-all-orders",
+        "Amazon All Orders Report",
+        "order_lines",
+        frozenset(
+            {"amazon-order-id", "purchase-date", "order-status", "sku", "quantity", "item-price"}
+        ),
+        read_all_orders,
+    ),
+    Layout(
+        "amazon-fba-inventory",
+        "Amazon Manage FBA Inventory report",
+        "inventory",
+        frozenset({"sku", "fnsku", "asin", "afn-fulfillable-quantity"}),
+        read_fba_inventory,
+    ),
+    Layout(
+        "amazon-shipment-sales",
+        "Amazon FBA Customer Shipment Sales report",
+        "order_lines",
+        frozenset({"shipment-date", "sku", "amazon-order-id", "quantity", "item-price-per-unit"}),
+        read_shipment_sales,
+    ),
+]

@@ -36,11 +36,11 @@ def add_timestamps(
     local = local_timestamp(column, fmt)
     instant = utc_timestamp(column, fmt)
     if options.timezone and "%z" not in fmt and "%#z" not in fmt:
-        instant = local.dt.replace_time_zone(options.timezone, ambiguous="earliest", non_existent="null")
+        instant = local.dt.replace_time_zone(
+            options.timezone, ambiguous="earliest", non_existent="null"
+        )
         instant = instant.dt.convert_time_zone("UTC")
-    return frame.with_columns(
-        instant.alias("ordered_at"), local.dt.date().alias("order_date")
-    )
+    return frame.with_columns(instant.alias("ordered_at"), local.dt.date().alias("order_date"))
 
 
 def add_sku(
@@ -66,9 +66,13 @@ def add_sku(
         column=sku or title,
     )
     findings.from_mask(
-        raw, frame, pl.col("sku").is_null(), kind="no_product",
-        message="has neither a SKU nor a product name: left out", column=sku or title,
-    )  # fmt: skip
+        raw,
+        frame,
+        pl.col("sku").is_null(),
+        kind="no_product",
+        message="has neither a SKU nor a product name: left out",
+        column=sku or title,
+    )
     return frame.filter(pl.col("sku").is_not_null())
 
 
@@ -100,12 +104,20 @@ def check_quantities(raw: RawTable, frame: pl.DataFrame, findings: Findings, col
     """Zero and negative quantities on lines that are not cancellations are worth a look."""
     live = pl.col("status") != "cancelled"
     findings.from_mask(
-        raw, frame, live & (pl.col("quantity") < 0), kind="negative_quantity",
-        message="has a negative quantity", column=column,
+        raw,
+        frame,
+        live & (pl.col("quantity") < 0),
+        kind="negative_quantity",
+        message="has a negative quantity",
+        column=column,
     )
     findings.from_mask(
-        raw, frame, live & (pl.col("quantity") == 0), kind="zero_quantity",
-        message="has a zero quantity", column=column,
+        raw,
+        frame,
+        live & (pl.col("quantity") == 0),
+        kind="zero_quantity",
+        message="has a zero quantity",
+        column=column,
     )
 
 

@@ -56,7 +56,10 @@ class Finding:
 
     def where(self) -> Where:
         return Where(
-            file=self.file, line=self.lines[0] if self.lines else None, column=self.column, value=self.value
+            file=self.file,
+            line=self.lines[0] if self.lines else None,
+            column=self.column,
+            value=self.value,
         )
 
     def as_error(self, hint: str | None = None) -> InputError:
@@ -122,13 +125,17 @@ def parse_number(column: str) -> pl.Expr:
     """Decimal number: spaces and a thousands ``,`` before three digits tolerated."""
     text = pl.col(column).str.strip_chars().str.replace_all(r"[\s\u00a0]", "")
     text = text.str.replace_all(r",(\d{3})", "$1")
-    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None).cast(pl.Float64, strict=False)
+    return (
+        pl.when(text.str.len_chars() > 0).then(text).otherwise(None).cast(pl.Float64, strict=False)
+    )
 
 
 def parse_integer(column: str) -> pl.Expr:
     """Whole number; ``2.0`` is accepted, ``2.5`` is not."""
     number = parse_number(column)
-    return pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64, strict=False)
+    return (
+        pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64, strict=False)
+    )
 
 
 def check_parsed(
@@ -153,7 +160,9 @@ def check_parsed(
         )
 
 
-def choose_format(values: pl.Series, candidates: Sequence[str], *, dates_only: bool = False) -> str | None:
+def choose_format(
+    values: pl.Series, candidates: Sequence[str], *, dates_only: bool = False
+) -> str | None:
     """The candidate format that parses most of the (first 2,000) filled values; None if none does.
 
     When day-first and month-first parse equally (every day ≤ 12), day-first wins: the exports
@@ -198,7 +207,9 @@ def timestamp_format(raw: RawTable, column: str, configured: str | None = None) 
     if configured:
         return configured
     values = raw.frame[column]
-    fmt = choose_format(values, DATETIME_FORMATS) or choose_format(values, DATE_FORMATS, dates_only=True)
+    fmt = choose_format(values, DATETIME_FORMATS) or choose_format(
+        values, DATE_FORMATS, dates_only=True
+    )
     if fmt is None:
         first = values.drop_nulls().head(1).to_list()
         line = int(raw.frame.filter(pl.col(column).is_not_null())[LINE][0]) if first else None
@@ -210,7 +221,9 @@ def timestamp_format(raw: RawTable, column: str, configured: str | None = None) 
     return fmt
 
 
-def check_mixed_formats(raw: RawTable, frame: pl.DataFrame, column: str, fmt: str, findings: Findings) -> None:
+def check_mixed_formats(
+    raw: RawTable, frame: pl.DataFrame, column: str, fmt: str, findings: Findings
+) -> None:
     """Cells of ``column`` that failed ``fmt``: a second format in one column, or not a date at all."""
     failed = frame.filter(pl.col(column).is_not_null() & local_timestamp(column, fmt).is_null())
     if failed.is_empty():
@@ -220,16 +233,37 @@ def check_mixed_formats(raw: RawTable, frame: pl.DataFrame, column: str, fmt: st
     for candidate, only in zip(other, dates_only, strict=True):
         if _parse(failed[column], candidate, only).is_not_null().any():
             findings.from_mask(
-                raw, failed, pl.lit(True), kind="mixed_date_formats", severity="error", column=column,
+                raw,
+                failed,
+                pl.lit(True),
+                kind="mixed_date_formats",
+                severity="error",
+                column=column,
                 message=f"is written {_human(candidate)} while the column is written {_human(fmt)}",
             )
             return
-    findings.from_mask(raw, failed, pl.lit(True), kind="not_a_date", severity="error", column=column,
-                       message=f"is not a date ({_human(fmt)} expected)")
+    findings.from_mask(
+        raw,
+        failed,
+        pl.lit(True),
+        kind="not_a_date",
+        severity="error",
+        column=column,
+        message=f"is not a date ({_human(fmt)} expected)",
+    )
 
 
 def _human(fmt: str) -> str:
-    for code, text in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%y", "YY"), ("%H", "hh"),
-                       ("%M", "mm"), ("%S", "ss"), ("%#z", "+hh:mm"), ("%z", "+hhmm")):
+    for code, text in (
+        ("%Y", "YYYY"),
+        ("%m", "MM"),
+        ("%d", "DD"),
+        ("%y", "YY"),
+        ("%H", "hh"),
+        ("%M", "mm"),
+        ("%S", "ss"),
+        ("%#z", "+hh:mm"),
+        ("%z", "+hhmm"),
+    ):
         fmt = fmt.replace(code, text)
     return fmt

@@ -32,7 +32,9 @@ def inventory_frame(
 ) -> pl.DataFrame:
     """Build the inventory table from ``{canonical: raw column}`` quantity columns."""
     present = {out: src for out, src in quantities.items() if src in frame.columns}
-    not_stocked = [clean_text(src).str.to_lowercase() == NOT_STOCKED for src in set(present.values())]
+    not_stocked = [
+        clean_text(src).str.to_lowercase() == NOT_STOCKED for src in set(present.values())
+    ]
     frame = frame.with_columns(
         (~pl.any_horizontal(not_stocked).fill_null(False)).alias("stocked"),
         *(
@@ -45,13 +47,22 @@ def inventory_frame(
     frame = frame.with_columns(variant_name("Title", options_present).alias("variant_title"))
     frame = add_sku(raw, frame, findings, sku="SKU", title="variant_title")
     findings.from_mask(
-        raw, frame, pl.col("on_hand") < 0, kind="negative_on_hand",
-        message="has negative stock on hand (oversold)", column=present.get("on_hand"),
-    )  # fmt: skip
+        raw,
+        frame,
+        pl.col("on_hand") < 0,
+        kind="negative_on_hand",
+        message="has negative stock on hand (oversold)",
+        column=present.get("on_hand"),
+    )
     findings.from_mask(
-        raw, frame, ~pl.col("stocked"), kind="not_stocked", severity="info",
-        message="is not stocked at this location", column=present.get("available"),
-    )  # fmt: skip
+        raw,
+        frame,
+        ~pl.col("stocked"),
+        kind="not_stocked",
+        severity="info",
+        message="is not stocked at this location",
+        column=present.get("available"),
+    )
     return finish(
         frame.with_columns(
             pl.col("variant_title").alias("title"),

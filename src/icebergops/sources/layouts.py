@@ -38,7 +38,9 @@ class Layout:
     required: frozenset[str]  # header names that must all be present
     read: Reader
     columns: frozenset[str] | None = None  # header names the reader uses (None: all)
-    version: Callable[[tuple[str, ...]], str] = field(default=lambda header: f"{len(header)} columns")
+    version: Callable[[tuple[str, ...]], str] = field(
+        default=lambda header: f"{len(header)} columns"
+    )
     forbidden: frozenset[str] = frozenset()  # header names that rule this layout out
 
 
@@ -56,9 +58,7 @@ def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) ->
             raise _missing_error(raw, layout, missing)
         return layout
     fits = [
-        layout
-        for layout in layouts
-        if layout.required <= names and not (layout.forbidden & names)
+        layout for layout in layouts if layout.required <= names and not (layout.forbidden & names)
     ]
     if fits:
         return max(fits, key=lambda layout: len(layout.required))
@@ -66,7 +66,9 @@ def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) ->
     raise _missing_error(raw, closest, sorted(closest.required - names), unknown=True)
 
 
-def _missing_error(raw: Probe, layout: Layout, missing: list[str], unknown: bool = False) -> InputError:
+def _missing_error(
+    raw: Probe, layout: Layout, missing: list[str], unknown: bool = False
+) -> InputError:
     names = set(raw.header)
     share = f"{len(layout.required & names)} of {len(layout.required)} required columns"
     shown = ", ".join(repr(name) for name in missing[:6]) + (" …" if len(missing) > 6 else "")

@@ -8,14 +8,24 @@ import polars as pl
 
 from icebergops.config import SourceMapping
 from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS, Schema
-from icebergops.sources.canonical import add_numbers, add_sku, add_timestamps, check_quantities, finish
+from icebergops.sources.canonical import (
+    add_numbers,
+    add_sku,
+    add_timestamps,
+    check_quantities,
+    finish,
+)
 from icebergops.sources.cells import Findings, clean_text
 from icebergops.sources.countries import to_iso
 from icebergops.sources.inventory import snapshot_date
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
 
-SCHEMAS: dict[str, Schema] = {"order_lines": ORDER_LINES, "inventory": INVENTORY, "products": PRODUCTS}
+SCHEMAS: dict[str, Schema] = {
+    "order_lines": ORDER_LINES,
+    "inventory": INVENTORY,
+    "products": PRODUCTS,
+}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
 
 
@@ -48,7 +58,9 @@ def read_mapped(
         for canon, src in columns.items()
         if schema[canon] == pl.String() and canon != "sku"
     ]
-    frame = add_sku(raw, frame, findings, sku=columns.get("sku"), title=columns.get("title", columns["sku"]))
+    frame = add_sku(
+        raw, frame, findings, sku=columns.get("sku"), title=columns.get("title", columns["sku"])
+    )
     frame = frame.with_columns(texts)
     if mapping.kind == "order_lines":
         return _order_lines(mapping, raw, frame, options, findings)
@@ -60,14 +72,20 @@ def read_mapped(
 
 
 def _order_lines(
-    mapping: SourceMapping, raw: RawTable, frame: pl.DataFrame, options: ReadOptions, findings: Findings
+    mapping: SourceMapping,
+    raw: RawTable,
+    frame: pl.DataFrame,
+    options: ReadOptions,
+    findings: Findings,
 ) -> pl.DataFrame:
     when = mapping.columns.get("ordered_at") or mapping.columns.get("order_date")
     if when is not None:
         dated = ReadOptions(
-            as_of=options.as_of, currency=options.currency, timezone=options.timezone,
+            as_of=options.as_of,
+            currency=options.currency,
+            timezone=options.timezone,
             date_format=mapping.date_format or options.date_format,
-        )  # fmt: skip
+        )
         frame = add_timestamps(raw, frame, when, dated, findings)
     cancelled = pl.lit(False)
     if mapping.cancelled_when is not None:
@@ -76,7 +94,10 @@ def _order_lines(
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
         pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
-        pl.when(cancelled).then(pl.col("quantity").abs()).otherwise(pl.col("quantity")).alias("quantity"),
+        pl.when(cancelled)
+        .then(pl.col("quantity").abs())
+        .otherwise(pl.col("quantity"))
+        .alias("quantity"),
         pl.lit(mapping.channel).alias("channel"),
         pl.coalesce(
             pl.col("currency") if "currency" in mapping.columns else pl.lit(None, pl.String),
@@ -89,10 +110,13 @@ def _order_lines(
         frame = frame.with_columns(to_iso(pl.col("ship_country")).alias("ship_country"))
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
-        raw, frame, adjustment, kind="adjustment_line",
+        raw,
+        frame,
+        adjustment,
+        kind="adjustment_line",
         message="has a negative quantity but is no cancellation (a stock adjustment?): left out",
         column=mapping.columns["quantity"],
-    )  # fmt: skip
+    )
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
     return finish(frame, ORDER_LINES)

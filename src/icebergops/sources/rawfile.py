@@ -50,7 +50,9 @@ class RawTable:
     def records(self) -> int:
         return self.frame.height
 
-    def where(self, line: int | None = None, column: str | None = None, value: str | None = None) -> Where:
+    def where(
+        self, line: int | None = None, column: str | None = None, value: str | None = None
+    ) -> Where:
         return Where(file=self.path, line=line, column=column, value=value)
 
 
@@ -60,9 +62,7 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     head = _read_head(path)
     compressed = head[:2] == b"\x1f\x8b"
     data: bytes | None = None
-    if compressed or encoding not in (None, "utf-8", "utf8"):
-        data = _load(path, compressed)
-    elif not _looks_utf8(head):
+    if compressed or encoding not in (None, "utf-8", "utf8") or not _looks_utf8(head):
         data = _load(path, compressed)
     if data is not None:
         text_encoding = encoding or detect_encoding(data, path)
@@ -290,7 +290,9 @@ def _check_last_line(tail: bytes, delimiter: str, width: int, path: Path) -> Non
         raise InputError(
             f"last line is truncated: {len(cells)} of {width} columns"
             + (" and an unclosed quote" if open_quote else ""),
-            where=Where(file=path, line=_count_lines(path) if path.exists() else None, value=last[:60]),
+            where=Where(
+                file=path, line=_count_lines(path) if path.exists() else None, value=last[:60]
+            ),
             hint="the export or download was cut short; export the file again",
         )
 
@@ -363,7 +365,9 @@ def _structure_error(
                 where=Where(file=path, line=reader.line_num),
                 hint="a cell with the delimiter inside is not quoted, or the delimiter is wrong",
             )
-    return InputError(f"cannot be parsed as CSV: {str(err).splitlines()[0]}", where=Where(file=path))
+    return InputError(
+        f"cannot be parsed as CSV: {str(err).splitlines()[0]}", where=Where(file=path)
+    )
 
 
 def _record_lines(source: bytes | Path, delimiter: str, records: int) -> pl.Series:
@@ -380,4 +384,6 @@ def _record_lines(source: bytes | Path, delimiter: str, records: int) -> pl.Seri
     for _ in reader:
         starts.append(previous_end + 1)
         previous_end = reader.line_num
-    return pl.Series(starts[:records] + [previous_end + 1] * (records - len(starts)), dtype=pl.Int64)
+    return pl.Series(
+        starts[:records] + [previous_end + 1] * (records - len(starts)), dtype=pl.Int64
+    )

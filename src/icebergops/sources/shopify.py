@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS
+from icebergops.schema import ORDER_LINES, PRODUCTS
 from icebergops.sources.canonical import (
     add_numbers,
     add_sku,
@@ -21,16 +21,38 @@ from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
 
 ORDER_LEVEL = [
-    "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Currency",
-    "Cancelled at", "Payment Method", "Refunded Amount", "Location", "Tags", "Source",
-    "Shipping Country", "Shipping Province", "Shipping Zip", "Billing Country", "Billing Province",
-    "Billing Zip", "Created at",
-]  # fmt: skip
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Currency",
+    "Cancelled at",
+    "Payment Method",
+    "Refunded Amount",
+    "Location",
+    "Tags",
+    "Source",
+    "Shipping Country",
+    "Shipping Province",
+    "Shipping Zip",
+    "Billing Country",
+    "Billing Province",
+    "Billing Zip",
+    "Created at",
+]
 ORDER_COLUMNS = frozenset(
-    ORDER_LEVEL
-    + ["Name", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku",
-       "Lineitem requires shipping", "Lineitem fulfillment status"]
-)  # fmt: skip
+    [
+        *ORDER_LEVEL,
+        "Name",
+        "Lineitem quantity",
+        "Lineitem name",
+        "Lineitem price",
+        "Lineitem sku",
+        "Lineitem requires shipping",
+        "Lineitem fulfillment status",
+    ]
+)
 
 
 def orders_version(header: tuple[str, ...]) -> str:
@@ -48,10 +70,12 @@ def read_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
     frame = raw.frame.with_columns(carry_down([c for c in ORDER_LEVEL if c in raw.header], "Name"))
     frame = add_timestamps(raw, frame, "Created at", options, findings)
     frame = add_numbers(
-        raw, frame, findings,
+        raw,
+        frame,
+        findings,
         integers={"quantity": "Lineitem quantity"},
         decimals={"unit_price": "Lineitem price"},
-    )  # fmt: skip
+    )
     frame = _drop_tips(raw, frame, findings)
     frame = add_sku(raw, frame, findings, sku="Lineitem sku", title="Lineitem name")
     frame = frame.with_columns(
@@ -76,7 +100,9 @@ def _text_or_null(raw: RawTable, column: str) -> pl.Expr:
 
 
 def _either(raw: RawTable, first: str, second: str, *, guard: bool = False) -> pl.Expr:
-    pick = [strip_excel_guard(c) if guard else clean_text(c) for c in (first, second) if c in raw.header]
+    pick = [
+        strip_excel_guard(c) if guard else clean_text(c) for c in (first, second) if c in raw.header
+    ]
     return pl.coalesce(pick) if pick else pl.lit(None, pl.String)
 
 
@@ -118,9 +144,14 @@ def _drop_tips(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> pl.Dat
         & (clean_text("Lineitem requires shipping") == "false")
     )
     findings.from_mask(
-        raw, frame, tip, kind="tip_line", severity="info",
-        message="is a tip, not a product: left out", column="Lineitem name",
-    )  # fmt: skip
+        raw,
+        frame,
+        tip,
+        kind="tip_line",
+        severity="info",
+        message="is a tip, not a product: left out",
+        column="Lineitem name",
+    )
     return frame.filter(~tip)
 
 
@@ -144,18 +175,31 @@ def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
     present = [c for c in PRODUCT_LEVEL if c in raw.header]
     frame = raw.frame.with_columns(carry_down(present, "Handle"))
     variant = pl.any_horizontal(
-        clean_text(c).is_not_null() for c in ["Variant SKU", "Variant Price", *OPTIONS] if c in raw.header
+        clean_text(c).is_not_null()
+        for c in ["Variant SKU", "Variant Price", *OPTIONS]
+        if c in raw.header
     )
     findings.from_mask(
-        raw, frame, ~variant, kind="image_row", severity="info",
-        message="holds only an image: left out", column="Image Src",
-    )  # fmt: skip
+        raw,
+        frame,
+        ~variant,
+        kind="image_row",
+        severity="info",
+        message="holds only an image: left out",
+        column="Image Src",
+    )
     frame = frame.filter(variant)
     frame = add_numbers(
-        raw, frame, findings,
+        raw,
+        frame,
+        findings,
         integers={"inventory_quantity": "Variant Inventory Qty"},
-        decimals={"price": "Variant Price", "unit_cost": "Cost per item", "weight_g": "Variant Grams"},
-    )  # fmt: skip
+        decimals={
+            "price": "Variant Price",
+            "unit_cost": "Cost per item",
+            "weight_g": "Variant Grams",
+        },
+    )
     present_options = [c for c in OPTIONS if c in raw.header]
     frame = frame.with_columns(variant_name("Title", present_options).alias("variant_title"))
     frame = add_sku(raw, frame, findings, sku="Variant SKU", title="variant_title")
@@ -181,8 +225,15 @@ def html_to_text(column: str) -> pl.Expr:
     """Product descriptions without tags, entities decoded, white space folded."""
     text = pl.col(column).str.replace_all(r"(?i)<br\s*/?>|</p>|</li>|</h\d>", " ")
     text = text.str.replace_all(r"<[^>]*>", "")
-    for entity, char in (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'),
-                         ("&#39;", "'"), ("&rsquo;", "'"), ("&amp;", "&")):  # fmt: skip
+    for entity, char in (
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&#39;", "'"),
+        ("&rsquo;", "'"),
+        ("&amp;", "&"),
+    ):
         text = text.str.replace_all(entity, char, literal=True)
     text = text.str.replace_all(r"\s+", " ").str.strip_chars()
     return pl.when(text.str.len_chars() > 0).then(text)
@@ -194,23 +245,40 @@ PRODUCTS_LAYOUT = Layout(
     table="products",
     required=frozenset({"Handle", "Title", "Variant SKU", "Variant Price"}),
     read=read_products,
-    version=lambda h: f"{len(h)} columns"
-    + ("" if "Product Category" in h else " (older, no Product Category)"),
+    version=lambda h: (
+        f"{len(h)} columns" + ("" if "Product Category" in h else " (older, no Product Category)")
+    ),
 )
 
 # ---------------------------------------------------------------- inventory
 
-ITEM = ["Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
-        "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO"]  # fmt: skip
+ITEM = [
+    "Handle",
+    "Title",
+    "Option1 Name",
+    "Option1 Value",
+    "Option2 Name",
+    "Option2 Value",
+    "Option3 Name",
+    "Option3 Value",
+    "SKU",
+    "HS Code",
+    "COO",
+]
 PER_LOCATION = {
-    "incoming": "Incoming", "unavailable": "Unavailable", "committed": "Committed",
-    "available": "Available", "on_hand": "On hand",
-}  # fmt: skip
+    "incoming": "Incoming",
+    "unavailable": "Unavailable",
+    "committed": "Committed",
+    "available": "Available",
+    "on_hand": "On hand",
+}
 NEWEST = {
-    "incoming": "Incoming (not editable)", "unavailable": "Unavailable (not editable)",
-    "committed": "Committed (not editable)", "available": "Available (not editable)",
+    "incoming": "Incoming (not editable)",
+    "unavailable": "Unavailable (not editable)",
+    "committed": "Committed (not editable)",
+    "available": "Available (not editable)",
     "on_hand": "On hand (current)",
-}  # fmt: skip
+}
 
 
 def read_inventory_rows(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
@@ -224,7 +292,9 @@ def read_inventory_columns(raw: RawTable, options: ReadOptions, findings: Findin
     """Old layout: one column per location after ``COO``, holding the available quantity."""
     locations = [name for name in raw.header if name not in ITEM]
     frame = melt_locations(raw, locations)
-    return inventory_frame(raw, frame, {"available": "quantity", "on_hand": "quantity"}, options, findings)
+    return inventory_frame(
+        raw, frame, {"available": "quantity", "on_hand": "quantity"}, options, findings
+    )
 
 
 _INVENTORY_BASE = frozenset({"Handle", "Title", "SKU", "Option1 Value"})
@@ -234,7 +304,9 @@ INVENTORY_ROWS = Layout(
     table="inventory",
     required=_INVENTORY_BASE | {"Location", "Available"},
     read=read_inventory_rows,
-    version=lambda h: "row per location" + (", with On hand (current)/(new)" if "On hand (current)" in h else ""),
+    version=lambda h: (
+        "row per location" + (", with On hand (current)/(new)" if "On hand (current)" in h else "")
+    ),
 )
 INVENTORY_ROWS_NEWEST = Layout(
     kind="shopify-inventory",
@@ -250,7 +322,9 @@ INVENTORY_COLUMNS = Layout(
     table="inventory",
     required=_INVENTORY_BASE | {"COO"},
     read=read_inventory_columns,
-    version=lambda h: f"old: one column per location ({len([n for n in h if n not in ITEM])} locations)",
+    version=lambda h: (
+        f"old: one column per location ({len([n for n in h if n not in ITEM])} locations)"
+    ),
     forbidden=frozenset({"Location"}),
 )
 

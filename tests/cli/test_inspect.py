@@ -1,0 +1,79 @@
+"""``icebergops inspect`` through the CLI: output, exit codes, one-line errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+
+WriteFile = Callable[..., Path]
+runner = CliRunner()
+ORDERS = (
+    "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku,Currency\n"
+    "#2,2023-05-31 23:06:04 -0700,2,Mug,MUG,USD\n"
+    "#2,2023-05-31 23:06:04 -0700,1,Hat,,\n"
+    "#1,2023-05-20 10:00:00 -0700,1,Mug,MUG,USD\n"
+    "#1,2023-05-20 10:00:00 -0700,1,Mug,MUG,\n"
+)
+
+
+def test_inspect_json_reports_counts_and_findings(write_file: WriteFile) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)
+    assert report["format"] == "Shopify orders export"
+    assert (report["lines"], report["orders"], report["skus"], report["units"]) == (4, 2, 1, 5)
+    assert (report["date_from"], report["date_to"]) == ("2023-05-20", "2023-05-31")
+    kinds = {f["kind"]: f for f in report["findings"]}
+    assert kinds["empty_sku"]["lines"] == [3]
+    assert kinds["date_gap"]["message"].endswith("10 days from 2023-05-21 to 2023-05-30")
+
+
+def test_inspect_table_on_terminal_shows_findings(write_file: WriteFile) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    result = runner.invoke(app, ["inspect", str(path), "--format", "table"])
+    assert result.exit_code == 0
+    assert "Shopify orders export" in result.stdout
+    assert "has no SKU" in result.stdout
+
+
+def test_inspect_bad_file_exits_65_with_one_line_error(write_file: WriteFile) -> None:
+    path = write_file("orders_export.csv", "")
+    result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 65
+    assert json.loads(result.stdout)[0]["error"] == f"{path}: is empty"
+    assert "Traceback" not in result.output
+
+
+def test_inspect_missing_file_exits_66(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["inspect", str(tmp_path / "nope.csv"), "--format", "table"])
+    assert result.exit_code == 66
+    assert f"error: {tmp_path / 'nope.csv'}: file not found" in result.stderr
+
+
+def test_config_errors_exit_78_without_traceback(write_file: WriteFile) -> None:
+    config = write_file("icebergops.yaml", "store:\n  nmae: x\n")
+    orders = write_file("o.csv", ORDERS)
+    result = runner.invoke(app, ["inspect", str(orders), "--config", str(config)])
+    assert result.exit_code == 78
+    assert result.stderr.startswith(f"error: {config}: store.nmae: unknown key\nhint: known keys here:")
+    assert "Traceback" not in result.output
+
+
+def test_inspect_writes_json_output_file(write_file: WriteFile, tmp_path: Path) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    target = tmp_path / "out" / "report.json"
+    result = runner.invoke(app, ["inspect", str(path), "--output", str(target)])
+    assert result.exit_code == 0
+    assert json.loads(target.read_text())[0]["rows"] == 4
+
+
+def test_kinds_lists_layouts() -> None:
+    result = runner.invoke(app, ["inspect", "--kinds"])
+    assert result.exit_code == 0
+    assert "amazon-all-orders" in result.stdout and "shopify-orders" in result.stdout

@@ -1,0 +1,71 @@
+"""The strict loader: unknown keys and wrong types are errors that name the key's path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icebergops.config import CancelRule, load_config
+from icebergops.errors import ConfigError, MissingInputError
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "icebergops.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_online_retail_example_loads() -> None:
+    config = load_config(EXAMPLES / "online_retail.yaml")
+    (source,) = config.sources
+    assert (config.store.currency, config.store.timezone) == ("GBP", "Europe/London")
+    assert source.columns["sku"] == "StockCode"
+    assert source.cancelled_when == CancelRule(column="InvoiceNo", starts_with="C")
+
+
+def test_commented_example_loads() -> None:
+    config = load_config(EXAMPLES / "icebergops.yaml")
+    assert config.store.name
+
+
+def test_unknown_key_names_its_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources:\n  - name: x\n    columns: {sku: A, quantity: B}\n    colums: {}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}: sources[0].colums: unknown key"
+    assert err.value.hint is not None and "columns" in err.value.hint
+    assert err.value.exit_code == 78
+
+
+def test_wrong_type_names_its_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "store:\n  currency: [GBP]\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}: store.currency: expected a str, got list ['GBP']"
+
+
+def test_mapping_must_name_sku_and_quantity(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources:\n  - name: x\n    columns: {sku: A}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}: sources[0].columns: needs a mapping for 'quantity'"
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "store:\n  name: [unclosed\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.where.line is not None
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(MissingInputError):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_no_config_and_no_default_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None).sources == ()

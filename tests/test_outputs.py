@@ -1,0 +1,68 @@
+"""One writer: formats, formula escaping in CSV and XLSX, atomic writes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from icebergops.errors import OutputError
+from icebergops.outputs import atomic_path, format_for, write_table
+
+DANGEROUS = pl.DataFrame(
+    {
+        "sku": ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "plain", None],
+        "quantity": [1, -2, 3, 4, 5, 6],
+        "day": [date(2026, 11, 24)] * 6,
+    }
+)
+
+
+def test_csv_escapes_formula_cells_but_not_numbers(tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    write_table(DANGEROUS, target)
+    back = pl.read_csv(target, infer_schema=False)
+    assert back["sku"].to_list() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2+3", "'@SUM(A1)", "plain", None]
+    assert back["quantity"].to_list() == ["1", "-2", "3", "4", "5", "6"]
+
+
+def test_xlsx_escapes_formula_cells(tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    write_table(DANGEROUS, target)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    cells = [sheet.cell(row=r, column=1).value for r in range(2, 6)]
+    assert cells == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2+3", "'@SUM(A1)"]
+    assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, 6))
+    assert sheet.cell(row=3, column=2).value == -2
+
+
+def test_json_has_iso_dates(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    write_table(DANGEROUS.head(1), target)
+    assert json.loads(target.read_text()) == [
+        {"sku": "=HYPERLINK(\"http://x\")", "quantity": 1, "day": "2026-11-24"}
+    ]
+
+
+def test_a_failed_write_leaves_neither_a_half_file_nor_a_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    target.write_text("old plan\n")
+    with pytest.raises(RuntimeError), atomic_path(target) as temporary:
+        temporary.write_text("half of the new")
+        raise RuntimeError("disk full")
+    assert target.read_text() == "old plan\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_format_choice() -> None:
+    assert format_for(None, None, stdout_is_tty=True) == "table"
+    assert format_for(None, None, stdout_is_tty=False) == "csv"
+    assert format_for(Path("a.xlsx"), None, stdout_is_tty=True) == "xlsx"
+    assert format_for(Path("a.csv"), "json", stdout_is_tty=True) == "json"
+    with pytest.raises(OutputError):
+        format_for(None, "pdf", stdout_is_tty=True)

@@ -1,0 +1,84 @@
+"""Every real export in ../shared/data passes ``icebergops inspect`` with the right counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+
+pytestmark = pytest.mark.realdata
+EXAMPLES = Path(__file__).parents[1] / "examples"
+runner = CliRunner()
+
+# file: (kind, data lines, rows in the canonical table, orders, distinct SKUs, names standing in for SKUs)
+EXPECTED: dict[str, tuple[str, int, int, int | None, int, int | None]] = {
+    "shopify/orders/alphapaw_orders_export.csv": ("shopify-orders", 5121, 4913, 3885, 153, 1),
+    "shopify/orders/rieker_qc_orders_export.csv": ("shopify-orders", 3912, 3912, 3087, 1229, 1),
+    "shopify/orders/enavant_orders_export.csv": ("shopify-orders", 811, 811, 409, 237, 73),
+    "shopify/orders/explorer_orders_export.csv": ("shopify-orders", 98, 97, 81, 0, 58),
+    "shopify/products/alphapaw_products_export.csv": ("shopify-products", 3399, 2790, None, 2152, 501),
+    "shopify/products/rieker_qc_products_export.csv": ("shopify-products", 10596, 5295, None, 1165, None),
+    "shopify/products/packt_demo_products_export.csv": ("shopify-products", 21, 21, None, 0, 21),
+    "shopify/inventory/poptoys_inventory_export.csv": ("shopify-inventory-columns", 15700, 15700, None, 15578, 21),
+    "shopify/inventory/abhilasha_inventory_export.csv": ("shopify-inventory", 67, 67, None, 0, 67),
+    "shopify/inventory/nsls_inventory_export.csv": ("shopify-inventory", 1732, 1732, None, 1721, 8),
+    "amazon_in/amazon_sale_report.csv.gz": ("amazon-in-orders", 128975, 128975, 120378, 7195, None),
+    "amazon_in/sale_report_stock.csv": ("amazon-in-stock", 9271, 9235, None, 9170, 34),
+    "amazon_in/may_2022_marketplace_prices.csv": ("amazon-in-prices", 1330, 1330, None, 1330, None),
+}
+
+
+def inspect(*args: str) -> list[dict[str, Any]]:
+    result = runner.invoke(app, ["inspect", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reports: list[dict[str, Any]] = json.loads(result.stdout)
+    return reports
+
+
+def test_every_export_is_read_with_the_right_counts(shared_data: Path) -> None:
+    reports = inspect(*(str(shared_data / name) for name in EXPECTED))
+    for name, report in zip(EXPECTED, reports, strict=True):
+        kind, lines, rows, orders, skus, names = EXPECTED[name]
+        got = (report["kind"], report["lines"], report["rows"], report.get("orders"), report["skus"],
+               report.get("names_as_skus"))  # fmt: skip
+        assert got == (kind, lines, rows, orders, skus, names), name
+
+
+def test_dates_currencies_and_findings_of_real_orders(shared_data: Path) -> None:
+    alphapaw, rieker, amazon = inspect(
+        str(shared_data / "shopify/orders/alphapaw_orders_export.csv"),
+        str(shared_data / "shopify/orders/rieker_qc_orders_export.csv"),
+        str(shared_data / "amazon_in/amazon_sale_report.csv.gz"),
+    )
+    assert (alphapaw["date_from"], alphapaw["date_to"], alphapaw["currencies"]) == ("2023-04-28", "2023-05-31", ["USD"])
+    assert {f["kind"]: f["count"] for f in alphapaw["findings"]}["tip_line"] == 208
+    assert (rieker["date_from"], rieker["date_to"], rieker["currencies"]) == ("2021-11-22", "2023-12-31", ["CAD"])
+    assert (amazon["date_from"], amazon["date_to"]) == ("2022-03-31", "2022-06-29")
+    assert amazon["fulfilment"] == {"fba": 89698, "merchant": 39277}
+    assert amazon["statuses"]["cancelled"] == 18332
+
+
+def test_inventory_quirks_are_reported(shared_data: Path) -> None:
+    (nsls,) = inspect(str(shared_data / "shopify/inventory/nsls_inventory_export.csv"))
+    counts = {f["kind"]: f["count"] for f in nsls["findings"]}
+    assert counts["negative_on_hand"] == 27
+    assert counts["not_stocked"] == 194
+
+
+def test_online_retail_through_the_example_mapping(shared_data: Path) -> None:
+    (report,) = inspect(
+        "--config", str(EXAMPLES / "online_retail.yaml"),
+        str(shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"),
+    )  # fmt: skip
+    assert (report["lines"], report["orders"]) == (541909, 24564)
+    assert (report["date_from"], report["date_to"]) == ("2010-12-01", "2011-12-09")
+    assert report["statuses"]["cancelled"] == 9288
+    counts = {f["kind"]: f["count"] for f in report["findings"]}
+    assert counts["adjustment_line"] == 1336
+    assert counts["duplicate_line"] == 5268
+    assert "GB" in report["countries"] and "IE" in report["countries"]
