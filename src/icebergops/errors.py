@@ -1,7 +1,8 @@
 """One small exception family; each class carries the exit code a cron job can act on.
 
-Exit codes follow BSD ``sysexits.h`` where one fits (as httpie's ``status.py`` does):
-64 usage, 65 bad input data, 66 input missing, 73 cannot create output, 78 configuration.
+Exit codes follow BSD ``sysexits.h`` where one fits (as httpie's ``status.py`` does), usage errors
+keep Click's 2:
+65 bad input data, 66 input missing, 73 cannot create output, 78 configuration.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-EXIT_USAGE = 64
+EXIT_USAGE = 2  # what Click uses for usage errors
 EXIT_DATA = 65
 EXIT_NO_INPUT = 66
 EXIT_CANT_CREATE = 73
