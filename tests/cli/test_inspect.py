@@ -61,7 +61,9 @@ def test_config_errors_exit_78_without_traceback(write_file: WriteFile) -> None:
     orders = write_file("o.csv", ORDERS)
     result = runner.invoke(app, ["inspect", str(orders), "--config", str(config)])
     assert result.exit_code == 78
-    assert result.stderr.startswith(f"error: {config}: store.nmae: unknown key\nhint: known keys here:")
+    assert result.stderr.startswith(
+        f"error: {config}: store.nmae: unknown key\nhint: known keys here:"
+    )
     assert "Traceback" not in result.output
 
 
@@ -77,3 +79,23 @@ def test_kinds_lists_layouts() -> None:
     result = runner.invoke(app, ["inspect", "--kinds"])
     assert result.exit_code == 0
     assert "amazon-all-orders" in result.stdout and "shopify-orders" in result.stdout
+
+
+def test_debug_shows_the_traceback(write_file: WriteFile) -> None:
+    path = write_file("orders_export.csv", "x\x00y")
+    result = runner.invoke(app, ["--debug", "inspect", str(path), "--kind", "nope"])
+    assert result.exit_code != 0
+    assert result.exception is not None
+
+
+def test_kind_forces_a_layout_and_says_what_is_missing(write_file: WriteFile) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    result = runner.invoke(app, ["inspect", str(path), "--kind", "amazon-all-orders", "-f", "json"])
+    assert result.exit_code == 65
+    error = json.loads(result.stdout)[0]["error"]
+    assert error.startswith(
+        f"{path}:1: header does not fit Amazon All Orders Report (0 of 6 required"
+    )
+    assert error.endswith(
+        "missing 'amazon-order-id', 'item-price', 'order-status', 'purchase-date', 'quantity', 'sku'"
+    )
