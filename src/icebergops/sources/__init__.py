@@ -1,9 +1,10 @@
 """Readers: find out what a file is, and turn it into a canonical table.
 
->>> from icebergops.sources import read_source  # doctest: +SKIP
->>> source = read_source(Path("orders_export.csv"))  # doctest: +SKIP
->>> source.layout.label, source.table.height  # doctest: +SKIP
-('Shopify orders export', 5121)
+::
+
+    source = read_source(Path("orders_export.csv"))
+    source.layout.label  # 'Shopify orders export'
+    source.table         # canonical order lines
 """
 
 from __future__ import annotations

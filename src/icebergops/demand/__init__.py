@@ -1,0 +1,1 @@
+"""Order lines → demand history; forecasting; accuracy evaluation."""
