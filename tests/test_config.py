@@ -32,7 +32,9 @@ def test_commented_example_loads() -> None:
 
 
 def test_unknown_key_names_its_path(tmp_path: Path) -> None:
-    path = write(tmp_path, "sources:\n  - name: x\n    columns: {sku: A, quantity: B}\n    colums: {}\n")
+    path = write(
+        tmp_path, "sources:\n  - name: x\n    columns: {sku: A, quantity: B}\n    colums: {}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert err.value.line() == f"{path}: sources[0].colums: unknown key"
@@ -66,6 +68,8 @@ def test_missing_config_file(tmp_path: Path) -> None:
         load_config(tmp_path / "absent.yaml")
 
 
-def test_no_config_and_no_default_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_config_and_no_default_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert load_config(None).sources == ()

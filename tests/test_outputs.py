@@ -15,7 +15,7 @@ from icebergops.outputs import atomic_path, format_for, write_table
 
 DANGEROUS = pl.DataFrame(
     {
-        "sku": ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "plain", None],
+        "sku": ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "plain", None],
         "quantity": [1, -2, 3, 4, 5, 6],
         "day": [date(2026, 11, 24)] * 6,
     }
@@ -26,7 +26,14 @@ def test_csv_escapes_formula_cells_but_not_numbers(tmp_path: Path) -> None:
     target = tmp_path / "plan.csv"
     write_table(DANGEROUS, target)
     back = pl.read_csv(target, infer_schema=False)
-    assert back["sku"].to_list() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2+3", "'@SUM(A1)", "plain", None]
+    assert back["sku"].to_list() == [
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "plain",
+        None,
+    ]
     assert back["quantity"].to_list() == ["1", "-2", "3", "4", "5", "6"]
 
 
@@ -36,7 +43,7 @@ def test_xlsx_escapes_formula_cells(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(target).active
     assert sheet is not None
     cells = [sheet.cell(row=r, column=1).value for r in range(2, 6)]
-    assert cells == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2+3", "'@SUM(A1)"]
+    assert cells == ['\'=HYPERLINK("http://x")', "'+1", "'-2+3", "'@SUM(A1)"]
     assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, 6))
     assert sheet.cell(row=3, column=2).value == -2
 
@@ -45,7 +52,7 @@ def test_json_has_iso_dates(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     write_table(DANGEROUS.head(1), target)
     assert json.loads(target.read_text()) == [
-        {"sku": "=HYPERLINK(\"http://x\")", "quantity": 1, "day": "2026-11-24"}
+        {"sku": '=HYPERLINK("http://x")', "quantity": 1, "day": "2026-11-24"}
     ]
 
 

@@ -21,10 +21,31 @@ EXPECTED: dict[str, tuple[str, int, int, int | None, int, int | None]] = {
     "shopify/orders/rieker_qc_orders_export.csv": ("shopify-orders", 3912, 3912, 3087, 1229, 1),
     "shopify/orders/enavant_orders_export.csv": ("shopify-orders", 811, 811, 409, 237, 73),
     "shopify/orders/explorer_orders_export.csv": ("shopify-orders", 98, 97, 81, 0, 58),
-    "shopify/products/alphapaw_products_export.csv": ("shopify-products", 3399, 2790, None, 2152, 501),
-    "shopify/products/rieker_qc_products_export.csv": ("shopify-products", 10596, 5295, None, 1165, None),
+    "shopify/products/alphapaw_products_export.csv": (
+        "shopify-products",
+        3399,
+        2790,
+        None,
+        2152,
+        501,
+    ),
+    "shopify/products/rieker_qc_products_export.csv": (
+        "shopify-products",
+        10596,
+        5295,
+        None,
+        1165,
+        None,
+    ),
     "shopify/products/packt_demo_products_export.csv": ("shopify-products", 21, 21, None, 0, 21),
-    "shopify/inventory/poptoys_inventory_export.csv": ("shopify-inventory-columns", 15700, 15700, None, 15578, 21),
+    "shopify/inventory/poptoys_inventory_export.csv": (
+        "shopify-inventory-columns",
+        15700,
+        15700,
+        None,
+        15578,
+        21,
+    ),
     "shopify/inventory/abhilasha_inventory_export.csv": ("shopify-inventory", 67, 67, None, 0, 67),
     "shopify/inventory/nsls_inventory_export.csv": ("shopify-inventory", 1732, 1732, None, 1721, 8),
     "amazon_in/amazon_sale_report.csv.gz": ("amazon-in-orders", 128975, 128975, 120378, 7195, None),
@@ -55,9 +76,17 @@ def test_dates_currencies_and_findings_of_real_orders(shared_data: Path) -> None
         str(shared_data / "shopify/orders/rieker_qc_orders_export.csv"),
         str(shared_data / "amazon_in/amazon_sale_report.csv.gz"),
     )
-    assert (alphapaw["date_from"], alphapaw["date_to"], alphapaw["currencies"]) == ("2023-04-28", "2023-05-31", ["USD"])
+    assert (alphapaw["date_from"], alphapaw["date_to"], alphapaw["currencies"]) == (
+        "2023-04-28",
+        "2023-05-31",
+        ["USD"],
+    )
     assert {f["kind"]: f["count"] for f in alphapaw["findings"]}["tip_line"] == 208
-    assert (rieker["date_from"], rieker["date_to"], rieker["currencies"]) == ("2021-11-22", "2023-12-31", ["CAD"])
+    assert (rieker["date_from"], rieker["date_to"], rieker["currencies"]) == (
+        "2021-11-22",
+        "2023-12-31",
+        ["CAD"],
+    )
     assert (amazon["date_from"], amazon["date_to"]) == ("2022-03-31", "2022-06-29")
     assert amazon["fulfilment"] == {"fba": 89698, "merchant": 39277}
     assert amazon["statuses"]["cancelled"] == 18332

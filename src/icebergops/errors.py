@@ -18,6 +18,7 @@ EXIT_NO_INPUT = 66
 EXIT_CANT_CREATE = 73
 EXIT_CONFIG = 78
 EXIT_INFEASIBLE = 3
+EXIT_INTERNAL = 70  # a bug in icebergops, not in the input
 
 
 @dataclass(frozen=True)

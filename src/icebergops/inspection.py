@@ -39,11 +39,23 @@ def summarize(source: Source) -> dict[str, Any]:
 
 
 def _contents(table: pl.DataFrame, kind: str) -> dict[str, Any]:
-    facts: dict[str, Any] = {
-        "skus": table.filter(~pl.col("sku_from_title").fill_null(False))["sku"].n_unique()
-    }
-    if "sku_from_title" in table.columns and table["sku_from_title"].any():
-        facts["names_as_skus"] = table.filter(pl.col("sku_from_title"))["sku"].n_unique()
+    facts: dict[str, Any] = {}
+    if "sku_from_title" in table.columns:
+        named = pl.col("sku_from_title").fill_null(False)
+        facts["skus"] = table.filter(~named)["sku"].n_unique()
+        if table["sku_from_title"].any():
+            facts["names_as_skus"] = table.filter(named)["sku"].n_unique()
+    else:
+        facts["skus"] = table["sku"].drop_nulls().n_unique()
+    if kind in ("suppliers", "purchase_orders"):
+        facts["suppliers"] = table["supplier"].n_unique()
+    if kind == "purchase_orders":
+        facts |= {
+            "orders": table["po_number"].n_unique(),
+            "date_from": _iso(table["ordered_date"].min()),
+            "date_to": _iso(table["ordered_date"].max()),
+            "open_lines": table.filter(pl.col("received_date").is_null()).height,
+        }
     if kind == "order_lines":
         live = table.filter(pl.col("status") != "cancelled")
         facts |= {

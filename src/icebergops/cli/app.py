@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from icebergops import __version__
-from icebergops.errors import IcebergOpsError
+from icebergops.errors import EXIT_INTERNAL, IcebergOpsError
 
 app = typer.Typer(
     name="icebergops",
@@ -38,6 +38,18 @@ def reports_errors(command: F) -> F:
                 raise
             report(err)
             raise typer.Exit(err.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug of ours: say so in one line, exit 70 (EX_SOFTWARE)
+            if _state["debug"] or isinstance(err, typer.BadParameter):
+                raise
+            stderr.print(
+                f"error: internal error ({type(err).__name__}: {err})".splitlines()[0],
+                markup=False,
+                soft_wrap=True,
+            )
+            stderr.print("hint: run again with --debug and report the traceback", markup=False)
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 

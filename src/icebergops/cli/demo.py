@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 
+from icebergops.cli.options import FormatOption
 from icebergops.inspection import summarize
-from icebergops.outputs import write_text
+from icebergops.outputs import write_table, write_text
 from icebergops.sources import read_source
 
 DEFAULT_FOLDER = Path("icebergops-demo")
+NOT_EXPORTS = ("events", "readme")  # read by later steps (forecast events), or prose
 
 
 def demo_command(
@@ -20,28 +24,30 @@ def demo_command(
         Path, typer.Argument(help="Where to write the demo store and the results.")
     ] = DEFAULT_FOLDER,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same store.")] = 7,
+    fmt: FormatOption = None,
 ) -> None:
-    """Write a realistic demo store (Shopify and Amazon exports) and inspect it."""
+    """Write a realistic demo store (Shopify and Amazon exports, suppliers, POs) and inspect it."""
     from icebergops.demo_store import generate_demo_store
 
     err = Console(stderr=True, highlight=False)
     written = generate_demo_store(folder / "store", seed=seed)
     err.print(f"demo store: {len(written)} files in {folder / 'store'}")
+    reports = [
+        summarize(read_source(path, all_columns=True))
+        for name, path in written.items()
+        if name not in NOT_EXPORTS
+    ]
     results = folder / "results"
-    import json
-
-    reports = []
-    for name, path in written.items():
-        if path.suffix in (".csv", ".txt") and name not in (
-            "suppliers",
-            "purchase_orders",
-            "events",
-        ):
-            reports.append(summarize(read_source(path)))
-    write_text(json.dumps(reports, indent=1) + "\n", results / "inspect.json")
-    for report in reports:
-        typer.echo(
-            f"{Path(report['file']).name}: {report['format']}, {report['lines']:,} lines, "
-            f"{report['skus']:,} SKUs, {report['errors']} errors, {report['warnings']} warnings"
-        )
-    err.print(f"results: {results}")
+    write_text(json.dumps(reports, indent=1, ensure_ascii=False) + "\n", results / "inspect.json")
+    overview = pl.DataFrame(
+        {
+            "file": [Path(r["file"]).name for r in reports],
+            "format": [r["format"] for r in reports],
+            "lines": [r["lines"] for r in reports],
+            "skus": [r["skus"] for r in reports],
+            "errors": [r["errors"] for r in reports],
+            "warnings": [r["warnings"] for r in reports],
+        }
+    )
+    write_table(overview, None, fmt, title="demo store")
+    err.print(f"results: {results / 'inspect.json'}")

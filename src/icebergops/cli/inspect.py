@@ -36,6 +36,8 @@ FACTS = [
     "orders",
     "skus",
     "names_as_skus",
+    "suppliers",
+    "open_lines",
     "units",
     "date_from",
     "date_to",

@@ -18,12 +18,12 @@ import polars as pl
 from icebergops.config import Config, SourceMapping
 from icebergops.errors import InputError, Where
 from icebergops.schema import TABLES, empty
-from icebergops.sources import amazon, mapped, shopify
+from icebergops.sources import amazon, mapped, shopify, supply
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, probe, read_raw
 
-BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS]
+BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS, *supply.LAYOUTS]
 
 
 @dataclass(frozen=True)

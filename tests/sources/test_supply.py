@@ -1,0 +1,50 @@
+"""Our own suppliers and purchase-order layouts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from icebergops.errors import InputError
+from icebergops.sources import read_source, read_table
+
+WriteFile = Callable[..., Path]
+SUPPLIERS = """supplier,sku,unit_cost,currency,lead_time_days,lead_time_std_days,case_pack,moq,min_order_value
+Cascade,,,USD,45,8,12,24,2500.00
+Cascade,JKT-S,52.85,USD,,,6,10,
+"""
+POS = """po_number,supplier,sku,ordered_date,expected_date,received_date,quantity_ordered,quantity_received,unit_cost,currency
+PO-1,Cascade,JKT-S,2025-05-25,2025-07-09,2025-07-08,24,24,9.45,USD
+PO-2,Cascade,JKT-S,2025-08-01,2025-09-15,,12,,9.45,USD
+"""
+
+
+def test_suppliers_and_moq_check(write_file: WriteFile) -> None:
+    source = read_source(write_file("suppliers.csv", SUPPLIERS))
+    assert source.table.select("supplier", "sku", "lead_time_days", "case_pack", "moq").rows() == [
+        ("Cascade", None, 45.0, 12, 24),
+        ("Cascade", "JKT-S", None, 6, 10),
+    ]
+    (finding,) = source.findings
+    assert (finding.kind, finding.lines, finding.value) == ("moq_not_case_multiple", (3,), "10")
+
+
+def test_purchase_orders_dates(write_file: WriteFile) -> None:
+    table = read_table([write_file("purchase_orders.csv", POS)], "purchase_orders")
+    assert table.select("ordered_date", "received_date", "quantity_received").rows() == [
+        (date(2025, 5, 25), date(2025, 7, 8), 24),
+        (date(2025, 8, 1), None, None),
+    ]
+
+
+def test_purchase_order_bad_date(write_file: WriteFile) -> None:
+    path = write_file("purchase_orders.csv", POS.replace("2025-07-08", "8/7/2025"))
+    with pytest.raises(InputError) as err:
+        read_table([path], "purchase_orders")
+    assert (
+        err.value.line()
+        == f"{path}:2: column 'received_date': '8/7/2025' is not a date (YYYY-MM-DD)"
+    )
