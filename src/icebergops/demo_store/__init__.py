@@ -1,6 +1,6 @@
 """Fernwood Outfitters: a realistic demo store written as the raw exports icebergops reads.
 
->>> paths = generate_demo_store(Path("demo"))  # doctest: +SKIP
+Use ``generate_demo_store(Path("demo"))``: it returns ``{name: path}`` of the files written.
 
 Everything is deterministic: the same ``seed`` and ``end`` give byte-identical files. The pure
 builders return polars DataFrames, so each table can be tested without files.
