@@ -63,7 +63,7 @@ def measure(snippet: tuple[str, str], path: Path) -> Run:
     code = SNIPPET.format(imports=snippet[0], body=snippet[1])
     runs = []
     for _ in range(RUNS):
-        argv = [sys.executable, "-c", code, str(path)]
+        argv = [sys.executable, "-c", code, str(path.resolve())]
         done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True)
         if done.returncode != 0:
             return Run(float("nan"), 0, float("nan"), (done.stderr.strip() or "?").splitlines()[-1])
