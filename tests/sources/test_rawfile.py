@@ -133,3 +133,22 @@ def test_a_line_with_too_many_cells(write_file: WriteFile) -> None:
     with pytest.raises(InputError) as err:
         read_raw(path)
     assert message(err) == f"{path}:3: has 4 cells where the header has 3"
+
+
+def test_truncated_gzip_file(write_file: WriteFile) -> None:
+    path = write_file("cut.csv.gz", gzip.compress(b"sku,title,qty\nA,x,1\nB,y"))
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert "last line is truncated: 2 of 3 columns" in message(err)
+
+
+def test_gzip_in_windows_1252(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("f.csv.gz", gzip.compress(ROWS.encode("cp1252"))))
+    assert (raw.encoding, raw.compressed) == ("cp1252", True)
+    assert raw.frame["title"].to_list() == ["Café crème", "Pâte"]
+
+
+def test_line_numbers_in_a_gzip_file_with_quoted_newlines(write_file: WriteFile) -> None:
+    text = b'sku,body\nA,"one\ntwo"\nB,plain\n'
+    raw = read_raw(write_file("f.csv.gz", gzip.compress(text)))
+    assert raw.frame[LINE].to_list() == [2, 4]

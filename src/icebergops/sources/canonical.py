@@ -20,6 +20,7 @@ from icebergops.sources.layouts import ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable
 
 PARSED = "__parsed"
+LOCAL = "__local"
 
 
 def add_timestamps(
@@ -32,15 +33,17 @@ def add_timestamps(
     31 May even though it is 1 June in UTC.
     """
     fmt = timestamp_format(raw, column, options.date_format)
-    check_mixed_formats(raw, frame, column, fmt, findings)
     local = local_timestamp(column, fmt)
     instant = utc_timestamp(column, fmt)
     if options.timezone and "%z" not in fmt and "%#z" not in fmt:
         instant = local.dt.replace_time_zone(
             options.timezone, ambiguous="earliest", non_existent="null"
-        )
-        instant = instant.dt.convert_time_zone("UTC")
-    return frame.with_columns(instant.alias("ordered_at"), local.dt.date().alias("order_date"))
+        ).dt.convert_time_zone("UTC")
+    frame = frame.with_columns(local.alias(LOCAL), instant.alias("ordered_at"))
+    failed = frame.filter(pl.col(column).is_not_null() & pl.col(LOCAL).is_null())
+    if not failed.is_empty():
+        check_mixed_formats(raw, failed, column, fmt, findings)
+    return frame.with_columns(pl.col(LOCAL).dt.date().alias("order_date")).drop(LOCAL)
 
 
 def add_sku(
@@ -73,7 +76,7 @@ def add_sku(
         message="has neither a SKU nor a product name: left out",
         column=sku or title,
     )
-    return frame.filter(pl.col("sku").is_not_null())
+    return frame.filter(pl.col("sku").is_not_null()) if frame["sku"].has_nulls() else frame
 
 
 def add_numbers(
@@ -88,13 +91,29 @@ def add_numbers(
     integers = {k: v for k, v in (integers or {}).items() if v in frame.columns}
     decimals = {k: v for k, v in (decimals or {}).items() if v in frame.columns}
     # Parse into temporary names first: an output may share its name with its raw column.
+    # A plain cast handles clean exports; the tolerant parser runs only on columns it failed.
+    parsers = {f"{o}{PARSED}": (s, pl.Int64, parse_integer) for o, s in integers.items()}
+    parsers |= {f"{o}{PARSED}": (s, pl.Float64, parse_number) for o, s in decimals.items()}
     frame = frame.with_columns(
-        *(parse_integer(source).alias(f"{out}{PARSED}") for out, source in integers.items()),
-        *(parse_number(source).alias(f"{out}{PARSED}") for out, source in decimals.items()),
+        pl.col(src).str.strip_chars().cast(dtype, strict=False).alias(name)
+        for name, (src, dtype, _) in parsers.items()
     )
+    failed = frame.select(
+        (pl.col(src).str.strip_chars().str.len_chars().gt(0) & pl.col(name).is_null())
+        .any()
+        .alias(name)
+        for name, (src, _, _) in parsers.items()
+    )
+    retry = [name for name in parsers if failed.height and failed[name][0]]
+    frame = frame.with_columns(parsers[name][2](parsers[name][0]).alias(name) for name in retry)
     checks = {f"{out}{PARSED}": (src, "whole number") for out, src in integers.items()}
     checks |= {f"{out}{PARSED}": (src, "number") for out, src in decimals.items()}
-    check_parsed(raw, frame, checks, findings)
+    check_parsed(
+        raw,
+        frame.select(LINE, *{s for s, _ in checks.values()}, *retry),
+        {k: v for k, v in checks.items() if k in retry},
+        findings,
+    )
     return frame.with_columns(
         pl.col(f"{out}{PARSED}").alias(out) for out in [*integers, *decimals]
     ).drop(checks)
@@ -126,9 +145,23 @@ def finish(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
     return conform(frame.rename({LINE: "source_line"}), schema)
 
 
-def carry_down(columns: list[str], key: str) -> list[pl.Expr]:
-    """Fill order-level cells that exports write only on an order's first line."""
-    return [pl.col(name).forward_fill().over(key).alias(name) for name in columns]
+def carry_down(frame: pl.DataFrame, columns: list[str], key: str) -> pl.DataFrame:
+    """Fill order-level cells that exports write only on an order's first line.
+
+    Exports keep an order's lines together, so a forward fill that stops at each new ``key``
+    does it in one pass; where lines of one order are scattered, fill within groups instead.
+    """
+    if not columns:
+        return frame
+    runs = frame.select(pl.col(key).rle_id().max() + 1 == pl.col(key).n_unique()).item()
+    if not runs:
+        return frame.with_columns(pl.col(c).forward_fill().over(key) for c in columns)
+    row = pl.int_range(pl.len(), dtype=pl.UInt32)
+    start = pl.when(pl.col(key).ne_missing(pl.col(key).shift(1))).then(row).forward_fill()
+    filled_at = {c: pl.when(pl.col(c).is_not_null()).then(row).forward_fill() for c in columns}
+    return frame.with_columns(
+        pl.when(filled_at[c] >= start).then(pl.col(c).forward_fill()).alias(c) for c in columns
+    )
 
 
 def strip_excel_guard(column: str) -> pl.Expr:

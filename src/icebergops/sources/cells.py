@@ -39,6 +39,10 @@ DATE_FORMATS: tuple[str, ...] = (
     "%Y/%m/%d",
 )
 OFFSET_PATTERN = r"\s*(?:[+-]\d{2}:?\d{2}|Z)$"
+FIXED_WIDTH_LOCAL = {
+    "%Y-%m-%d %H:%M:%S %z": ("%Y-%m-%d %H:%M:%S", 19),
+    "%Y-%m-%dT%H:%M:%S%#z": ("%Y-%m-%dT%H:%M:%S", 19),
+}
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,10 @@ class Findings:
         column: str | None = None,
     ) -> int:
         """Add one finding for the rows of ``frame`` where ``mask`` holds; return how many."""
-        hits = frame.filter(mask)
+        hits = frame.select(
+            LINE, *([column] if column in frame.columns else []), mask.alias("__hit")
+        )
+        hits = hits.filter(pl.col("__hit"))
         if hits.is_empty():
             return 0
         value = None
@@ -187,6 +194,9 @@ def _parse(values: pl.Series, fmt: str, dates_only: bool) -> pl.Series:
 def local_timestamp(column: str, fmt: str) -> pl.Expr:
     """The wall-clock time as written (offset dropped): its date is the store-local day."""
     text = pl.col(column).str.strip_chars()
+    if fmt in FIXED_WIDTH_LOCAL:  # 2023-05-31 23:06:04 -0700: the first 19 characters, no regex
+        bare, width = FIXED_WIDTH_LOCAL[fmt]
+        return text.str.head(width).str.to_datetime(bare, strict=False)
     if "%z" in fmt or "%#z" in fmt:
         bare = fmt.replace(" %z", "").replace("%#z", "").replace("%z", "")
         return text.str.replace(OFFSET_PATTERN, "").str.to_datetime(bare, strict=False)

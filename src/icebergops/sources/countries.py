@@ -70,7 +70,17 @@ NAMES = {
 }
 
 
-def to_iso(column: pl.Expr) -> pl.Expr:
-    """Known country names become ISO codes; two-letter codes and unknown names are kept."""
-    key = column.str.strip_chars().str.to_lowercase()
-    return key.replace_strict(NAMES, default=column.str.strip_chars(), return_dtype=pl.String)
+def to_iso(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Known country names become ISO codes; two-letter codes and unknown names are kept.
+
+    Mapped once per distinct name (a file has a few dozen) and joined back.
+    """
+    names = frame.select(pl.col(column).unique()).with_columns(
+        pl.col(column)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(NAMES, default=pl.col(column).str.strip_chars(), return_dtype=pl.String)
+        .alias("__iso")
+    )
+    joined = frame.join(names, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return joined.with_columns(pl.col("__iso").alias(column)).drop("__iso")

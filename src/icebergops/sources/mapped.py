@@ -107,7 +107,7 @@ def _order_lines(
         pl.lit(False).alias("is_test"),
     )
     if "ship_country" in mapping.columns and mapping.country_names:
-        frame = frame.with_columns(to_iso(pl.col("ship_country")).alias("ship_country"))
+        frame = to_iso(frame, "ship_country")
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
         raw,

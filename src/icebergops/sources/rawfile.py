@@ -61,8 +61,10 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     _check_exists(path)
     head = _read_head(path)
     compressed = head[:2] == b"\x1f\x8b"
+    if compressed:
+        head = _read_head(path, compressed=True)
     data: bytes | None = None
-    if compressed or encoding not in (None, "utf-8", "utf8") or not _looks_utf8(head):
+    if encoding not in (None, "utf-8", "utf8") or not _looks_utf8(head):
         data = _load(path, compressed)
     if data is not None:
         text_encoding = encoding or detect_encoding(data, path)
@@ -96,11 +98,18 @@ def read_raw(
         else probe(path_or_probe, encoding=encoding, delimiter=delimiter)
     )
     header = list(found.header)
-    tail = found.data[-SNIFF_BYTES:] if found.data is not None else _read_tail(found.path)
-    _check_last_line(tail, found.delimiter, len(header), found.path)
     source: bytes | Path = found.data if found.data is not None else found.path
+    # A gzip file's tail costs a full decompression: look at it only when the last record is short.
+    lazy_tail = found.data is None and found.compressed
+    if not lazy_tail:
+        tail = (
+            found.data[-SNIFF_BYTES:] if found.data is not None else _read_tail(found.path, False)
+        )
+        _check_last_line(tail, found.delimiter, len(header), found.path)
     frame = _read_frame(source, found.path, found.delimiter, header, columns)
-    line_numbers = _record_lines(source, found.delimiter, frame.height)
+    if lazy_tail and _last_record_short(frame):
+        _check_last_line(_read_tail(found.path, True), found.delimiter, len(header), found.path)
+    line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
     frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
     values = [c for c in frame.columns if c != LINE]
     blank = pl.all_horizontal(pl.col(values).is_null())
@@ -127,15 +136,19 @@ def _check_exists(path: Path) -> None:
         raise MissingInputError("is a folder, not a file", where=Where(file=path))
 
 
-def _read_head(path: Path) -> bytes:
+def _read_head(path: Path, *, compressed: bool = False) -> bytes:
     try:
-        with path.open("rb") as handle:
+        with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
             return handle.read(SNIFF_BYTES)
     except OSError as err:
+        if compressed:
+            raise InputError("is a damaged gzip file", where=Where(file=path)) from err
         raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
 
 
-def _read_tail(path: Path) -> bytes:
+def _read_tail(path: Path, compressed: bool) -> bytes:
+    if compressed:
+        return _load(path, compressed)[-SNIFF_BYTES:]
     with path.open("rb") as handle:
         handle.seek(max(0, path.stat().st_size - SNIFF_BYTES))
         return handle.read()
@@ -302,12 +315,16 @@ def _count_lines(source: bytes | Path) -> int:
     if isinstance(source, bytes):
         return source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
     count, last = 0, b"\n"
-    opener = gzip.open if _read_head(source)[:2] == b"\x1f\x8b" else open
-    with opener(source, "rb") as handle:
+    with gzip.open(source, "rb") if _is_gzip(source) else source.open("rb") as handle:
         while chunk := handle.read(16 * 1024 * 1024):
             count += chunk.count(b"\n")
             last = chunk[-1:]
     return count + (0 if last == b"\n" else 1)
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
 
 
 def _utf8_source(data: bytes, encoding: str) -> bytes:
@@ -345,10 +362,10 @@ def _read_frame(
             # Amazon's flat files never quote: a title like `Skillet 12" cast iron` is plain text.
             return _read_frame(source, path, delimiter, header, columns, quote=None)
         if "invalid utf-8" in str(err).lower() and isinstance(source, Path):
-            text = detect_encoding(path.read_bytes(), path)
-            data = _utf8_source(path.read_bytes(), text)
+            content = _load(path, _is_gzip(path))
+            data = _utf8_source(content, detect_encoding(content, path))
             return _read_frame(data, path, delimiter, header, columns, quote)
-        content = source if isinstance(source, bytes) else path.read_bytes()
+        content = source if isinstance(source, bytes) else _load(path, _is_gzip(path))
         raise _structure_error(err, content, delimiter, len(header), path) from err
     return frame
 
@@ -357,6 +374,7 @@ def _structure_error(
     err: Exception, source: bytes, delimiter: str, width: int, path: Path
 ) -> InputError:
     """Find the first record whose cell count differs from the header, with Python's csv module."""
+    _check_last_line(source[-SNIFF_BYTES:], delimiter, width, path)
     reader = csv.reader(io.StringIO(source.decode("utf-8", errors="replace")), delimiter=delimiter)
     for record in reader:
         if reader.line_num > 1 and len(record) > width:
@@ -370,12 +388,26 @@ def _structure_error(
     )
 
 
-def _record_lines(source: bytes | Path, delimiter: str, records: int) -> pl.Series:
+def _last_record_short(frame: pl.DataFrame) -> bool:
+    """Whether the last record lacks its last cell: then the file may be cut short."""
+    return frame.height > 0 and frame[-1, frame.width - 1] is None
+
+
+def _record_lines(
+    source: bytes | Path, delimiter: str, frame: pl.DataFrame, *, every_column: bool
+) -> pl.Series:
     """The physical line on which each record starts (header = line 1)."""
-    if _count_lines(source) == records + 1:
+    records = frame.height
+    if every_column:
+        # Records are lines (blank lines included) unless a cell holds a line break.
+        breaks = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True)).any())
+        one_line_each = records == 0 or not breaks.item()
+    else:
+        one_line_each = _count_lines(source) == records + 1
+    if one_line_each:
         return pl.int_range(2, records + 2, eager=True, dtype=pl.Int64)
     # Quoted cells span lines (product descriptions): let the csv module count them.
-    content = source if isinstance(source, bytes) else source.read_bytes()
+    content = source if isinstance(source, bytes) else _load(source, _is_gzip(source))
     text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)

@@ -20,19 +20,14 @@ from icebergops.sources.inventory import inventory_frame, melt_locations
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
 
+# Order-level cells the reader uses: Shopify writes them on an order's first line only.
 ORDER_LEVEL = [
-    "Email",
     "Financial Status",
-    "Paid at",
-    "Fulfillment Status",
-    "Fulfilled at",
     "Currency",
     "Cancelled at",
     "Payment Method",
-    "Refunded Amount",
     "Location",
     "Tags",
-    "Source",
     "Shipping Country",
     "Shipping Province",
     "Shipping Zip",
@@ -67,7 +62,7 @@ def orders_version(header: tuple[str, ...]) -> str:
 
 
 def read_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
-    frame = raw.frame.with_columns(carry_down([c for c in ORDER_LEVEL if c in raw.header], "Name"))
+    frame = carry_down(raw.frame, [c for c in ORDER_LEVEL if c in raw.header], "Name")
     frame = add_timestamps(raw, frame, "Created at", options, findings)
     frame = add_numbers(
         raw,
@@ -173,7 +168,7 @@ OPTIONS = ["Option1 Value", "Option2 Value", "Option3 Value"]
 
 def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     present = [c for c in PRODUCT_LEVEL if c in raw.header]
-    frame = raw.frame.with_columns(carry_down(present, "Handle"))
+    frame = carry_down(raw.frame, present, "Handle")
     variant = pl.any_horizontal(
         clean_text(c).is_not_null()
         for c in ["Variant SKU", "Variant Price", *OPTIONS]
