@@ -19,6 +19,7 @@ from icebergops.config import Config, SourceMapping
 from icebergops.errors import InputError, Where
 from icebergops.schema import TABLES, empty
 from icebergops.sources import amazon, mapped, shopify, supply
+from icebergops.sources.batches import read_in_batches, wants_batches
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, probe, read_raw
@@ -71,9 +72,12 @@ def read_source(
         delimiter=delimiter or (mapping.delimiter if mapping else None),
     )
     layout = detect_layout(found, layouts, kind)
-    raw = read_raw(found, columns=None if all_columns else layout.columns)
     findings = Findings()
-    table = layout.read(raw, options, findings)
+    if not all_columns and wants_batches(found, layout):
+        raw, table = read_in_batches(found, layout, options, findings)
+    else:
+        raw = read_raw(found, columns=None if all_columns else layout.columns)
+        table = layout.read(raw, options, findings)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
 
 

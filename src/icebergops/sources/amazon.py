@@ -288,6 +288,7 @@ LAYOUTS = [
         "order_lines",
         frozenset({"Order ID", "Date", "Status", "Fulfilment", "SKU", "Qty", "Amount"}),
         read_in_orders,
+        date_column="Date",
     ),
     Layout(
         "amazon-in-stock",
@@ -311,6 +312,7 @@ LAYOUTS = [
             {"amazon-order-id", "purchase-date", "order-status", "sku", "quantity", "item-price"}
         ),
         read_all_orders,
+        date_column="purchase-date",
     ),
     Layout(
         "amazon-fba-inventory",
@@ -325,5 +327,6 @@ LAYOUTS = [
         "order_lines",
         frozenset({"shipment-date", "sku", "amazon-order-id", "quantity", "item-price-per-unit"}),
         read_shipment_sales,
+        date_column="shipment-date",
     ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from icebergops.schema import Schema, conform
@@ -92,8 +94,10 @@ def add_numbers(
     decimals = {k: v for k, v in (decimals or {}).items() if v in frame.columns}
     # Parse into temporary names first: an output may share its name with its raw column.
     # A plain cast handles clean exports; the tolerant parser runs only on columns it failed.
-    parsers = {f"{o}{PARSED}": (s, pl.Int64, parse_integer) for o, s in integers.items()}
-    parsers |= {f"{o}{PARSED}": (s, pl.Float64, parse_number) for o, s in decimals.items()}
+    parsers: dict[str, tuple[str, pl.DataType, Callable[[str], pl.Expr]]] = {
+        f"{o}{PARSED}": (s, pl.Int64(), parse_integer) for o, s in integers.items()
+    }
+    parsers |= {f"{o}{PARSED}": (s, pl.Float64(), parse_number) for o, s in decimals.items()}
     frame = frame.with_columns(
         pl.col(src).str.strip_chars().cast(dtype, strict=False).alias(name)
         for name, (src, dtype, _) in parsers.items()

@@ -42,6 +42,8 @@ class Layout:
         default=lambda header: f"{len(header)} columns"
     )
     forbidden: frozenset[str] = frozenset()  # header names that rule this layout out
+    group_key: str | None = None  # lines sharing this cell belong together (an order, a product)
+    date_column: str | None = None  # the column whose date format is detected once per file
 
 
 def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) -> Layout:

@@ -41,6 +41,7 @@ def layout_for(mapping: SourceMapping) -> Layout:
         required=frozenset(mapping.columns.values()),
         read=partial(read_mapped, mapping),
         version=lambda header: f"{len(header)} columns, mapped",
+        date_column=mapping.columns.get("ordered_at") or mapping.columns.get("order_date"),
     )
 
 

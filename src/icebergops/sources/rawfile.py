@@ -45,10 +45,11 @@ class RawTable:
     frame: pl.DataFrame  # String columns named as ``header`` plus ``__line`` (Int64)
     lines: int  # physical lines, header included
     blank_records: int = 0
+    batch_records: int | None = None  # set when the file was read in batches (frame: the last)
 
     @property
     def records(self) -> int:
-        return self.frame.height
+        return self.frame.height if self.batch_records is None else self.batch_records
 
     def where(
         self, line: int | None = None, column: str | None = None, value: str | None = None
@@ -304,13 +305,13 @@ def _check_last_line(tail: bytes, delimiter: str, width: int, path: Path) -> Non
             f"last line is truncated: {len(cells)} of {width} columns"
             + (" and an unclosed quote" if open_quote else ""),
             where=Where(
-                file=path, line=_count_lines(path) if path.exists() else None, value=last[:60]
+                file=path, line=count_lines(path) if path.exists() else None, value=last[:60]
             ),
             hint="the export or download was cut short; export the file again",
         )
 
 
-def _count_lines(source: bytes | Path) -> int:
+def count_lines(source: bytes | Path) -> int:
     """Physical lines, counted in chunks so a large file is never held in memory at once."""
     if isinstance(source, bytes):
         return source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
@@ -403,7 +404,7 @@ def _record_lines(
         breaks = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True)).any())
         one_line_each = records == 0 or not breaks.item()
     else:
-        one_line_each = _count_lines(source) == records + 1
+        one_line_each = count_lines(source) == records + 1
     if one_line_each:
         return pl.int_range(2, records + 2, eager=True, dtype=pl.Int64)
     # Quoted cells span lines (product descriptions): let the csv module count them.

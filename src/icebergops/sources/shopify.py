@@ -158,6 +158,8 @@ ORDERS = Layout(
     read=read_orders,
     columns=ORDER_COLUMNS,
     version=orders_version,
+    group_key="Name",
+    date_column="Created at",
 )
 
 # ---------------------------------------------------------------- products
@@ -240,6 +242,7 @@ PRODUCTS_LAYOUT = Layout(
     table="products",
     required=frozenset({"Handle", "Title", "Variant SKU", "Variant Price"}),
     read=read_products,
+    group_key="Handle",
     version=lambda h: (
         f"{len(h)} columns" + ("" if "Product Category" in h else " (older, no Product Category)")
     ),

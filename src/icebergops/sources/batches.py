@@ -1,0 +1,102 @@
+"""Large exports read in batches, so memory stays bounded by a batch, not by the file.
+
+A batch ends where a group ends (an order's lines stay together), the date format is detected
+once for the whole file, and findings from all batches are merged into one per kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import polars as pl
+
+from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings, timestamp_format
+from icebergops.sources.layouts import Layout, ReadOptions
+from icebergops.sources.rawfile import LINE, Probe, RawTable, count_lines, read_raw
+
+BATCH_THRESHOLD = 256 * 1024 * 1024  # bytes: smaller files are read at once
+BATCH_ROWS = 500_000
+
+
+def wants_batches(found: Probe, layout: Layout) -> bool:
+    """Plain UTF-8 files above the threshold, whose layout can be cut between groups."""
+    return (
+        found.data is None
+        and not found.compressed
+        and layout.columns is not None
+        and found.path.stat().st_size > BATCH_THRESHOLD
+    )
+
+
+def read_in_batches(
+    found: Probe, layout: Layout, options: ReadOptions, findings: Findings
+) -> tuple[RawTable, pl.DataFrame]:
+    """The canonical table of a large file, built batch by batch; falls back to one read when
+    a quoted cell spans lines (then line numbers need the whole file)."""
+    tables: list[pl.DataFrame] = []
+    records, last = 0, None
+    for raw in _raw_batches(found, layout):
+        if not tables and layout.date_column in raw.header:
+            fmt = options.date_format or timestamp_format(raw, str(layout.date_column))
+            options = dataclasses.replace(options, date_format=fmt)
+        tables.append(layout.read(raw, options, findings))
+        records += raw.frame.height
+        last = raw
+    if last is None or count_lines(found.path) != records + 1:
+        findings.items.clear()  # the batches' line numbers were off: start again
+        raw = read_raw(found, columns=layout.columns)
+        return raw, layout.read(raw, options, findings)
+    findings.items[:] = merge(findings.items)
+    table = pl.concat(tables, rechunk=True)
+    return dataclasses.replace(last, lines=records + 1, batch_records=records), table
+
+
+def _raw_batches(found: Probe, layout: Layout) -> Iterator[RawTable]:
+    wanted = [name for name in found.header if layout.columns and name in layout.columns]
+    lazy = (
+        pl.scan_csv(
+            found.path,
+            separator=found.delimiter,
+            has_header=False,
+            skip_rows=1,
+            new_columns=list(found.header),
+            infer_schema=False,
+            quote_char='"',
+        )
+        .select(wanted)
+        .with_row_index(LINE, offset=2)
+        .with_columns(pl.col(LINE).cast(pl.Int64))
+    )
+    template = RawTable(
+        found.path, found.encoding, found.delimiter, False, found.header, pl.DataFrame(), 0
+    )
+    held: pl.DataFrame | None = None
+    for batch in lazy.collect_batches(chunk_size=BATCH_ROWS):
+        frame = batch if held is None else pl.concat([held, batch])
+        if layout.group_key is not None:
+            # The last group may go on in the next batch: hold it back.
+            last = frame[layout.group_key][-1]
+            tail = frame[layout.group_key].eq_missing(last)
+            held, frame = frame.filter(tail), frame.filter(~tail)
+        if frame.height:
+            yield dataclasses.replace(template, frame=frame)
+    if held is not None and held.height:
+        yield dataclasses.replace(template, frame=held)
+
+
+def merge(items: list[Finding]) -> list[Finding]:
+    """One finding per kind, column and message: counts added, the first lines and value kept."""
+    merged: dict[tuple[str, str, str | None, str], Finding] = {}
+    for item in items:
+        key = (item.file, item.kind, item.column, item.message)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = item
+            continue
+        merged[key] = dataclasses.replace(
+            seen,
+            count=seen.count + item.count,
+            lines=tuple(sorted(seen.lines + item.lines))[:MAX_LINES_SHOWN],
+        )
+    return list(merged.values())
