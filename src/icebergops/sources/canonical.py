@@ -103,7 +103,7 @@ def add_numbers(
         for name, (src, dtype, _) in parsers.items()
     )
     failed = frame.select(
-        (pl.col(src).str.strip_chars().str.len_chars().gt(0) & pl.col(name).is_null())
+        (pl.col(src).str.strip_chars().str.len_bytes().gt(0) & pl.col(name).is_null())
         .any()
         .alias(name)
         for name, (src, _, _) in parsers.items()
@@ -181,7 +181,7 @@ def variant_name(title: str, options: list[str]) -> pl.Expr:
     ]
     suffix = pl.concat_str(values, separator=" / ", ignore_nulls=True)
     return (
-        pl.when(suffix.str.len_chars() > 0)
+        pl.when(suffix.str.len_bytes() > 0)
         .then(pl.concat_str([clean_text(title), suffix], separator=" - "))
         .otherwise(clean_text(title))
     )

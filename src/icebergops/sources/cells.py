@@ -125,7 +125,7 @@ HINTS = {
 def clean_text(column: str) -> pl.Expr:
     """Trimmed text; empty becomes null."""
     text = pl.col(column).str.strip_chars()
-    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
+    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
 
 
 def parse_number(column: str) -> pl.Expr:
@@ -133,7 +133,7 @@ def parse_number(column: str) -> pl.Expr:
     text = pl.col(column).str.strip_chars().str.replace_all(r"[\s\u00a0]", "")
     text = text.str.replace_all(r",(\d{3})", "$1")
     return (
-        pl.when(text.str.len_chars() > 0).then(text).otherwise(None).cast(pl.Float64, strict=False)
+        pl.when(text.str.len_bytes() > 0).then(text).otherwise(None).cast(pl.Float64, strict=False)
     )
 
 
@@ -155,7 +155,7 @@ def check_parsed(
     for output, (source, what) in parsed.items():
         if source not in frame.columns:
             continue
-        filled = pl.col(source).str.strip_chars().str.len_chars() > 0
+        filled = pl.col(source).str.strip_chars().str.len_bytes() > 0
         findings.from_mask(
             raw,
             frame,

@@ -233,7 +233,7 @@ def html_to_text(column: str) -> pl.Expr:
     ):
         text = text.str.replace_all(entity, char, literal=True)
     text = text.str.replace_all(r"\s+", " ").str.strip_chars()
-    return pl.when(text.str.len_chars() > 0).then(text)
+    return pl.when(text.str.len_bytes() > 0).then(text)
 
 
 PRODUCTS_LAYOUT = Layout(
