@@ -76,7 +76,9 @@ def read_source(
     if not all_columns and wants_batches(found, layout):
         raw, table = read_in_batches(found, layout, options, findings)
     else:
-        raw = read_raw(found, columns=None if all_columns else layout.columns)
+        raw = read_raw(
+            found, columns=None if all_columns else layout.columns, numbers=layout.numbers
+        )
         table = layout.read(raw, options, findings)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
 

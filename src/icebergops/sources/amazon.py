@@ -289,6 +289,7 @@ LAYOUTS = [
         frozenset({"Order ID", "Date", "Status", "Fulfilment", "SKU", "Qty", "Amount"}),
         read_in_orders,
         date_column="Date",
+        numbers={"Qty": pl.Int64(), "Amount": pl.Float64()},
     ),
     Layout(
         "amazon-in-stock",
@@ -313,6 +314,7 @@ LAYOUTS = [
         ),
         read_all_orders,
         date_column="purchase-date",
+        numbers={"quantity": pl.Int64(), "item-price": pl.Float64()},
     ),
     Layout(
         "amazon-fba-inventory",

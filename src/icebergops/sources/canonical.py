@@ -98,18 +98,21 @@ def add_numbers(
         f"{o}{PARSED}": (s, pl.Int64(), parse_integer) for o, s in integers.items()
     }
     parsers |= {f"{o}{PARSED}": (s, pl.Float64(), parse_number) for o, s in decimals.items()}
+    # Columns polars already read as numbers need a cast at most; text goes through a plain cast
+    # first, and through the tolerant parser only where the plain cast failed.
     frame = frame.with_columns(
-        pl.col(src).str.strip_chars().cast(dtype, strict=False).alias(name)
+        pl.col(src).cast(dtype, strict=False).alias(name)
+        if frame.schema[src].is_numeric()
+        else pl.col(src).str.strip_chars().cast(dtype, strict=False).alias(name)
         for name, (src, dtype, _) in parsers.items()
     )
+    text = {name: spec for name, spec in parsers.items() if frame.schema[spec[0]] == pl.String}
     failed = frame.select(
-        (pl.col(src).str.strip_chars().str.len_bytes().gt(0) & pl.col(name).is_null())
-        .any()
-        .alias(name)
-        for name, (src, _, _) in parsers.items()
+        (pl.col(src).is_not_null() & pl.col(name).is_null()).any().alias(name)
+        for name, (src, _, _) in text.items()
     )
-    retry = [name for name in parsers if failed.height and failed[name][0]]
-    frame = frame.with_columns(parsers[name][2](parsers[name][0]).alias(name) for name in retry)
+    retry = [name for name in text if failed.height and failed[name][0]]
+    frame = frame.with_columns(text[name][2](text[name][0]).alias(name) for name in retry)
     checks = {f"{out}{PARSED}": (src, "whole number") for out, src in integers.items()}
     checks |= {f"{out}{PARSED}": (src, "number") for out, src in decimals.items()}
     check_parsed(

@@ -42,6 +42,12 @@ def layout_for(mapping: SourceMapping) -> Layout:
         read=partial(read_mapped, mapping),
         version=lambda header: f"{len(header)} columns, mapped",
         date_column=mapping.columns.get("ordered_at") or mapping.columns.get("order_date"),
+        numbers={
+            source: pl.Int64() if SCHEMAS[mapping.kind][canon] == pl.Int64() else pl.Float64()
+            for canon, source in mapping.columns.items()
+            if canon in SCHEMAS[mapping.kind]
+            and (canon in NUMERIC or SCHEMAS[mapping.kind][canon] == pl.Int64())
+        },
     )
 
 
@@ -54,15 +60,16 @@ def read_mapped(
     integers = {c: s for c, s in columns.items() if schema[c] == pl.Int64()}
     decimals = {c: s for c, s in columns.items() if c in NUMERIC}
     frame = add_numbers(raw, frame, findings, integers=integers, decimals=decimals)
-    texts = [
+    countries = "ship_country" in columns and mapping.country_names  # to_iso trims them itself
+    frame = frame.with_columns(
         clean_text(src).alias(canon)
         for canon, src in columns.items()
-        if schema[canon] == pl.String() and canon != "sku"
-    ]
-    frame = add_sku(
-        raw, frame, findings, sku=columns.get("sku"), title=columns.get("title", columns["sku"])
+        if schema[canon] == pl.String()
+        and canon != "sku"
+        and not (countries and canon == "ship_country")
     )
-    frame = frame.with_columns(texts)
+    title = "title" if "title" in columns else columns["sku"]
+    frame = add_sku(raw, frame, findings, sku=columns.get("sku"), title=title)
     if mapping.kind == "order_lines":
         return _order_lines(mapping, raw, frame, options, findings)
     if mapping.kind == "inventory":
@@ -91,7 +98,8 @@ def _order_lines(
     cancelled = pl.lit(False)
     if mapping.cancelled_when is not None:
         rule = mapping.cancelled_when
-        cancelled = clean_text(rule.column).str.starts_with(rule.starts_with).fill_null(False)
+        cancelled = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
+        cancelled = cancelled.fill_null(False)
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
         pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
@@ -108,7 +116,10 @@ def _order_lines(
         pl.lit(False).alias("is_test"),
     )
     if "ship_country" in mapping.columns and mapping.country_names:
-        frame = to_iso(frame, "ship_country")
+        frame = to_iso(
+            frame.with_columns(pl.col(mapping.columns["ship_country"]).alias("ship_country")),
+            "ship_country",
+        )
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
         raw,

@@ -85,13 +85,16 @@ def read_raw(
     path_or_probe: Path | Probe,
     *,
     columns: frozenset[str] | None = None,
+    numbers: dict[str, pl.DataType] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> RawTable:
     """Read a file into a :class:`RawTable`, raising :class:`InputError` on one no reader could use.
 
     ``columns`` limits which header names are materialised (others are parsed and dropped), which
-    keeps memory low on wide exports.
+    keeps memory low on wide exports. ``numbers`` names columns that polars may parse as numbers
+    while reading; if any cell of them is not a clean number, every column is read as text and
+    the readers report the cell.
     """
     found = (
         path_or_probe
@@ -107,7 +110,7 @@ def read_raw(
             found.data[-SNIFF_BYTES:] if found.data is not None else _read_tail(found.path, False)
         )
         _check_last_line(tail, found.delimiter, len(header), found.path)
-    frame = _read_frame(source, found.path, found.delimiter, header, columns)
+    frame = _read_frame(source, found.path, found.delimiter, header, columns, numbers=numbers)
     if lazy_tail and _last_record_short(frame):
         _check_last_line(_read_tail(found.path, True), found.delimiter, len(header), found.path)
     line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
@@ -343,8 +346,12 @@ def _read_frame(
     header: list[str],
     columns: frozenset[str] | None,
     quote: str | None = '"',
+    numbers: dict[str, pl.DataType] | None = None,
 ) -> pl.DataFrame:
     wanted = None if columns is None else [i for i, name in enumerate(header) if name in columns]
+    typed = {
+        n: t for n, t in (numbers or {}).items() if n in header and (not columns or n in columns)
+    }
     try:
         frame = pl.read_csv(
             io.BytesIO(source) if isinstance(source, bytes) else source,
@@ -354,11 +361,14 @@ def _read_frame(
             new_columns=header,
             columns=wanted,
             infer_schema=False,
+            schema_overrides=typed or None,
             quote_char=quote,
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
     except pl.exceptions.ComputeError as err:
+        if typed:  # a cell is not a clean number: read text, and let the reader say which
+            return _read_frame(source, path, delimiter, header, columns, quote)
         if quote and delimiter == "\t":
             # Amazon's flat files never quote: a title like `Skillet 12" cast iron` is plain text.
             return _read_frame(source, path, delimiter, header, columns, quote=None)
@@ -401,7 +411,8 @@ def _record_lines(
     records = frame.height
     if every_column:
         # Records are lines (blank lines included) unless a cell holds a line break.
-        breaks = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True)).any())
+        cells = pl.col(pl.String)
+        breaks = frame.select(pl.any_horizontal(cells.str.contains("\n", literal=True)).any())
         one_line_each = records == 0 or not breaks.item()
     else:
         one_line_each = count_lines(source) == records + 1

@@ -160,6 +160,7 @@ ORDERS = Layout(
     version=orders_version,
     group_key="Name",
     date_column="Created at",
+    numbers={"Lineitem quantity": pl.Int64(), "Lineitem price": pl.Float64()},
 )
 
 # ---------------------------------------------------------------- products
