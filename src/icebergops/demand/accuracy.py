@@ -1,0 +1,67 @@
+"""Forecast accuracy a seller can read: WAPE, bias, MASE and RMSSE, per series and overall.
+
+Scaled errors follow Hyndman & Koehler (2006) (MASE) and the M5 competition (RMSSE): the error of
+the forecast divided by the in-sample error of the one-step naive forecast on that series' history.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def naive_scales(history: pl.DataFrame, *, keys: tuple[str, ...] = ("sku",)) -> pl.DataFrame:
+    """Per series: mean absolute and mean squared one-step naive error on the history (units)."""
+    step = pl.col("units") - pl.col("units").shift(1)
+    return (
+        history.sort(*keys, "day")
+        .with_columns(step.over(*keys).alias("step"))
+        .group_by(*keys)
+        .agg(
+            pl.col("step").abs().mean().alias("mae_scale"),
+            pl.col("step").pow(2).mean().alias("mse_scale"),
+        )
+    )
+
+
+def score(
+    actuals: pl.DataFrame,
+    scales: pl.DataFrame,
+    *,
+    keys: tuple[str, ...] = ("sku",),
+    by: tuple[str, ...] = ("model",),
+) -> pl.DataFrame:
+    """Errors of ``actuals`` (``*keys, *by, units, forecast``) per ``by``.
+
+    WAPE = Σ|error| / Σ actual; bias = Σ error / Σ actual (positive: over-forecast); MASE and
+    RMSSE are the means over series of the scaled errors (series with a zero scale left out).
+
+    >>> a = pl.DataFrame({"sku": ["A"] * 4, "model": ["m"] * 4, "units": [2, 0, 4, 2],
+    ...                   "forecast": [2.0, 1.0, 3.0, 2.0]})
+    >>> s = pl.DataFrame({"sku": ["A"], "mae_scale": [2.0], "mse_scale": [5.0]})
+    >>> score(a, s).select("wape", "bias", "mase").row(0)
+    (0.25, 0.0, 0.25)
+    """
+    error = pl.col("forecast") - pl.col("units")
+    per_series = (
+        actuals.join(scales, on=list(keys), how="left")
+        .group_by(*keys, *by)
+        .agg(
+            error.abs().sum().alias("abs_error"),
+            error.sum().alias("error"),
+            pl.col("units").sum().alias("actual"),
+            (error.abs().mean() / pl.col("mae_scale").first()).alias("mase"),
+            (error.pow(2).mean() / pl.col("mse_scale").first()).sqrt().alias("rmsse"),
+        )
+    )
+    finite = pl.col("mase").is_finite()
+    return (
+        per_series.group_by(*by)
+        .agg(
+            (pl.col("abs_error").sum() / pl.col("actual").sum()).alias("wape"),
+            (pl.col("error").sum() / pl.col("actual").sum()).alias("bias"),
+            pl.col("mase").filter(finite).mean().alias("mase"),
+            pl.col("rmsse").filter(pl.col("rmsse").is_finite()).mean().alias("rmsse"),
+            pl.len().alias("series"),
+        )
+        .sort(*by)
+    )
