@@ -1,0 +1,57 @@
+"""Forecasts with model selection: non-negative, ordered intervals, sensible picks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+
+from icebergops.demand.forecast import forecast_demand
+
+
+def history() -> pl.DataFrame:
+    rng = np.random.default_rng(3)
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(200)]
+    weekly = np.array([2, 2, 2, 2, 3, 9, 9])  # a weekend peak
+    smooth = weekly[np.arange(200) % 7] + rng.poisson(1, 200)
+    rare = np.where(rng.random(200) < 0.08, rng.integers(1, 4, 200), 0)
+    new = [0] * 30
+    return pl.concat(
+        [
+            pl.DataFrame({"sku": "SMOOTH", "day": days, "units": smooth}),
+            pl.DataFrame({"sku": "RARE", "day": days, "units": rare}),
+            pl.DataFrame({"sku": "NEW", "day": days[-30:], "units": [2, *new[1:]]}),
+        ]
+    ).with_columns(pl.col("units").cast(pl.Int64))
+
+
+def test_forecasts_are_non_negative_with_ordered_intervals() -> None:
+    result = forecast_demand(history(), horizon=14)
+    assert result.group_by("sku").len().sort("sku").rows() == [
+        ("NEW", 14),
+        ("RARE", 14),
+        ("SMOOTH", 14),
+    ]
+    bounds = result.select("lo_95", "lo_80", "forecast", "hi_80", "hi_95").drop_nulls()
+    assert bounds.height == 28  # the short-history fallback has no interval
+    for low, high in zip(bounds.columns, bounds.columns[1:], strict=False):
+        assert (bounds[low] <= bounds[high] + 1e-9).all(), (low, high)
+    assert (result["forecast"] >= 0).all()
+
+
+def test_the_choice_follows_the_demand_pattern() -> None:
+    result = forecast_demand(history(), horizon=14).unique("sku").sort("sku")
+    picks = dict(result.select("sku", "model").iter_rows())
+    classes = dict(result.select("sku", "demand_class").iter_rows())
+    assert classes["SMOOTH"] == "smooth" and classes["RARE"] in ("intermittent", "lumpy")
+    assert picks["SMOOTH"] in ("SeasonalNaive", "AutoETS")  # the weekend peak is the signal
+    assert picks["NEW"].startswith("trailing 28-day average")
+
+
+def test_weekend_peak_is_forecast() -> None:
+    result = forecast_demand(history(), horizon=14).filter(pl.col("sku") == "SMOOTH")
+    weekend = result.filter(pl.col("day").dt.weekday() >= 6)["forecast"].mean()
+    weekday = result.filter(pl.col("day").dt.weekday() < 6)["forecast"].mean()
+    assert weekend is not None and weekday is not None
+    assert float(weekend) > 2 * float(weekday)  # type: ignore[arg-type]
