@@ -91,9 +91,10 @@ def main_options(
 
 
 def _register() -> None:
-    from icebergops.cli import demo, inspect
+    from icebergops.cli import demo, forecast, inspect
 
     app.command("inspect")(reports_errors(inspect.inspect_command))
+    app.command("forecast")(reports_errors(forecast.forecast_command))
     app.command("demo")(reports_errors(demo.demo_command))
 
 

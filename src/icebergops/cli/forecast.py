@@ -1,0 +1,52 @@
+"""``icebergops forecast ORDERS...``: daily demand forecasts per SKU with intervals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
+from icebergops.config import load_config
+from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.history import daily_demand
+from icebergops.outputs import write_table
+from icebergops.sources import ReadOptions, read_table
+
+
+def horizon_days(text: str) -> int:
+    """``56d``, ``8w`` or ``56`` → days."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", text.lower())
+    if not match or int(match[1]) == 0:
+        raise typer.BadParameter(
+            f"{text!r} is not a number of days or weeks (e.g. 56d or 8w)", param_hint="--horizon"
+        )
+    return int(match[1]) * (7 if match[2] == "w" else 1)
+
+
+def forecast_command(
+    orders: Annotated[
+        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
+    ],
+    horizon: Annotated[str, typer.Option(help="How far ahead: days (56d) or weeks (8w).")] = "28d",
+    as_of: AsOfOption = None,
+    kind: KindOption = None,
+    config: ConfigOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
+    settings = load_config(config)
+    days = horizon_days(horizon)
+    options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
+    lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
+    history = daily_demand(lines, as_of=as_of.date() if as_of else None)
+    result = forecast_demand(history, horizon=days)
+    write_table(result, output, fmt, title=f"forecast, next {days} days")
+    Console(stderr=True).print(
+        f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
+        f"{result['forecast'].sum():,.0f} units forecast in all"
+    )

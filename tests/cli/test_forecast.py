@@ -1,0 +1,39 @@
+"""``icebergops forecast`` on the demo store and on bad options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+from icebergops.demo_store import generate_demo_store
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate_demo_store(tmp_path_factory.mktemp("demo"))
+
+
+def test_forecast_writes_a_row_per_sku_and_day(store: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "forecast.csv"
+    result = runner.invoke(
+        app, ["forecast", str(store["shopify_orders"]), "--horizon", "2w", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(target)
+    assert table.columns[:3] == ["sku", "day", "forecast"]
+    assert table.group_by("sku").len()["len"].unique().to_list() == [14]
+    assert table["sku"].n_unique() >= 180
+    assert (table["forecast"] >= 0).all()
+    assert "SKUs, 14 days ahead" in result.stderr
+
+
+def test_bad_horizon_is_a_usage_error(store: dict[str, Path]) -> None:
+    result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--horizon", "soon"])
+    assert result.exit_code == 2
+    assert "'soon' is not a number of days or weeks" in result.output
