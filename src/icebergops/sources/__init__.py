@@ -102,15 +102,9 @@ def read_table(
             )
         errors = source.errors
         if errors:
-            raise errors[0].as_error(hint=_hint(errors[0]))
+            raise errors[0].as_error()
         frames.append(source.table)
     return pl.concat(frames) if frames else empty(TABLES[table])
-
-
-def _hint(finding: Finding) -> str | None:
-    from icebergops.sources.cells import HINTS
-
-    return HINTS.get(finding.kind)
 
 
 def _options_from(config: Config | None) -> ReadOptions:

@@ -13,7 +13,7 @@ from icebergops.sources.canonical import (
     check_quantities,
     finish,
 )
-from icebergops.sources.cells import Findings, clean_text
+from icebergops.sources.cells import Findings, clean_text, text_or_null
 from icebergops.sources.inventory import snapshot_date
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
@@ -42,10 +42,6 @@ MARKETPLACE_ZONES = {
 }
 
 
-def _text(raw: RawTable, column: str) -> pl.Expr:
-    return clean_text(column) if column in raw.header else pl.lit(None, pl.String)
-
-
 def _unit_price(total: str, quantity: str = "quantity") -> pl.Expr:
     """Amazon order reports give the line total; the canonical table wants the price per unit."""
     return pl.when(pl.col(quantity) > 0).then(pl.col(total) / pl.col(quantity))
@@ -68,10 +64,12 @@ def read_in_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         .otherwise(pl.lit("other"))
         .alias("channel"),
         pl.concat_str(
-            [_text(raw, "Style"), _text(raw, "Size")], separator=" ", ignore_nulls=True
+            [text_or_null(raw.header, "Style"), text_or_null(raw.header, "Size")],
+            separator=" ",
+            ignore_nulls=True,
         ).alias("title"),
         _unit_price("total").alias("unit_price"),
-        pl.coalesce(_text(raw, "currency"), pl.lit("INR")).alias(
+        pl.coalesce(text_or_null(raw.header, "currency"), pl.lit("INR")).alias(
             "currency"
         ),  # Amazon.in sells in rupees
         pl.when(status.str.contains("cancel"))
@@ -86,9 +84,11 @@ def read_in_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         .then(pl.lit("fba"))
         .otherwise(pl.lit("merchant"))
         .alias("fulfilment"),
-        _text(raw, "ship-country").alias("ship_country"),
-        _text(raw, "ship-state").alias("ship_region"),
-        _text(raw, "ship-postal-code").str.replace(r"\.0$", "").alias("ship_postal_code"),
+        text_or_null(raw.header, "ship-country").alias("ship_country"),
+        text_or_null(raw.header, "ship-state").alias("ship_region"),
+        text_or_null(raw.header, "ship-postal-code")
+        .str.replace(r"\.0$", "")
+        .alias("ship_postal_code"),
         pl.lit(False).alias("is_test"),
     )
     frame = frame.with_columns(
@@ -104,7 +104,11 @@ def read_in_stock(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
     return finish(
         frame.with_columns(
             pl.concat_str(
-                [_text(raw, "Design No."), _text(raw, "Color"), _text(raw, "Size")],
+                [
+                    text_or_null(raw.header, "Design No."),
+                    text_or_null(raw.header, "Color"),
+                    text_or_null(raw.header, "Size"),
+                ],
                 separator=" ",
                 ignore_nulls=True,
             ).alias("title"),
@@ -130,8 +134,8 @@ def read_in_prices(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         frame.with_columns(
             clean_text("Style Id").alias("handle"),
             pl.col("sku").alias("title"),
-            _text(raw, "Category").alias("category"),
-            _text(raw, "Catalog").alias("product_type"),
+            text_or_null(raw.header, "Category").alias("category"),
+            text_or_null(raw.header, "Catalog").alias("product_type"),
             (pl.col("weight_kg") * 1000).alias("weight_g"),
         ),
         PRODUCTS,
@@ -147,11 +151,13 @@ def read_all_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> 
         raw, frame, findings, integers={"quantity": "quantity"}, decimals={"total": "item-price"}
     )
     frame = add_sku(raw, frame, findings, sku="sku", title="product-name")
-    status = pl.coalesce(_text(raw, "item-status"), _text(raw, "order-status")).str.to_lowercase()
+    status = pl.coalesce(
+        text_or_null(raw.header, "item-status"), text_or_null(raw.header, "order-status")
+    ).str.to_lowercase()
     frame = frame.with_columns(
         clean_text("amazon-order-id").alias("order_id"),
         _marketplace_channel(raw).alias("channel"),
-        _text(raw, "product-name").alias("title"),
+        text_or_null(raw.header, "product-name").alias("title"),
         _unit_price("total").alias("unit_price"),
         _file_currency(raw, options).alias("currency"),
         pl.when(status.str.contains("cancel"))
@@ -161,9 +167,9 @@ def read_all_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> 
         .otherwise(pl.lit("open"))
         .alias("status"),
         _fulfilment(raw, "fulfillment-channel").alias("fulfilment"),
-        _text(raw, "ship-country").alias("ship_country"),
-        _text(raw, "ship-state").alias("ship_region"),
-        _text(raw, "ship-postal-code").alias("ship_postal_code"),
+        text_or_null(raw.header, "ship-country").alias("ship_country"),
+        text_or_null(raw.header, "ship-state").alias("ship_region"),
+        text_or_null(raw.header, "ship-postal-code").alias("ship_postal_code"),
         pl.lit(False).alias("is_test"),
     )
     frame = _marketplace_dates(raw, frame, options, "sales-channel")
@@ -188,9 +194,9 @@ def read_shipment_sales(raw: RawTable, options: ReadOptions, findings: Findings)
         _file_currency(raw, options).alias("currency"),
         pl.lit("fulfilled").alias("status"),
         pl.lit("fba").alias("fulfilment"),
-        _text(raw, "fulfillment-center-id").alias("location"),
-        _text(raw, "ship-state").alias("ship_region"),
-        _text(raw, "ship-postal-code").alias("ship_postal_code"),
+        text_or_null(raw.header, "fulfillment-center-id").alias("location"),
+        text_or_null(raw.header, "ship-state").alias("ship_region"),
+        text_or_null(raw.header, "ship-postal-code").alias("ship_postal_code"),
         pl.lit(False).alias("is_test"),
     )
     frame = _marketplace_dates(raw, frame, options, None)
@@ -222,7 +228,7 @@ def read_fba_inventory(raw: RawTable, options: ReadOptions, findings: Findings) 
     on_hand = pl.col("on_hand") if "on_hand" in frame.columns else pl.lit(None, pl.Int64)
     return finish(
         frame.with_columns(
-            _text(raw, "product-name").alias("title"),
+            text_or_null(raw.header, "product-name").alias("title"),
             pl.lit("FBA").alias("location"),
             pl.coalesce(on_hand, pl.col("available") + pl.col("committed")).alias("on_hand"),
             (pl.sum_horizontal(present) if present else pl.lit(None, pl.Int64)).alias("incoming"),
@@ -235,19 +241,19 @@ def read_fba_inventory(raw: RawTable, options: ReadOptions, findings: Findings) 
 
 def _file_currency(raw: RawTable, options: ReadOptions) -> pl.Expr:
     """Pending lines carry no currency: they are in the one the rest of the report uses."""
-    currency = _text(raw, "currency")
+    currency = text_or_null(raw.header, "currency")
     return pl.coalesce(currency, currency.drop_nulls().mode().first(), pl.lit(options.currency))
 
 
 def _fulfilment(raw: RawTable, column: str) -> pl.Expr:
-    value = _text(raw, column).str.to_lowercase()
+    value = text_or_null(raw.header, column).str.to_lowercase()
     return (
         pl.when(value.str.contains("amazon|afn")).then(pl.lit("fba")).otherwise(pl.lit("merchant"))
     )
 
 
 def _marketplace_channel(raw: RawTable) -> pl.Expr:
-    channel = _text(raw, "sales-channel").str.to_lowercase()
+    channel = text_or_null(raw.header, "sales-channel").str.to_lowercase()
     return (
         pl.when(channel.str.starts_with("non-amazon"))
         .then(pl.lit("other"))

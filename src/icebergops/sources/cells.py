@@ -66,9 +66,9 @@ class Finding:
             value=self.value,
         )
 
-    def as_error(self, hint: str | None = None) -> InputError:
+    def as_error(self) -> InputError:
         more = f" ({self.count} lines in all)" if self.count > 1 else ""
-        return InputError(self.message + more, where=self.where(), hint=hint)
+        return InputError(self.message + more, where=self.where(), hint=HINTS.get(self.kind))
 
 
 @dataclass
@@ -109,11 +109,6 @@ class Findings:
     def errors(self) -> list[Finding]:
         return [f for f in self.items if f.severity == "error"]
 
-    def raise_first_error(self) -> None:
-        errors = self.errors()
-        if errors:
-            raise errors[0].as_error(hint=HINTS.get(errors[0].kind))
-
 
 HINTS = {
     "not_a_number": "fix or remove the value; numbers use '.' for decimals",
@@ -126,6 +121,11 @@ def clean_text(column: str) -> pl.Expr:
     """Trimmed text; empty becomes null."""
     text = pl.col(column).str.strip_chars()
     return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
+
+
+def text_or_null(columns: Sequence[str], column: str) -> pl.Expr:
+    """Trimmed text of ``column`` where the file has it; a null column where it does not."""
+    return clean_text(column) if column in columns else pl.lit(None, pl.String)
 
 
 def parse_number(column: str) -> pl.Expr:

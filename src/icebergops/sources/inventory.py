@@ -8,7 +8,7 @@ import polars as pl
 
 from icebergops.schema import INVENTORY
 from icebergops.sources.canonical import add_numbers, add_sku, finish, variant_name
-from icebergops.sources.cells import Findings, clean_text
+from icebergops.sources.cells import Findings, clean_text, text_or_null
 from icebergops.sources.layouts import ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable
 
@@ -67,15 +67,11 @@ def inventory_frame(
         frame.with_columns(
             pl.col("variant_title").alias("title"),
             pl.lit(snapshot_date(raw, options)).alias("as_of"),
-            _optional(frame, "HS Code").alias("hs_code"),
-            _optional(frame, "COO").alias("country_of_origin"),
+            text_or_null(frame.columns, "HS Code").alias("hs_code"),
+            text_or_null(frame.columns, "COO").alias("country_of_origin"),
         ),
         INVENTORY,
     )
-
-
-def _optional(frame: pl.DataFrame, column: str) -> pl.Expr:
-    return clean_text(column) if column in frame.columns else pl.lit(None, pl.String)
 
 
 def melt_locations(raw: RawTable, locations: list[str]) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import polars as pl
@@ -88,12 +89,7 @@ def _order_lines(
 ) -> pl.DataFrame:
     when = mapping.columns.get("ordered_at") or mapping.columns.get("order_date")
     if when is not None:
-        dated = ReadOptions(
-            as_of=options.as_of,
-            currency=options.currency,
-            timezone=options.timezone,
-            date_format=mapping.date_format or options.date_format,
-        )
+        dated = replace(options, date_format=mapping.date_format or options.date_format)
         frame = add_timestamps(raw, frame, when, dated, findings)
     cancelled = pl.lit(False)
     if mapping.cancelled_when is not None:

@@ -15,7 +15,7 @@ from icebergops.sources.canonical import (
     strip_excel_guard,
     variant_name,
 )
-from icebergops.sources.cells import Findings, clean_text
+from icebergops.sources.cells import Findings, clean_text, text_or_null
 from icebergops.sources.inventory import inventory_frame, melt_locations
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
@@ -80,7 +80,7 @@ def read_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
         _currency(raw, options),
         _status(raw).alias("status"),
         pl.lit("merchant").alias("fulfilment"),
-        _text_or_null(raw, "Location").alias("location"),
+        text_or_null(raw.header, "Location").alias("location"),
         _either(raw, "Shipping Country", "Billing Country").alias("ship_country"),
         _either(raw, "Shipping Province", "Billing Province").alias("ship_region"),
         _either(raw, "Shipping Zip", "Billing Zip", guard=True).alias("ship_postal_code"),
@@ -88,10 +88,6 @@ def read_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
     )
     check_quantities(raw, frame, findings, "Lineitem quantity")
     return finish(frame, ORDER_LINES)
-
-
-def _text_or_null(raw: RawTable, column: str) -> pl.Expr:
-    return clean_text(column) if column in raw.header else pl.lit(None, pl.String)
 
 
 def _either(raw: RawTable, first: str, second: str, *, guard: bool = False) -> pl.Expr:
@@ -103,13 +99,13 @@ def _either(raw: RawTable, first: str, second: str, *, guard: bool = False) -> p
 
 def _currency(raw: RawTable, options: ReadOptions) -> pl.Expr:
     default = pl.lit(options.currency, pl.String)
-    return pl.coalesce(_text_or_null(raw, "Currency"), default).alias("currency")
+    return pl.coalesce(text_or_null(raw.header, "Currency"), default).alias("currency")
 
 
 def _status(raw: RawTable) -> pl.Expr:
-    cancelled = _text_or_null(raw, "Cancelled at").is_not_null()
-    financial = _text_or_null(raw, "Financial Status")
-    line_state = _text_or_null(raw, "Lineitem fulfillment status")
+    cancelled = text_or_null(raw.header, "Cancelled at").is_not_null()
+    financial = text_or_null(raw.header, "Financial Status")
+    line_state = text_or_null(raw.header, "Lineitem fulfillment status")
     return (
         pl.when(cancelled | (financial == "voided"))
         .then(pl.lit("cancelled"))
@@ -123,8 +119,8 @@ def _status(raw: RawTable) -> pl.Expr:
 
 def _is_test(raw: RawTable) -> pl.Expr:
     """Orders paid through Shopify's test gateway ("Bogus") or tagged ``test``."""
-    gateway = _text_or_null(raw, "Payment Method").str.to_lowercase()
-    tags = _text_or_null(raw, "Tags").str.to_lowercase()
+    gateway = text_or_null(raw.header, "Payment Method").str.to_lowercase()
+    tags = text_or_null(raw.header, "Tags").str.to_lowercase()
     test = gateway.str.contains("bogus") | tags.str.contains(r"(^|,\s*)test(,|$)")
     return test.fill_null(False)
 
@@ -206,10 +202,10 @@ def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
             clean_text("Handle").alias("handle"),
             pl.col("variant_title").alias("title"),
             html_to_text("Body (HTML)").alias("description"),
-            _text_or_null(raw, "Vendor").alias("vendor"),
-            _text_or_null(raw, "Product Category").alias("category"),
-            _text_or_null(raw, "Type").alias("product_type"),
-            _text_or_null(raw, "Tags").alias("tags"),
+            text_or_null(raw.header, "Vendor").alias("vendor"),
+            text_or_null(raw.header, "Product Category").alias("category"),
+            text_or_null(raw.header, "Type").alias("product_type"),
+            text_or_null(raw.header, "Tags").alias("tags"),
             strip_excel_guard("Variant Barcode").alias("barcode"),
             # Shopify writes 0 where no weight or cost was entered: unknown, not free or weightless.
             pl.when(pl.col("weight_g") > 0).then(pl.col("weight_g")).alias("weight_g"),
