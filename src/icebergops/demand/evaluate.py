@@ -12,7 +12,7 @@ from datetime import timedelta
 import polars as pl
 
 from icebergops.demand.accuracy import naive_scales, score
-from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.forecast import baseline_forecasts, forecast_demand
 
 CHOSEN = "icebergops (chosen per SKU)"
 BASELINES = {
@@ -21,31 +21,6 @@ BASELINES = {
     "WindowAverage": "trailing 28-day average",
     "AutoETS": "AutoETS on every SKU",
 }
-
-
-def _baselines(train: pl.DataFrame, horizon: int, season_length: int) -> pl.DataFrame:
-    from statsforecast import StatsForecast
-    from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
-
-    models = [
-        Naive(),
-        SeasonalNaive(season_length),
-        WindowAverage(28),
-        AutoETS(season_length=season_length),
-    ]
-    data = train.select(
-        pl.col("sku").alias("unique_id"),
-        pl.col("day").alias("ds"),
-        pl.col("units").cast(pl.Float64).alias("y"),
-    )
-    ahead = StatsForecast(models=models, freq="1d", n_jobs=1).forecast(df=data, h=horizon)
-    return (
-        ahead.unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
-        .with_columns(
-            pl.col("model").replace_strict(BASELINES), pl.col("forecast").clip(lower_bound=0)
-        )
-        .select(pl.col("unique_id").alias("sku"), pl.col("ds").alias("day"), "forecast", "model")
-    )
 
 
 def backtest(
@@ -68,7 +43,13 @@ def backtest(
             "sku", "day", "forecast", pl.lit(CHOSEN).alias("model")
         )
         methods = pl.concat(
-            [chosen, _baselines(train, horizon, season_length)], how="vertical_relaxed"
+            [
+                chosen,
+                baseline_forecasts(
+                    train, horizon=horizon, season_length=season_length, names=BASELINES
+                ),
+            ],
+            how="vertical_relaxed",
         )
         frames.append(
             methods.join(actual, on=["sku", "day"], how="inner").with_columns(

@@ -161,3 +161,37 @@ def _trailing_average(history: pl.DataFrame, key: str, horizon: int) -> pl.DataF
         "forecast",
     ).explode("ds")
     return days.with_columns(pl.lit("trailing 28-day average (short history)").alias("model"))
+
+
+def baseline_forecasts(
+    history: pl.DataFrame,
+    *,
+    horizon: int,
+    season_length: int,
+    names: dict[str, str],
+    key: str = "sku",
+) -> pl.DataFrame:
+    """The baselines a seller would otherwise use, on every series: ``key, day, forecast, model``.
+
+    ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
+    the names shown in reports.
+    """
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
+
+    models = [
+        Naive(),
+        SeasonalNaive(season_length),
+        WindowAverage(28),
+        AutoETS(season_length=season_length),
+    ]
+    engine = StatsForecast(models=models, freq="1d", n_jobs=1)
+    ahead = engine.forecast(df=_to_nixtla(history, key), h=horizon)
+    return ahead.unpivot(
+        index=["unique_id", "ds"], variable_name="model", value_name="forecast"
+    ).select(
+        pl.col("unique_id").alias(key),
+        pl.col("ds").alias("day"),
+        pl.col("forecast").clip(lower_bound=0),
+        pl.col("model").replace_strict(names),
+    )
