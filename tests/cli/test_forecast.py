@@ -37,3 +37,17 @@ def test_bad_horizon_is_a_usage_error(store: dict[str, Path]) -> None:
     result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--horizon", "soon"])
     assert result.exit_code == 2
     assert "'soon' is not a number of days or weeks" in result.output
+
+
+def test_evaluate_prints_every_method_and_the_gain(store: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "accuracy.json"
+    result = runner.invoke(
+        app,
+        ["forecast", str(store["amazon_orders"]), "--evaluate", "--horizon", "2w", "--origins", "1",
+         "-o", str(target)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pl.read_json(target)
+    assert table.height == 5
+    assert set(table.columns) >= {"model", "wape", "rmsse", "mase", "bias", "wape_horizon"}
+    assert "for the trailing 28-day average" in result.stderr

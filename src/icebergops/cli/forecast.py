@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 
 from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
 from icebergops.config import load_config
+from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.history import daily_demand
 from icebergops.outputs import write_table
@@ -37,6 +39,13 @@ def forecast_command(
     config: ConfigOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate", help="Backtest against the baselines over the last --origins horizons."
+        ),
+    ] = False,
+    origins: Annotated[int, typer.Option(min=1, max=12, help="Horizons to backtest.")] = 3,
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
@@ -44,9 +53,26 @@ def forecast_command(
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
     history = daily_demand(lines, as_of=as_of.date() if as_of else None)
+    if evaluate:
+        _evaluate(history, days, origins, output, fmt)
+        return
     result = forecast_demand(history, horizon=days)
     write_table(result, output, fmt, title=f"forecast, next {days} days")
     Console(stderr=True).print(
         f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
         f"{result['forecast'].sum():,.0f} units forecast in all"
+    )
+
+
+def _evaluate(
+    history: pl.DataFrame, days: int, origins: int, output: Path | None, fmt: str | None
+) -> None:
+    results = backtest(history, horizon=days, origins=origins)
+    table = accuracy_table(results, history)
+    write_table(table, output, fmt, title=f"backtest: {origins} x {days} days")
+    wape = dict(table.select("model", "wape_horizon").iter_rows())
+    ours, average = wape[CHOSEN], wape[BASELINES["WindowAverage"]]
+    Console(stderr=True).print(
+        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the trailing 28-day average: "
+        f"{(1 - ours / average) * 100:+.1f}% lower"
     )
