@@ -72,7 +72,8 @@ def _evaluate(
     write_table(table, output, fmt, title=f"backtest: {origins} x {days} days")
     wape = dict(table.select("model", "wape_horizon").iter_rows())
     ours, average = wape[CHOSEN], wape[BASELINES["WindowAverage"]]
+    gain = (1 - ours / average) * 100
     Console(stderr=True).print(
         f"horizon-total WAPE {ours:.3f} against {average:.3f} for the trailing 28-day average: "
-        f"{(1 - ours / average) * 100:+.1f}% lower"
+        + (f"{gain:.1f}% lower" if gain >= 0 else f"{-gain:.1f}% higher (worse)")
     )
