@@ -151,3 +151,19 @@ def test_amazon_in_order_report(write_file: WriteFile) -> None:
         (date(2022, 4, 30), "fulfilled", "merchant", 406.0, None, "560085"),
         (date(2022, 3, 31), "returned", "fba", 329.0, 1, "410210"),
     ]
+
+
+def test_amazon_in_dates_early_in_the_month_keep_their_year(write_file: WriteFile) -> None:
+    early = AMAZON_IN.replace("04-30-22", "04-09-22").replace("03-31-22", "04-01-22")
+    table = read_source(write_file("Amazon Sale Report.csv", early)).table
+    assert table["order_date"].to_list() == [date(2022, 4, 9), date(2022, 4, 9), date(2022, 4, 1)]
+
+
+def test_optional_columns_may_be_missing(write_file: WriteFile) -> None:
+    header = "amazon-order-id\tpurchase-date\torder-status\tsku\tquantity\titem-price\n"
+    row = "111-1\t2024-05-28T10:00:00-07:00\tShipped\tSKU-1\t2\t20.00\n"
+    table = read_source(write_file("orders.txt", header + row)).table
+    assert table.select("sku", "quantity", "unit_price", "title").row(0) == ("SKU-1", 2, 10.0, None)
+    fba = "sku\tfnsku\tasin\tafn-fulfillable-quantity\nSKU-1\tX001\tB001\t7\n"
+    stock = read_source(write_file("fba.txt", fba), options=ReadOptions(as_of=date(2024, 6, 1))).table
+    assert stock.select("available", "on_hand", "committed").row(0) == (7, None, None)

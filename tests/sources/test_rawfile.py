@@ -152,3 +152,9 @@ def test_line_numbers_in_a_gzip_file_with_quoted_newlines(write_file: WriteFile)
     text = b'sku,body\nA,"one\ntwo"\nB,plain\n'
     raw = read_raw(write_file("f.csv.gz", gzip.compress(text)))
     assert raw.frame[LINE].to_list() == [2, 4]
+
+
+def test_a_header_without_lines_is_an_empty_table(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("f.csv", "sku,title,qty\n"))
+    assert (raw.frame.height, raw.header) == (0, ("sku", "title", "qty"))
+    assert raw.frame.columns == ["sku", "title", "qty", LINE]

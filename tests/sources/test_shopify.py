@@ -211,3 +211,22 @@ def test_inventory_row_and_column_layouts(write_file: WriteFile) -> None:
         ("Reno NV", 8, True),
         ("Columbus OH", None, False),
     ]
+
+
+def test_two_digit_years_are_never_read_as_year_23(write_file: WriteFile) -> None:
+    text = "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku\n#2,5/31/23 23:06,1,Boot,B-40\n#1,5/01/23 09:00,2,Boot,B-40\n"
+    table = read_source(write_file("o.csv", text)).table
+    assert table["order_date"].to_list() == [date(2023, 5, 31), date(2023, 5, 1)]
+
+
+def test_header_only_export_reads_as_no_order_lines(write_file: WriteFile) -> None:
+    source = read_source(write_file("o.csv", "Name,Created at,Lineitem quantity,Lineitem name\n"))
+    assert source.table.height == 0
+    assert "order_date" in source.table.columns
+
+
+def test_nan_and_infinity_prices_are_errors(write_file: WriteFile) -> None:
+    path = write_file("o.csv", ORDERS.replace(",24.74,PP-XL,true,fulfilled,'53122", ",nan,PP-XL,true,fulfilled,'53122"))
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == f"{path}:2: column 'Lineitem price': 'nan' is not a number"

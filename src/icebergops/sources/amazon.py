@@ -225,12 +225,17 @@ def read_fba_inventory(raw: RawTable, options: ReadOptions, findings: Findings) 
     )
     frame = add_sku(raw, frame, findings, sku="sku", title="product-name")
     present = [name for name in inbound if name in frame.columns]
-    on_hand = pl.col("on_hand") if "on_hand" in frame.columns else pl.lit(None, pl.Int64)
+
+    def number(name: str) -> pl.Expr:
+        return pl.col(name) if name in frame.columns else pl.lit(None, pl.Int64)
+
     return finish(
         frame.with_columns(
             text_or_null(raw.header, "product-name").alias("title"),
             pl.lit("FBA").alias("location"),
-            pl.coalesce(on_hand, pl.col("available") + pl.col("committed")).alias("on_hand"),
+            pl.coalesce(number("on_hand"), number("available") + number("committed")).alias(
+                "on_hand"
+            ),
             (pl.sum_horizontal(present) if present else pl.lit(None, pl.Int64)).alias("incoming"),
             pl.lit(True).alias("stocked"),
             pl.lit(snapshot_date(raw, options)).alias("as_of"),

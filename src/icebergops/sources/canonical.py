@@ -15,6 +15,7 @@ from icebergops.sources.cells import (
     local_timestamp,
     parse_integer,
     parse_number,
+    text_or_null,
     timestamp_format,
     utc_timestamp,
 )
@@ -57,9 +58,9 @@ def add_sku(
     title: str,
 ) -> pl.DataFrame:
     """``sku`` from its column, or the line item title where the export left it empty (counted)."""
-    code = clean_text(sku) if sku and sku in frame.columns else pl.lit(None, pl.String)
+    code = text_or_null(frame.columns, sku) if sku else pl.lit(None, pl.String)
     frame = frame.with_columns(
-        pl.coalesce(code, clean_text(title)).alias("sku"),
+        pl.coalesce(code, text_or_null(frame.columns, title)).alias("sku"),
         code.is_null().alias("sku_from_title"),
     )
     findings.from_mask(
@@ -113,6 +114,13 @@ def add_numbers(
     )
     retry = [name for name in text if failed.height and failed[name][0]]
     frame = frame.with_columns(text[name][2](text[name][0]).alias(name) for name in retry)
+    # "nan" and "inf" cast to floats; in an export they are broken cells, not quantities.
+    floats = [n for n in parsers if frame.schema[n] == pl.Float64]
+    broken = frame.select(pl.col(n).is_finite().not_().any() for n in floats)
+    retry += [n for n in floats if broken.height and broken[n][0] and n not in retry]
+    frame = frame.with_columns(
+        pl.when(pl.col(n).is_finite()).then(pl.col(n)).alias(n) for n in floats
+    )
     checks = {f"{out}{PARSED}": (src, "whole number") for out, src in integers.items()}
     checks |= {f"{out}{PARSED}": (src, "number") for out, src in decimals.items()}
     check_parsed(

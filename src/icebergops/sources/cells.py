@@ -29,6 +29,8 @@ DATETIME_FORMATS: tuple[str, ...] = (
     "%m/%d/%Y %H:%M",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
+    "%d/%m/%y %H:%M",
+    "%m/%d/%y %H:%M",
 )
 DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d",
@@ -37,7 +39,10 @@ DATE_FORMATS: tuple[str, ...] = (
     "%m-%d-%y",  # Amazon.in order report: 04-30-22
     "%d.%m.%Y",
     "%Y/%m/%d",
+    "%d/%m/%y",
+    "%m/%d/%y",
 )
+PLAUSIBLE_YEARS = (1990, 2100)
 OFFSET_PATTERN = r"\s*(?:[+-]\d{2}:?\d{2}|Z)$"
 FIXED_WIDTH_LOCAL = {
     "%Y-%m-%d %H:%M:%S %z": ("%Y-%m-%d %H:%M:%S", 19),
@@ -155,7 +160,10 @@ def check_parsed(
     for output, (source, what) in parsed.items():
         if source not in frame.columns:
             continue
-        filled = pl.col(source).str.strip_chars().str.len_bytes() > 0
+        if frame.schema[source] == pl.String:
+            filled = pl.col(source).str.strip_chars().str.len_bytes() > 0
+        else:  # read as a number already: only NaN or infinity can fail
+            filled = pl.col(source).is_not_null()
         findings.from_mask(
             raw,
             frame,
@@ -178,7 +186,11 @@ def choose_format(
     sample = values.drop_nulls().head(2000)
     if sample.is_empty():
         return None
-    scores = {fmt: _parse(sample, fmt, dates_only).is_not_null().sum() for fmt in candidates}
+    # A format only counts where it gives a plausible year: `%Y` reads "04-01-22" as year 4.
+    scores = {
+        fmt: _parse(sample, fmt, dates_only).dt.year().is_between(*PLAUSIBLE_YEARS).sum()
+        for fmt in candidates
+    }
     best = max(candidates, key=lambda fmt: scores[fmt])
     return best if scores[best] > 0 else None
 
@@ -217,6 +229,8 @@ def timestamp_format(raw: RawTable, column: str, configured: str | None = None) 
     if configured:
         return configured
     values = raw.frame[column]
+    if values.null_count() == values.len():
+        return DATE_FORMATS[0]  # nothing to parse: any format will do
     fmt = choose_format(values, DATETIME_FORMATS) or choose_format(
         values, DATE_FORMATS, dates_only=True
     )
@@ -241,7 +255,7 @@ def check_mixed_formats(
     other = [f for f in DATETIME_FORMATS + DATE_FORMATS if f != fmt]
     dates_only = [f in DATE_FORMATS for f in other]
     for candidate, only in zip(other, dates_only, strict=True):
-        if _parse(failed[column], candidate, only).is_not_null().any():
+        if _parse(failed[column], candidate, only).dt.year().is_between(*PLAUSIBLE_YEARS).any():
             findings.from_mask(
                 raw,
                 failed,

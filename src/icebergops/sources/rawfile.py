@@ -111,6 +111,9 @@ def read_raw(
         )
         _check_last_line(tail, found.delimiter, len(header), found.path)
     frame = _read_frame(source, found.path, found.delimiter, header, columns, numbers=numbers)
+    if frame.width == 0:  # a header and no lines: polars returns no columns at all
+        wanted = [name for name in header if columns is None or name in columns]
+        frame = pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
     if lazy_tail and _last_record_short(frame):
         _check_last_line(_read_tail(found.path, True), found.delimiter, len(header), found.path)
     line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
@@ -365,6 +368,13 @@ def _read_frame(
             quote_char=quote,
             truncate_ragged_lines=False,
             raise_if_empty=False,
+        )
+    except pl.exceptions.ColumnNotFoundError:
+        # polars finds no columns to pick in a file with a header and no lines
+        return pl.DataFrame(
+            schema=dict.fromkeys(
+                header if wanted is None else [header[i] for i in wanted], pl.String
+            )
         )
     except pl.exceptions.ComputeError as err:
         if typed:  # a cell is not a clean number: read text, and let the reader say which
