@@ -279,17 +279,23 @@ def _marketplace_dates(
             .dt.date()
             .alias("order_date")
         )
-    names = frame.get_column(channel) if channel and channel in frame.columns else None
-    zones = (
-        [MARKETPLACE_ZONES.get((n or "").strip().lower(), "UTC") for n in names.unique().to_list()]
-        if names is not None
-        else ["UTC"]
-    )
-    if len(set(zones)) != 1:
+    if channel is None or channel not in frame.columns:
         return frame
-    return frame.with_columns(
-        pl.col("ordered_at").dt.convert_time_zone(zones[0]).dt.date().alias("order_date")
-    )
+    # Each line in its own marketplace's day; lines of unknown channels (Non-Amazon) in the
+    # day of the file's main marketplace, or as written where no marketplace is known at all.
+    key = pl.col(channel).str.strip_chars().str.to_lowercase()
+    zone = key.replace_strict(MARKETPLACE_ZONES, default=None, return_dtype=pl.String)
+    zones = frame.select(zone.alias("zone"))["zone"]
+    known = zones.drop_nulls()
+    if known.is_empty():
+        return frame
+    main = str(known.mode().sort()[0])
+    frame = frame.with_columns(zone.fill_null(main).alias("__zone"))
+    local = pl.col("order_date")
+    for name in sorted(set(known.to_list()) | {main}):
+        converted = pl.col("ordered_at").dt.convert_time_zone(name).dt.date()
+        local = pl.when(pl.col("__zone") == name).then(converted).otherwise(local)
+    return frame.with_columns(local.alias("order_date")).drop("__zone")
 
 
 LAYOUTS = [
