@@ -158,3 +158,20 @@ def test_a_header_without_lines_is_an_empty_table(write_file: WriteFile) -> None
     raw = read_raw(write_file("f.csv", "sku,title,qty\n"))
     assert (raw.frame.height, raw.header) == (0, ("sku", "title", "qty"))
     assert raw.frame.columns == ["sku", "title", "qty", LINE]
+
+
+def test_tab_files_without_quoting_keep_stray_quotes_as_text(write_file: WriteFile) -> None:
+    text = 'id\ttitle\tqty\n1\t"Big pan\t1\n2\tpan\t1\n3\tpan 12"\t1\n4\tpot\t1'
+    raw = read_raw(write_file("flat.txt", text))
+    assert raw.frame["title"].to_list() == ['"Big pan', "pan", 'pan 12"', "pot"]
+    assert raw.frame[LINE].to_list() == [2, 3, 4, 5]
+
+
+def test_quoting_tab_files_are_still_unquoted(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("excel.txt", 'id\ttitle\n1\t"a\tb"\n2\t"c"\n'))
+    assert raw.frame["title"].to_list() == ["a\tb", "c"]
+
+
+def test_a_multi_line_last_record_without_final_newline_is_complete(write_file: WriteFile) -> None:
+    raw = read_raw(write_file("f.csv", 'sku,body\nA,x\nB,"one\ntwo"'))
+    assert raw.frame["body"].to_list() == ["x", "one\ntwo"]

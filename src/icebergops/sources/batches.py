@@ -62,7 +62,7 @@ def _raw_batches(found: Probe, layout: Layout) -> Iterator[RawTable]:
             skip_rows=1,
             new_columns=list(found.header),
             infer_schema=False,
-            quote_char='"',
+            quote_char=found.quote,
         )
         .select(wanted)
         .with_row_index(LINE, offset=2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,11 @@ from icebergops.errors import InputError, MissingInputError, Where
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
-LINE = "__line"  # the physical line of each record (1 = header)
+LINE = "__line"
+# A field wholly in quotes: how a tab-separated file that does quote shows itself.
+QUOTED_FIELD = re.compile(
+    r'(?:^|\t)"[^"\t\n]*"(?:\t|\r?$)', re.MULTILINE
+)  # the physical line of each record (1 = header)
 ENCODINGS_TRIED = ("utf-8", "cp1252", "cp932")
 
 
@@ -33,6 +38,7 @@ class Probe:
     compressed: bool
     header: tuple[str, ...]  # stripped names, as in the file
     data: bytes | None  # UTF-8 bytes to parse; None when polars reads the file itself (plain UTF-8)
+    quote: str | None = '"'  # None for tab-separated files that never quote (Amazon flat files)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     header_line = _decode_head(head).split("\n", 1)[0].rstrip("\r")
     separator = delimiter or detect_delimiter(header_line, path)
     header = tuple(_split_header(header_line, separator, path))
-    return Probe(path, text_encoding, separator, compressed, header, data)
+    quote = '"' if separator != "\t" or QUOTED_FIELD.search(_decode_head(head)) else None
+    return Probe(path, text_encoding, separator, compressed, header, data, quote)
 
 
 def read_raw(
@@ -103,19 +110,21 @@ def read_raw(
     )
     header = list(found.header)
     source: bytes | Path = found.data if found.data is not None else found.path
-    # A gzip file's tail costs a full decompression: look at it only when the last record is short.
-    lazy_tail = found.data is None and found.compressed
-    if not lazy_tail:
-        tail = (
-            found.data[-SNIFF_BYTES:] if found.data is not None else _read_tail(found.path, False)
-        )
-        _check_last_line(tail, found.delimiter, len(header), found.path)
-    frame = _read_frame(source, found.path, found.delimiter, header, columns, numbers=numbers)
+    frame = _read_frame(
+        source, found.path, found.delimiter, header, columns, found.quote, numbers=numbers
+    )
     if frame.width == 0:  # a header and no lines: polars returns no columns at all
         wanted = [name for name in header if columns is None or name in columns]
         frame = pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
-    if lazy_tail and _last_record_short(frame):
-        _check_last_line(_read_tail(found.path, True), found.delimiter, len(header), found.path)
+    # A download cut short leaves the last record short of cells. Where every column was read,
+    # polars shows that; where only some were, the file's last line has to be looked at.
+    if columns is not None or _last_record_short(frame):
+        tail = (
+            found.data[-SNIFF_BYTES:]
+            if found.data is not None
+            else _read_tail(found.path, found.compressed)
+        )
+        _check_last_line(tail, found.delimiter, len(header), found.path, found.quote)
     line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
     frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
     values = [c for c in frame.columns if c != LINE]
@@ -297,15 +306,20 @@ def _split_header(header_line: str, delimiter: str, path: Path) -> list[str]:
     return names
 
 
-def _check_last_line(tail: bytes, delimiter: str, width: int, path: Path) -> None:
+def _check_last_line(
+    tail: bytes, delimiter: str, width: int, path: Path, quote: str | None = '"'
+) -> None:
     """A download cut short ends mid-record: fewer cells than the header, or an open quote."""
     if tail.endswith((b"\n", b"\r")) or not tail:
         return
     last = tail.decode("utf-8", errors="ignore").rsplit("\n", 1)[-1]
     if not last.strip():
         return
-    cells = next(csv.reader([last], delimiter=delimiter), [])
-    open_quote = last.count('"') % 2 == 1
+    if quote:
+        cells = next(csv.reader([last], delimiter=delimiter), [])
+    else:
+        cells = next(csv.reader([last], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    open_quote = quote is not None and last.count('"') % 2 == 1
     if len(cells) < width or open_quote:
         raise InputError(
             f"last line is truncated: {len(cells)} of {width} columns"
@@ -387,16 +401,20 @@ def _read_frame(
             data = _utf8_source(content, detect_encoding(content, path))
             return _read_frame(data, path, delimiter, header, columns, quote)
         content = source if isinstance(source, bytes) else _load(path, _is_gzip(path))
-        raise _structure_error(err, content, delimiter, len(header), path) from err
+        raise _structure_error(err, content, delimiter, len(header), path, quote) from err
     return frame
 
 
 def _structure_error(
-    err: Exception, source: bytes, delimiter: str, width: int, path: Path
+    err: Exception, source: bytes, delimiter: str, width: int, path: Path, quote: str | None
 ) -> InputError:
     """Find the first record whose cell count differs from the header, with Python's csv module."""
-    _check_last_line(source[-SNIFF_BYTES:], delimiter, width, path)
-    reader = csv.reader(io.StringIO(source.decode("utf-8", errors="replace")), delimiter=delimiter)
+    _check_last_line(source[-SNIFF_BYTES:], delimiter, width, path, quote)
+    text = io.StringIO(source.decode("utf-8", errors="replace"))
+    if quote:
+        reader = csv.reader(text, delimiter=delimiter)
+    else:
+        reader = csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_NONE)
     for record in reader:
         if reader.line_num > 1 and len(record) > width:
             return InputError(
