@@ -73,3 +73,20 @@ def test_no_config_and_no_default_gives_defaults(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert load_config(None).sources == ()
+
+
+def test_a_misspelt_canonical_column_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "sources:\n  - name: x\n    columns: {sku: A, quantity: B, unit_prce: C}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}: sources[0].columns.unit_prce: not a column of order_lines"
+    assert err.value.hint is not None and "unit_price" in err.value.hint
+
+
+def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "store:\n  timezone: Mars/Base\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}: store.timezone: 'Mars/Base' is not a time zone"

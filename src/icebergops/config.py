@@ -97,12 +97,24 @@ def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Conf
 
 
 def _check(config: Config, path: Path) -> None:
+    from icebergops.schema import TABLES
+
+    if config.store.timezone:
+        _check_timezone(config.store.timezone, path)
     for index, source in enumerate(config.sources):
         if source.kind not in SOURCE_KINDS:
             raise ConfigError(
                 f"sources[{index}].kind: {source.kind!r} is not one of {', '.join(SOURCE_KINDS)}",
                 where=Where(file=path),
             )
+        known = [name for name in TABLES[source.kind] if name != "source_line"]
+        for name in source.columns:
+            if name not in known:
+                raise ConfigError(
+                    f"sources[{index}].columns.{name}: not a column of {source.kind}",
+                    where=Where(file=path),
+                    hint=f"columns of {source.kind}: {', '.join(known)}",
+                )
         for required in ("sku", "quantity") if source.kind == "order_lines" else ("sku",):
             if required not in source.columns:
                 raise ConfigError(
@@ -110,6 +122,19 @@ def _check(config: Config, path: Path) -> None:
                     where=Where(file=path),
                     hint=f"add `{required}: <header name in your file>` under columns",
                 )
+
+
+def _check_timezone(name: str, path: Path) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+        raise ConfigError(
+            f"store.timezone: {name!r} is not a time zone",
+            where=Where(file=path),
+            hint="use an IANA name such as Europe/London or America/New_York",
+        ) from err
 
 
 def _type_name(hint: object) -> str:

@@ -99,3 +99,16 @@ def test_kind_forces_a_layout_and_says_what_is_missing(write_file: WriteFile) ->
     assert error.endswith(
         "missing 'amazon-order-id', 'item-price', 'order-status', 'purchase-date', 'quantity', 'sku'"
     )
+
+
+def test_table_output_to_a_text_file_and_unknown_encoding(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    target = tmp_path / "report.txt"
+    result = runner.invoke(app, ["inspect", str(path), "-o", str(target)])
+    assert result.exit_code == 0
+    assert "Shopify orders export" in target.read_text()
+    bad = runner.invoke(app, ["inspect", str(path), "--encoding", "klingon", "-f", "json"])
+    assert bad.exit_code == 78
+    assert json.loads(bad.stdout)[0]["error"] == "unknown encoding 'klingon'"

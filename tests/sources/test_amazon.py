@@ -165,7 +165,9 @@ def test_optional_columns_may_be_missing(write_file: WriteFile) -> None:
     table = read_source(write_file("orders.txt", header + row)).table
     assert table.select("sku", "quantity", "unit_price", "title").row(0) == ("SKU-1", 2, 10.0, None)
     fba = "sku\tfnsku\tasin\tafn-fulfillable-quantity\nSKU-1\tX001\tB001\t7\n"
-    stock = read_source(write_file("fba.txt", fba), options=ReadOptions(as_of=date(2024, 6, 1))).table
+    stock = read_source(
+        write_file("fba.txt", fba), options=ReadOptions(as_of=date(2024, 6, 1))
+    ).table
     assert stock.select("available", "on_hand", "committed").row(0) == (7, None, None)
 
 
@@ -177,4 +179,8 @@ def test_each_line_gets_its_marketplace_day(write_file: WriteFile) -> None:
         "3\t2026-11-04T03:00:00+00:00\tShipped\tA\t1\t2\tEUR\tAmazon.de\n",  # 04:00 on 4 Nov in Berlin
     ]
     table = read_source(write_file("orders.txt", header + "".join(rows))).table
-    assert table["order_date"].to_list() == [date(2026, 11, 3), date(2026, 11, 3), date(2026, 11, 4)]
+    assert table["order_date"].to_list() == [
+        date(2026, 11, 3),
+        date(2026, 11, 3),
+        date(2026, 11, 4),
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
+from icebergops.errors import InputError
 from icebergops.sources import batches, read_source
 
 WriteFile = Callable[..., Path]
@@ -51,3 +52,22 @@ def test_a_cell_spanning_lines_falls_back_to_one_read(
     whole = read_source(path)
     assert_frame_equal(batched.table, whole.table)
     assert batched.findings == whole.findings
+
+
+def test_batches_see_truncation_blank_lines_and_bad_lines(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "BATCH_THRESHOLD", 0)
+    monkeypatch.setattr(batches, "BATCH_ROWS", 7)
+    cut = write_file("cut.csv", orders_text(20) + "#0,2024-02-01 10:00:00 -0500,1")
+    with pytest.raises(InputError, match="last line is truncated"):
+        read_source(cut)
+    wide = write_file(
+        "wide.csv", orders_text(20).replace("Mug,MUG-3,USD,", "Mug,MUG-3,USD,,extra", 1)
+    )
+    with pytest.raises(InputError, match="cells where the header has 7"):
+        read_source(wide)
+    text = orders_text(20)
+    blank = write_file("blank.csv", text.replace("\n", "\n\n", 3))
+    assert [f.kind for f in read_source(blank).findings] == ["empty_sku"]
+    assert read_source(blank).table.height == read_source(write_file("ok.csv", text)).table.height

@@ -226,7 +226,10 @@ def test_header_only_export_reads_as_no_order_lines(write_file: WriteFile) -> No
 
 
 def test_nan_and_infinity_prices_are_errors(write_file: WriteFile) -> None:
-    path = write_file("o.csv", ORDERS.replace(",24.74,PP-XL,true,fulfilled,'53122", ",nan,PP-XL,true,fulfilled,'53122"))
+    path = write_file(
+        "o.csv",
+        ORDERS.replace(",24.74,PP-XL,true,fulfilled,'53122", ",nan,PP-XL,true,fulfilled,'53122"),
+    )
     with pytest.raises(InputError) as err:
         read_table([path], "order_lines")
     assert err.value.line() == f"{path}:2: column 'Lineitem price': 'nan' is not a number"

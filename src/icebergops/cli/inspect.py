@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -102,22 +103,28 @@ def inspect_command(
 
 
 def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
-    chosen = fmt or ("json" if output is not None or not sys.stdout.isatty() else "table")
+    """JSON for machines (piped, or ``--output x.json``), tables for people (terminal, ``.txt``)."""
+    by_suffix = None if output is None else ("table" if output.suffix == ".txt" else "json")
+    chosen = fmt or by_suffix or ("table" if sys.stdout.isatty() else "json")
+    if chosen not in ("json", "table"):
+        raise typer.BadParameter("inspect writes json or table", param_hint="--format")
     if chosen == "json":
         text = json.dumps(reports, indent=1, ensure_ascii=False) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text(text, output)
-        return
-    if chosen != "table":
-        raise typer.BadParameter("inspect writes json or table", param_hint="--format")
-    console = Console(width=max(100, Console().width))
-    for report in reports:
-        _print_report(console, report)
+    else:
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer, width=max(100, Console().width), force_terminal=output is None
+        )
+        for report in reports:
+            _print_report(console, report)
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(text, output)
     stderr = Console(stderr=True, highlight=False)
     for report in reports:
-        if "error" in report:
+        if "error" in report and chosen == "table":
             stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)
             if report.get("hint"):
                 stderr.print(f"hint: {report['hint']}", markup=False, soft_wrap=True)

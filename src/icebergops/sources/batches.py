@@ -13,7 +13,7 @@ import polars as pl
 
 from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings, timestamp_format
 from icebergops.sources.layouts import Layout, ReadOptions
-from icebergops.sources.rawfile import LINE, Probe, RawTable, count_lines, read_raw
+from icebergops.sources.rawfile import LINE, Probe, RawTable, check_tail, count_lines, read_raw
 
 BATCH_THRESHOLD = 256 * 1024 * 1024  # bytes: smaller files are read at once
 BATCH_ROWS = 500_000
@@ -34,15 +34,19 @@ def read_in_batches(
 ) -> tuple[RawTable, pl.DataFrame]:
     """The canonical table of a large file, built batch by batch; falls back to one read when
     a quoted cell spans lines (then line numbers need the whole file)."""
+    check_tail(found)
     tables: list[pl.DataFrame] = []
     records, last = 0, None
-    for raw in _raw_batches(found, layout):
-        if not tables and layout.date_column in raw.header:
-            fmt = options.date_format or timestamp_format(raw, str(layout.date_column))
-            options = dataclasses.replace(options, date_format=fmt)
-        tables.append(layout.read(raw, options, findings))
-        records += raw.frame.height
-        last = raw
+    try:
+        for raw, height in _raw_batches(found, layout):
+            if not tables and layout.date_column in raw.header:
+                fmt = options.date_format or timestamp_format(raw, str(layout.date_column))
+                options = dataclasses.replace(options, date_format=fmt)
+            tables.append(layout.read(raw, options, findings))
+            records += height
+            last = raw
+    except pl.exceptions.ComputeError:
+        last = None  # a malformed line or another encoding: the single read explains it
     if last is None or count_lines(found.path) != records + 1:
         findings.items.clear()  # the batches' line numbers were off: start again
         raw = read_raw(found, columns=layout.columns)
@@ -52,15 +56,16 @@ def read_in_batches(
     return dataclasses.replace(last, lines=records + 1, batch_records=records), table
 
 
-def _raw_batches(found: Probe, layout: Layout) -> Iterator[RawTable]:
+def _raw_batches(found: Probe, layout: Layout) -> Iterator[tuple[RawTable, int]]:
+    """Batches of whole groups, each with the number of file records it stands for (blank
+    lines included, so that the count can be checked against the file's lines)."""
     wanted = [name for name in found.header if layout.columns and name in layout.columns]
     lazy = (
         pl.scan_csv(
             found.path,
             separator=found.delimiter,
-            has_header=False,
-            skip_rows=1,
-            new_columns=list(found.header),
+            has_header=True,
+            with_column_names=lambda _: list(found.header),  # stripped, as the probe found them
             infer_schema=False,
             quote_char=found.quote,
         )
@@ -71,18 +76,19 @@ def _raw_batches(found: Probe, layout: Layout) -> Iterator[RawTable]:
     template = RawTable(
         found.path, found.encoding, found.delimiter, False, found.header, pl.DataFrame(), 0
     )
+    blank = pl.all_horizontal(pl.col(wanted).is_null())
     held: pl.DataFrame | None = None
     for batch in lazy.collect_batches(chunk_size=BATCH_ROWS):
         frame = batch if held is None else pl.concat([held, batch])
-        if layout.group_key is not None:
+        if layout.group_key is not None and frame.height:
             # The last group may go on in the next batch: hold it back.
             last = frame[layout.group_key][-1]
             tail = frame[layout.group_key].eq_missing(last)
             held, frame = frame.filter(tail), frame.filter(~tail)
         if frame.height:
-            yield dataclasses.replace(template, frame=frame)
+            yield dataclasses.replace(template, frame=frame.filter(~blank)), frame.height
     if held is not None and held.height:
-        yield dataclasses.replace(template, frame=held)
+        yield dataclasses.replace(template, frame=held.filter(~blank)), held.height
 
 
 def merge(items: list[Finding]) -> list[Finding]:

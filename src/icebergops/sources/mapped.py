@@ -39,7 +39,8 @@ def layout_for(mapping: SourceMapping) -> Layout:
         kind=kind_of(mapping),
         label=f"{mapping.name} (column mapping from config)",
         table=mapping.kind,
-        required=frozenset(mapping.columns.values()),
+        required=frozenset(mapping.columns.values())
+        | ({mapping.cancelled_when.column} if mapping.cancelled_when else set()),
         read=partial(read_mapped, mapping),
         version=lambda header: f"{len(header)} columns, mapped",
         date_column=mapping.columns.get("ordered_at") or mapping.columns.get("order_date"),

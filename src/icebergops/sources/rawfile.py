@@ -7,6 +7,7 @@ line number so that errors can point an editor at the right line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from icebergops.errors import InputError, MissingInputError, Where
+from icebergops.errors import ConfigError, InputError, MissingInputError, Where
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
@@ -66,6 +67,8 @@ class RawTable:
 def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Probe:
     """Find a file's compression, encoding, delimiter and header; refuse files no reader could use."""
     _check_exists(path)
+    if encoding is not None:
+        _check_encoding(encoding)
     head = _read_head(path)
     compressed = head[:2] == b"\x1f\x8b"
     if compressed:
@@ -75,7 +78,7 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
         data = _load(path, compressed)
     if data is not None:
         text_encoding = encoding or detect_encoding(data, path)
-        data = _utf8_source(data, text_encoding)
+        data = _utf8_source(data, text_encoding, path)
         head = data[:SNIFF_BYTES]
     else:
         text_encoding = encoding or "utf-8"
@@ -119,12 +122,7 @@ def read_raw(
     # A download cut short leaves the last record short of cells. Where every column was read,
     # polars shows that; where only some were, the file's last line has to be looked at.
     if columns is not None or _last_record_short(frame):
-        tail = (
-            found.data[-SNIFF_BYTES:]
-            if found.data is not None
-            else _read_tail(found.path, found.compressed)
-        )
-        _check_last_line(tail, found.delimiter, len(header), found.path, found.quote)
+        check_tail(found)
     line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
     frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
     values = [c for c in frame.columns if c != LINE]
@@ -348,12 +346,28 @@ def _is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _utf8_source(data: bytes, encoding: str) -> bytes:
+def _check_encoding(name: str) -> None:
+    try:
+        codecs.lookup(name)
+    except LookupError as err:
+        raise ConfigError(
+            f"unknown encoding {name!r}", hint="e.g. utf-8, cp1252, cp932 (Shift_JIS), utf-16"
+        ) from err
+
+
+def _utf8_source(data: bytes, encoding: str, path: Path | None = None) -> bytes:
     if encoding == "utf-8":
         return data
     if encoding == "utf-8-sig":
         return data.removeprefix(b"\xef\xbb\xbf")
-    return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    try:
+        return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"is not {encoding} text (undecodable bytes at byte {err.start})",
+            where=Where(file=path),
+            hint="leave out --encoding to detect it",
+        ) from err
 
 
 def _read_frame(
@@ -425,6 +439,16 @@ def _structure_error(
     return InputError(
         f"cannot be parsed as CSV: {str(err).splitlines()[0]}", where=Where(file=path)
     )
+
+
+def check_tail(found: Probe) -> None:
+    """Raise when the file's last line is cut short (see :func:`_check_last_line`)."""
+    tail = (
+        found.data[-SNIFF_BYTES:]
+        if found.data is not None
+        else _read_tail(found.path, found.compressed)
+    )
+    _check_last_line(tail, found.delimiter, len(found.header), found.path, found.quote)
 
 
 def _last_record_short(frame: pl.DataFrame) -> bool:
