@@ -14,6 +14,7 @@ from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindO
 from icebergops.config import load_config
 from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
 from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.hierarchy import products_from_orders
 from icebergops.demand.history import daily_demand
 from icebergops.outputs import write_table
 from icebergops.sources import ReadOptions, read_table
@@ -53,10 +54,11 @@ def forecast_command(
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
     history = daily_demand(lines, as_of=as_of.date() if as_of else None)
+    products = products_from_orders(lines)
     if evaluate:
-        _evaluate(history, days, origins, output, fmt)
+        _evaluate(history, products, days, origins, output, fmt)
         return
-    result = forecast_demand(history, horizon=days)
+    result = forecast_demand(history, horizon=days, products=products)
     write_table(result, output, fmt, title=f"forecast, next {days} days")
     Console(stderr=True).print(
         f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
@@ -65,9 +67,14 @@ def forecast_command(
 
 
 def _evaluate(
-    history: pl.DataFrame, days: int, origins: int, output: Path | None, fmt: str | None
+    history: pl.DataFrame,
+    products: pl.DataFrame,
+    days: int,
+    origins: int,
+    output: Path | None,
+    fmt: str | None,
 ) -> None:
-    results = backtest(history, horizon=days, origins=origins)
+    results = backtest(history, horizon=days, origins=origins, products=products)
     table = accuracy_table(results, history)
     write_table(table, output, fmt, title=f"backtest: {origins} x {days} days")
     wape = dict(table.select("model", "wape_horizon").iter_rows())

@@ -24,7 +24,12 @@ BASELINES = {
 
 
 def backtest(
-    history: pl.DataFrame, *, horizon: int = 28, origins: int = 3, season_length: int = 7
+    history: pl.DataFrame,
+    *,
+    horizon: int = 28,
+    origins: int = 3,
+    season_length: int = 7,
+    products: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Forecasts of every method at every origin next to the actual units (long format)."""
     last = history["day"].max()
@@ -39,9 +44,9 @@ def backtest(
         actual = history.filter(
             (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(days=horizon))
         ).select("sku", "day", "units")
-        chosen = forecast_demand(train, horizon=horizon, season_length=season_length).select(
-            "sku", "day", "forecast", pl.lit(CHOSEN).alias("model")
-        )
+        chosen = forecast_demand(
+            train, horizon=horizon, season_length=season_length, products=products
+        ).select("sku", "day", "forecast", pl.lit(CHOSEN).alias("model"))
         methods = pl.concat(
             [
                 chosen,

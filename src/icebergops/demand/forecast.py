@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from icebergops.demand.classify import demand_classes
+from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 
 REGULAR = ("smooth", "erratic")
 # AutoETS costs ~0.1 s a series: it is tried where a SKU sells on at least one day in three,
@@ -98,14 +99,44 @@ def forecast_demand(
     horizon: int = 28,
     season_length: int = 7,
     windows: int = 2,
-    key: str = "sku",
+    products: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Daily forecasts for ``horizon`` days after each series' last day, with 80/95% intervals.
+    """Daily forecasts per SKU for ``horizon`` days after the history, with 80/95% intervals.
 
-    ``history`` holds ``key, day, units`` (zero-filled, see :func:`demand.history.daily_demand`).
-    Series shorter than ``windows + 1`` horizons are forecast with the trailing 28-day average
-    and flagged ``short history``. Forecasts and bounds are never negative (units per day).
+    ``history`` holds ``sku, day, units`` (zero-filled, see :func:`demand.history.daily_demand`).
+    With ``products`` (``sku, product``), the SKUs of products with several variants are
+    forecast top-down: the product's total, split by each variant's recent share (variants of
+    sizes and colours sell too rarely each to show a pattern). The ``method`` column says which.
+    Series shorter than ``windows + 1`` horizons get the trailing 28-day average, flagged.
+    Forecasts and bounds are never negative (units per day).
     """
+    classes = demand_classes(history).select("sku", "demand_class")
+    families = variant_families(history, products)
+    bottom_up = history.join(families.filter(~pl.col("top_down")).select("sku"), on="sku")
+    frames = []
+    if not bottom_up.is_empty():
+        frames.append(
+            forecast_series(bottom_up, "sku", horizon, season_length, windows).with_columns(
+                pl.lit("per SKU").alias("method")
+            )
+        )
+    families = families.filter(pl.col("top_down"))
+    if not families.is_empty():
+        totals = product_history(history, families)
+        product_fc = forecast_series(totals, "product", horizon, season_length, windows)
+        frames.append(
+            split_by_mix(product_fc, history, families).with_columns(
+                pl.lit("top-down by product").alias("method")
+            )
+        )
+    result = pl.concat(frames, how="diagonal_relaxed")
+    return result.join(classes, on="sku", how="left").sort("sku", "day")
+
+
+def forecast_series(
+    history: pl.DataFrame, key: str, horizon: int, season_length: int, windows: int
+) -> pl.DataFrame:
+    """Forecasts for every series of ``history`` (``key, day, units``), one model choice each."""
     classes = demand_classes(history, keys=(key,))
     lengths = history.group_by(key).agg(pl.len().alias("days"))
     info = classes.join(lengths, on=key).with_columns(
@@ -137,8 +168,7 @@ def forecast_demand(
         frames.append(
             _trailing_average(history.filter(pl.col(key).is_in(short.implode())), key, horizon)
         )
-    result = pl.concat(frames, how="diagonal_relaxed").rename({"unique_id": key, "ds": "day"})
-    return result.join(classes.select(key, "demand_class"), on=key, how="left").sort(key, "day")
+    return pl.concat(frames, how="diagonal_relaxed").rename({"unique_id": key, "ds": "day"})
 
 
 def _pick(ahead: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:

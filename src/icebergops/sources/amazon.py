@@ -65,7 +65,7 @@ def read_in_orders(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         .alias("channel"),
         pl.concat_str(
             [text_or_null(raw.header, "Style"), text_or_null(raw.header, "Size")],
-            separator=" ",
+            separator=" - ",  # "product - variant", as Shopify names line items
             ignore_nulls=True,
         ).alias("title"),
         _unit_price("total").alias("unit_price"),

@@ -1,0 +1,89 @@
+"""Top-down forecasting for catalogues of many sparse variants: forecast the product, split it.
+
+Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §11.2 "Top-down
+approaches": proportions of the historical (here: recent) demand. A product whose sizes and
+colours each sell a few times a year shows its season as a whole; its variants do not.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+RECENT_DAYS = 90  # the mix of variants is taken from this many most recent days
+
+
+def product_of_title(title: pl.Expr) -> pl.Expr:
+    """Shopify's line item name is ``Product - Variant``: the product is what precedes the last
+    `` - ``. A title without that separator is a product of its own.
+
+    >>> pl.select(product_of_title(pl.lit("Rieker - L4655-35- Rouge - 40 / ROUGE"))).item()
+    'Rieker - L4655-35- Rouge'
+    """
+    return (
+        pl.when(title.str.contains(" - ", literal=True))
+        .then(title.str.replace(r"^(.*) - [^-]*$", "$1"))
+        .otherwise(title)
+    )
+
+
+def products_from_orders(order_lines: pl.DataFrame) -> pl.DataFrame:
+    """``sku, product`` from the order lines' titles (the most frequent title of each SKU)."""
+    titles = (
+        order_lines.filter(pl.col("title").is_not_null())
+        .group_by("sku")
+        .agg(pl.col("title").mode().sort().first())
+    )
+    return titles.select("sku", product_of_title(pl.col("title")).alias("product"))
+
+
+def variant_families(history: pl.DataFrame, products: pl.DataFrame | None) -> pl.DataFrame:
+    """``sku, product, top_down``: a SKU is forecast top-down when its product has several SKUs."""
+    skus = history.select("sku").unique()
+    if products is None:
+        return skus.with_columns(pl.col("sku").alias("product"), pl.lit(False).alias("top_down"))
+    mapped = skus.join(products.select("sku", "product").unique("sku"), on="sku", how="left")
+    mapped = mapped.with_columns(pl.coalesce("product", "sku").alias("product"))
+    return mapped.with_columns((pl.len().over("product") > 1).alias("top_down"))
+
+
+def product_history(history: pl.DataFrame, families: pl.DataFrame) -> pl.DataFrame:
+    """Daily units per product (``product, day, units``), summed over its SKUs."""
+    return (
+        history.join(families.select("sku", "product"), on="sku")
+        .group_by("product", "day")
+        .agg(pl.col("units").sum())
+        .sort("product", "day")
+    )
+
+
+def split_by_mix(
+    product_forecast: pl.DataFrame, history: pl.DataFrame, families: pl.DataFrame
+) -> pl.DataFrame:
+    """Each SKU's share of its product's units over the last ``RECENT_DAYS`` (all history where
+    the product sold nothing then) times the product forecast and bounds."""
+    last = history["day"].max()
+    assert last is not None
+    recent = pl.col("day") > last - timedelta(days=RECENT_DAYS)  # type: ignore[operator]
+    units = (
+        history.join(families.select("sku", "product"), on="sku")
+        .group_by("product", "sku")
+        .agg(
+            pl.col("units").filter(recent).sum().alias("recent"), pl.col("units").sum().alias("all")
+        )
+    )
+    shares = units.with_columns(
+        pl.when(pl.col("recent").sum().over("product") > 0)
+        .then(pl.col("recent") / pl.col("recent").sum().over("product"))
+        .otherwise(pl.col("all") / pl.col("all").sum().over("product"))
+        .fill_nan(0.0)
+        .alias("share")
+    )
+    scaled = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    return shares.join(product_forecast, on="product").select(
+        "sku",
+        "day",
+        *((pl.col(c) * pl.col("share")).alias(c) for c in scaled if c in product_forecast.columns),
+        pl.concat_str(pl.col("model"), pl.lit(" (product total)")).alias("model"),
+    )

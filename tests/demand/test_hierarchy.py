@@ -1,0 +1,64 @@
+"""Top-down: variants of one product forecast as the product, split by their recent mix."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+
+from icebergops.demand.hierarchy import (
+    product_history,
+    products_from_orders,
+    split_by_mix,
+    variant_families,
+)
+
+DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(120)]
+
+
+def history() -> pl.DataFrame:
+    small = [1 if i % 10 == 0 else 0 for i in range(120)]
+    large = [3 if i % 10 == 0 else 0 for i in range(120)]
+    return pl.DataFrame(
+        {
+            "sku": ["HAT-S"] * 120 + ["HAT-L"] * 120 + ["MUG"] * 120,
+            "day": DAYS * 3,
+            "units": small + large + small,
+        }
+    )
+
+
+def test_products_from_line_item_names() -> None:
+    lines = pl.DataFrame(
+        {"sku": ["HAT-S", "HAT-L", "MUG"], "title": ["Sun Hat - S", "Sun Hat - L", "Camp Mug"]}
+    )
+    assert products_from_orders(lines).sort("sku").rows() == [
+        ("HAT-L", "Sun Hat"),
+        ("HAT-S", "Sun Hat"),
+        ("MUG", "Camp Mug"),
+    ]
+
+
+def test_only_products_with_several_variants_go_top_down() -> None:
+    products = pl.DataFrame({"sku": ["HAT-S", "HAT-L", "MUG"], "product": ["hat", "hat", "mug"]})
+    families = variant_families(history(), products).sort("sku")
+    assert families.rows() == [
+        ("HAT-L", "hat", True),
+        ("HAT-S", "hat", True),
+        ("MUG", "mug", False),
+    ]
+    totals = product_history(history(), families.filter(pl.col("top_down")))
+    assert totals["units"].sum() == 48
+
+
+def test_the_product_forecast_is_split_by_the_recent_mix() -> None:
+    products = pl.DataFrame({"sku": ["HAT-S", "HAT-L"], "product": ["hat", "hat"]})
+    families = variant_families(history().filter(pl.col("sku") != "MUG"), products)
+    product_fc = pl.DataFrame(
+        {"product": ["hat"], "day": [date(2024, 5, 1)], "forecast": [8.0], "model": ["AutoETS"]}
+    )
+    split = dict(
+        split_by_mix(product_fc, history(), families).select("sku", "forecast").iter_rows()
+    )
+    assert split == pytest.approx({"HAT-S": 2.0, "HAT-L": 6.0})
