@@ -62,3 +62,13 @@ def test_the_product_forecast_is_split_by_the_recent_mix() -> None:
         split_by_mix(product_fc, history(), families).select("sku", "forecast").iter_rows()
     )
     assert split == pytest.approx({"HAT-S": 2.0, "HAT-L": 6.0})
+
+
+def test_sparse_single_sku_products_are_pooled() -> None:
+    rare = [1 if i % 30 == 0 else 0 for i in range(120)]
+    busy = [2] * 120
+    data = pl.DataFrame(
+        {"sku": ["RARE"] * 120 + ["BUSY"] * 120, "day": DAYS * 2, "units": rare + busy}
+    )
+    families = dict(variant_families(data, None).select("sku", "product").iter_rows())
+    assert families == {"RARE": "all sparse SKUs", "BUSY": "BUSY"}

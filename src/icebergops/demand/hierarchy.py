@@ -38,14 +38,29 @@ def products_from_orders(order_lines: pl.DataFrame) -> pl.DataFrame:
     return titles.select("sku", product_of_title(pl.col("title")).alias("product"))
 
 
+SPARSE_SHARE = 1 / 14  # a SKU that sold on fewer than one day in two weeks is "sparse"
+SPARSE_POOL = "all sparse SKUs"
+
+
 def variant_families(history: pl.DataFrame, products: pl.DataFrame | None) -> pl.DataFrame:
-    """``sku, product, top_down``: a SKU is forecast top-down when its product has several SKUs."""
-    skus = history.select("sku").unique()
+    """``sku, product, top_down``: a SKU is forecast top-down when its product has several SKUs.
+
+    Sparse single-SKU products are pooled: the pool's total has a level and a season that
+    no single one of them shows, and each gets its recent share of it.
+    """
+    selling = history.group_by("sku").agg(((pl.col("units") > 0).mean()).alias("selling"))
+    skus = history.select("sku").unique().join(selling, on="sku")
     if products is None:
-        return skus.with_columns(pl.col("sku").alias("product"), pl.lit(False).alias("top_down"))
-    mapped = skus.join(products.select("sku", "product").unique("sku"), on="sku", how="left")
-    mapped = mapped.with_columns(pl.coalesce("product", "sku").alias("product"))
-    return mapped.with_columns((pl.len().over("product") > 1).alias("top_down"))
+        mapped = skus.with_columns(pl.col("sku").alias("product"))
+    else:
+        mapped = skus.join(products.select("sku", "product").unique("sku"), on="sku", how="left")
+        mapped = mapped.with_columns(pl.coalesce("product", "sku").alias("product"))
+    single = pl.len().over("product") == 1
+    pooled = single & (pl.col("selling") < SPARSE_SHARE)
+    mapped = mapped.with_columns(
+        pl.when(pooled).then(pl.lit(SPARSE_POOL)).otherwise(pl.col("product")).alias("product")
+    )
+    return mapped.select("sku", "product", (pl.len().over("product") > 1).alias("top_down"))
 
 
 def product_history(history: pl.DataFrame, families: pl.DataFrame) -> pl.DataFrame:
