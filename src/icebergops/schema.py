@@ -113,12 +113,23 @@ PURCHASE_ORDERS: Final[Schema] = {
     "currency": pl.String(),
 }
 
+#: ``events.csv``, our own layout: promotions and other known events that move demand.
+EVENTS: Final[Schema] = {
+    "name": pl.String(),
+    "start": pl.Date(),  # first day, store-local
+    "end": pl.Date(),  # last day, inclusive
+    "scope": pl.String(),  # all / category / product / sku
+    "target": pl.String(),  # the category, product or SKU (empty for all)
+    "uplift_pct": pl.Float64(),  # +40 means 40% more units than the forecast without the event
+}
+
 TABLES: Final[dict[str, Schema]] = {
     "order_lines": ORDER_LINES,
     "inventory": INVENTORY,
     "products": PRODUCTS,
     "suppliers": SUPPLIERS,
     "purchase_orders": PURCHASE_ORDERS,
+    "events": EVENTS,
 }
 
 

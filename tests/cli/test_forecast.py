@@ -51,3 +51,23 @@ def test_evaluate_prints_every_method_and_the_gain(store: dict[str, Path], tmp_p
     assert table.height == 5
     assert set(table.columns) >= {"model", "wape", "rmsse", "mase", "bias", "wape_horizon"}
     assert "for the trailing 28-day average" in result.stderr
+
+
+def test_events_and_products_from_the_demo_store(store: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "forecast.csv"
+    args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(target),
+            "--products", str(store["shopify_products"]), "--events", str(store["events"])]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(target, try_parse_dates=True)
+    black_friday = table.filter(pl.col("events").str.contains("Black Friday"))
+    assert set(black_friday["day"].cast(str)) == {
+        "2026-11-27",
+        "2026-11-28",
+        "2026-11-29",
+        "2026-11-30",
+    }
+    daily = table.group_by("day").agg(pl.col("forecast").sum()).sort("day")["forecast"].to_list()
+    assert daily[2] > 2 * daily[1]  # 27 Nov carries the +140% uplift
+    assert "matches no SKU" not in result.stderr
+    assert set(table["method"]) <= {"per SKU", "top-down by product"}

@@ -13,8 +13,9 @@ from rich.console import Console
 from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
 from icebergops.config import load_config
 from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
+from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
-from icebergops.demand.hierarchy import products_from_orders
+from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand
 from icebergops.outputs import write_table
 from icebergops.sources import ReadOptions, read_table
@@ -47,6 +48,14 @@ def forecast_command(
         ),
     ] = False,
     origins: Annotated[int, typer.Option(min=1, max=12, help="Horizons to backtest.")] = 3,
+    products: Annotated[
+        list[Path] | None,
+        typer.Option("--products", help="Shopify products export: variants grouped by handle."),
+    ] = None,
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="events.csv: name,start,end,scope,target,uplift_pct."),
+    ] = None,
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
@@ -54,11 +63,19 @@ def forecast_command(
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
     history = daily_demand(lines, as_of=as_of.date() if as_of else None)
-    products = products_from_orders(lines)
+    exported = read_table(products, "products", config=settings) if products else None
+    families = catalogue(lines, exported)
     if evaluate:
-        _evaluate(history, products, days, origins, output, fmt)
+        _evaluate(history, families, days, origins, output, fmt)
         return
-    result = forecast_demand(history, horizon=days, products=products)
+    result = forecast_demand(history, horizon=days, products=families)
+    if events is not None:
+        known = read_table([events], "events", config=settings)
+        for name in unmatched_events(result, known, families):
+            Console(stderr=True).print(
+                f"warning: event {name!r} matches no SKU, product or category"
+            )
+        result = apply_events(result, known, catalogue=families)
     write_table(result, output, fmt, title=f"forecast, next {days} days")
     Console(stderr=True).print(
         f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "

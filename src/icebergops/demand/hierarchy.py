@@ -102,3 +102,17 @@ def split_by_mix(
         *((pl.col(c) * pl.col("share")).alias(c) for c in scaled if c in product_forecast.columns),
         pl.concat_str(pl.col("model"), pl.lit(" (product total)")).alias("model"),
     )
+
+
+def catalogue(order_lines: pl.DataFrame, products: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``sku, product, category, product_type`` for every SKU sold: from the products export
+    where given (``handle`` is the product), else the product from the order lines' titles."""
+    guessed = products_from_orders(order_lines).with_columns(
+        pl.lit(None, pl.String).alias("category"), pl.lit(None, pl.String).alias("product_type")
+    )
+    if products is None or products.is_empty():
+        return guessed
+    exported = products.select(
+        "sku", pl.col("handle").alias("product"), "category", "product_type"
+    ).unique("sku")
+    return pl.concat([exported, guessed.join(exported, on="sku", how="anti")])

@@ -1,10 +1,10 @@
-"""Our own plain CSV layouts: ``suppliers.csv`` and ``purchase_orders.csv`` (see README)."""
+"""Our own plain CSV layouts: ``suppliers.csv``, ``purchase_orders.csv`` and ``events.csv``."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS
+from icebergops.schema import EVENTS, PURCHASE_ORDERS, SUPPLIERS
 from icebergops.sources.canonical import add_numbers, finish
 from icebergops.sources.cells import Findings, check_parsed, clean_text
 from icebergops.sources.layouts import Layout, ReadOptions
@@ -78,6 +78,44 @@ def read_purchase_orders(raw: RawTable, options: ReadOptions, findings: Findings
     )
 
 
+SCOPES = ("all", "category", "product", "sku")
+
+
+def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    frame = add_numbers(raw, raw.frame, findings, decimals={"uplift_pct": "uplift_pct"})
+    dates = ("start", "end")
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
+        for c in dates
+    )
+    check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
+    frame = frame.with_columns(
+        *(pl.col(f"{c}__parsed").alias(c) for c in dates),
+        clean_text("name").alias("name"),
+        pl.coalesce(clean_text("scope").str.to_lowercase(), pl.lit("all")).alias("scope"),
+        clean_text("target").alias("target") if "target" in raw.header else pl.lit(None, pl.String),
+    )
+    findings.from_mask(
+        raw,
+        frame,
+        ~pl.col("scope").is_in(SCOPES),
+        kind="unknown_scope",
+        severity="error",
+        message=f"is not a scope ({', '.join(SCOPES)})",
+        column="scope",
+    )
+    findings.from_mask(
+        raw,
+        frame,
+        (pl.col("end") < pl.col("start")).fill_null(False),
+        kind="end_before_start",
+        severity="error",
+        message="ends before it starts",
+        column="end",
+    )
+    return finish(frame, EVENTS)
+
+
 LAYOUTS = [
     Layout(
         "suppliers",
@@ -92,5 +130,12 @@ LAYOUTS = [
         "purchase_orders",
         frozenset({"po_number", "supplier", "sku", "ordered_date", "quantity_ordered"}),
         read_purchase_orders,
+    ),
+    Layout(
+        "events",
+        "icebergops events file",
+        "events",
+        frozenset({"name", "start", "end", "uplift_pct"}),
+        read_events,
     ),
 ]
