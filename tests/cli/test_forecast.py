@@ -71,3 +71,14 @@ def test_events_and_products_from_the_demo_store(store: dict[str, Path], tmp_pat
     assert daily[2] > 2 * daily[1]  # 27 Nov carries the +140% uplift
     assert "matches no SKU" not in result.stderr
     assert set(table["method"]) <= {"per SKU", "top-down by product"}
+
+
+def test_inventory_censors_current_stockouts(store: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "forecast.csv"
+    args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(target),
+            "--inventory", str(store["shopify_inventory"])]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    per_sku = pl.read_csv(target).group_by("sku").agg(pl.col("censored_days").first())
+    assert per_sku["censored_days"].min() == 0
+    assert 0 < (per_sku["censored_days"] > 0).sum() < per_sku.height / 2

@@ -17,6 +17,7 @@ from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand
+from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.outputs import write_table
 from icebergops.sources import ReadOptions, read_table
 
@@ -56,6 +57,10 @@ def forecast_command(
         Path | None,
         typer.Option("--events", help="events.csv: name,start,end,scope,target,uplift_pct."),
     ] = None,
+    inventory: Annotated[
+        list[Path] | None,
+        typer.Option("--inventory", help="Inventory export: SKUs out of stock now are censored."),
+    ] = None,
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
@@ -63,6 +68,8 @@ def forecast_command(
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
     history = daily_demand(lines, as_of=as_of.date() if as_of else None)
+    stock = read_table(inventory, "inventory", config=settings) if inventory else None
+    history = censor_stockouts(history, out_of_stock=out_of_stock(stock))
     exported = read_table(products, "products", config=settings) if products else None
     families = catalogue(lines, exported)
     if evaluate:

@@ -43,7 +43,10 @@ def backtest(
             continue
         actual = history.filter(
             (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(days=horizon))
-        ).select("sku", "day", "units")
+        )
+        if "censored" in actual.columns:  # stockout days: what demand was is unknown
+            actual = actual.filter(~pl.col("censored"))
+        actual = actual.select("sku", "day", "units")
         chosen = forecast_demand(
             train, horizon=horizon, season_length=season_length, products=products
         ).select("sku", "day", "forecast", pl.lit(CHOSEN).alias("model"))

@@ -133,8 +133,11 @@ def forecast_demand(
                 pl.lit("top-down by product").alias("method")
             )
         )
-    result = pl.concat(frames, how="diagonal_relaxed")
-    return result.join(classes, on="sku", how="left").sort("sku", "day")
+    result = pl.concat(frames, how="diagonal_relaxed").join(classes, on="sku", how="left")
+    if "censored" in history.columns:  # stockout days kept out of fitting (imputed), counted
+        censored = history.group_by("sku").agg(pl.col("censored").sum().alias("censored_days"))
+        result = result.join(censored, on="sku", how="left")
+    return result.sort("sku", "day")
 
 
 def forecast_series(

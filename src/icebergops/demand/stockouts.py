@@ -1,0 +1,105 @@
+"""Stockouts are not zero demand: find the days a SKU could not sell, and keep them out of fitting.
+
+A run of zero-sale days is censored when the SKU is out of stock now and the run reaches the last
+day, or when a run that ended is too long to be chance for a SKU that sold steadily before it: a
+SKU that sold on a share ``p`` of days goes ``L`` days without a sale with probability ``(1-p)^L``.
+Seasonal lulls are not stockouts: a run is left alone when the same weeks a year earlier sold at
+less than half the rate before it, or when it is longer than ``MAX_RUN`` days.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+MIN_RUN = 7  # days: shorter gaps are never called stockouts
+CHANCE = 0.001  # a zero run less likely than this at the earlier rate is a stockout
+STEADY = 0.5  # only SKUs that sold on at least half the days before a run can be judged
+RATE_DAYS = 56  # the rate before a run is the mean of this many earlier days
+MAX_RUN = 56  # days: a longer lull is more likely a season or a discontinued product
+YEAR = 364  # days: same weekday one year earlier
+
+
+def censor_stockouts(
+    history: pl.DataFrame, *, out_of_stock: pl.Series | None = None
+) -> pl.DataFrame:
+    """Add ``censored`` (bool) and replace censored days' ``units`` with the earlier rate.
+
+    ``out_of_stock`` holds the SKUs the inventory export shows at zero (or below) now. The
+    original units stay in ``units_observed``.
+
+    >>> h = pl.DataFrame({"sku": ["A"] * 45, "day": list(range(45)),
+    ...                   "units": [3] * 20 + [0] * 20 + [2] * 5})
+    >>> censor_stockouts(h)["censored"].sum()
+    20
+    """
+    zero = pl.col("units") == 0
+    ordered = history.sort("sku", "day").with_columns(
+        zero.rle_id().over("sku").alias("run"),
+        pl.col("units")
+        .cast(pl.Float64)
+        .rolling_mean(RATE_DAYS, min_samples=14)
+        .shift(1)
+        .over("sku")
+        .alias("rate_before"),
+        (pl.col("units") > 0)
+        .cast(pl.Float64)
+        .rolling_mean(RATE_DAYS, min_samples=14)
+        .shift(1)
+        .over("sku")
+        .alias("selling_before"),
+        pl.col("units").shift(YEAR).over("sku").alias("last_year"),
+    )
+    runs = ordered.group_by("sku", "run").agg(
+        zero.all().alias("zero"),
+        pl.len().alias("length"),
+        pl.col("rate_before").first().alias("rate"),
+        pl.col("selling_before").first().alias("selling"),
+        pl.col("day").max().alias("until"),
+        pl.col("last_year").mean().alias("rate_last_year"),
+    )
+    last_day = ordered.group_by("sku").agg(pl.col("day").max().alias("last"))
+    stocked_out = (
+        pl.col("sku").is_in(out_of_stock.implode()) if out_of_stock is not None else pl.lit(False)
+    )
+    runs = runs.join(last_day, on="sku").with_columns(
+        (
+            pl.col("zero")
+            & (
+                # a run that reaches today may be a product the store stopped selling: only
+                # the inventory export can tell that it is out of stock instead
+                (
+                    (pl.col("until") < pl.col("last"))
+                    & pl.col("length").is_between(MIN_RUN, MAX_RUN)
+                    & (pl.col("selling") >= STEADY)
+                    & ((1 - pl.col("selling")).pow(pl.col("length")) < CHANCE)
+                    # the same weeks a year before sold too: not the off-season
+                    & (pl.col("rate_last_year").fill_null(pl.col("rate")) >= pl.col("rate") / 2)
+                )
+                # out of stock now for longer than MAX_RUN: more likely given up than waited for
+                | (
+                    stocked_out
+                    & (pl.col("until") == pl.col("last"))
+                    & (pl.col("length") <= MAX_RUN)
+                )
+            ).fill_null(False)
+        ).alias("censored")
+    )
+    marked = ordered.join(runs.select("sku", "run", "censored", "rate"), on=["sku", "run"])
+    return marked.select(
+        *[c for c in history.columns if c != "units"],
+        pl.when(pl.col("censored"))
+        .then(pl.col("rate").fill_null(0.0))
+        .otherwise(pl.col("units").cast(pl.Float64))
+        .alias("units"),
+        pl.col("units").alias("units_observed"),
+        "censored",
+    )
+
+
+def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:
+    """SKUs with nothing available at any stocked location (units on hand less committed)."""
+    if inventory is None:
+        return None
+    available = pl.coalesce("available", "on_hand")
+    totals = inventory.filter(pl.col("stocked")).group_by("sku").agg(available.sum())
+    return totals.filter(pl.col("available") <= 0)["sku"]

@@ -1,0 +1,50 @@
+"""Stockout days are censored, not read as zero demand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from icebergops.demand.stockouts import censor_stockouts, out_of_stock
+
+DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(90)]
+
+
+def series(sku: str, units: list[int]) -> pl.DataFrame:
+    return pl.DataFrame({"sku": sku, "day": DAYS[: len(units)], "units": units})
+
+
+def test_a_long_gap_in_steady_selling_is_censored_and_imputed() -> None:
+    steady = series("STEADY", [4] * 40 + [0] * 20 + [4] * 30)
+    got = censor_stockouts(steady)
+    assert got["censored"].sum() == 20
+    assert got.filter(pl.col("censored"))["units"].unique().to_list() == [4.0]
+    assert got.filter(pl.col("censored"))["units_observed"].unique().to_list() == [0]
+
+
+def test_slow_sellers_and_short_gaps_are_left_alone() -> None:
+    slow = series("SLOW", ([1] + [0] * 9) * 9)  # a sale every ten days: 9-day gaps are normal
+    short = series("SHORT", [4] * 40 + [0] * 5 + [4] * 45)
+    assert censor_stockouts(pl.concat([slow, short]))["censored"].sum() == 0
+
+
+def test_a_gap_up_to_today_needs_the_inventory_to_say_out_of_stock() -> None:
+    ending = series("END", [4] * 60 + [0] * 30)
+    assert censor_stockouts(ending)["censored"].sum() == 0  # perhaps discontinued
+    assert censor_stockouts(ending, out_of_stock=pl.Series(["END"]))["censored"].sum() == 30
+    gone = series("GONE", [4] * 20 + [0] * 70)  # out of stock for 70 days: given up, not awaited
+    assert censor_stockouts(gone, out_of_stock=pl.Series(["GONE"]))["censored"].sum() == 0
+
+
+def test_out_of_stock_sums_stocked_locations() -> None:
+    stock = pl.DataFrame(
+        {
+            "sku": ["A", "A", "B", "C"],
+            "available": [0, 3, 0, -1],
+            "on_hand": [0, 3, 0, 0],
+            "stocked": [True, True, True, False],
+        }
+    )
+    got = out_of_stock(stock)
+    assert got is not None and got.to_list() == ["B"]
