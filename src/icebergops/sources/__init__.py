@@ -22,7 +22,8 @@ from icebergops.sources import amazon, mapped, shopify, supply
 from icebergops.sources.batches import read_in_batches, wants_batches
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
-from icebergops.sources.rawfile import RawTable, probe, read_raw
+from icebergops.sources.rawfile import RawTable, read_raw
+from icebergops.sources.sniff import probe
 
 BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS, *supply.LAYOUTS]
 

@@ -13,7 +13,8 @@ import polars as pl
 
 from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings, timestamp_format
 from icebergops.sources.layouts import Layout, ReadOptions
-from icebergops.sources.rawfile import LINE, Probe, RawTable, check_tail, count_lines, read_raw
+from icebergops.sources.rawfile import LINE, RawTable, check_tail, count_lines, read_raw
+from icebergops.sources.sniff import Probe
 
 BATCH_THRESHOLD = 256 * 1024 * 1024  # bytes: smaller files are read at once
 BATCH_ROWS = 500_000

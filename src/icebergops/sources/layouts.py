@@ -11,7 +11,8 @@ import polars as pl
 from icebergops.config import SourceMapping
 from icebergops.errors import InputError, Where
 from icebergops.sources.cells import Findings
-from icebergops.sources.rawfile import Probe, RawTable
+from icebergops.sources.rawfile import RawTable
+from icebergops.sources.sniff import Probe
 
 
 @dataclass(frozen=True)
