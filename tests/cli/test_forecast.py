@@ -82,3 +82,14 @@ def test_inventory_censors_current_stockouts(store: dict[str, Path], tmp_path: P
     per_sku = pl.read_csv(target).group_by("sku").agg(pl.col("censored_days").first())
     assert per_sku["censored_days"].min() == 0
     assert 0 < (per_sku["censored_days"] > 0).sum() < per_sku.height / 2
+
+
+def test_plot_writes_a_chart_per_top_sku(store: dict[str, Path], tmp_path: Path) -> None:
+    charts = tmp_path / "charts"
+    args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(tmp_path / "f.csv"),
+            "--plot", str(charts)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    pngs = sorted(charts.glob("*.png"))
+    assert len(pngs) == 10
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

@@ -17,6 +17,7 @@ from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand
+from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.outputs import write_table
 from icebergops.sources import ReadOptions, read_table
@@ -61,6 +62,12 @@ def forecast_command(
         list[Path] | None,
         typer.Option("--inventory", help="Inventory export: SKUs out of stock now are censored."),
     ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", help="Write PNG charts of the top 10 SKUs by revenue here.", file_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
@@ -84,6 +91,9 @@ def forecast_command(
             )
         result = apply_events(result, known, catalogue=families)
     write_table(result, output, fmt, title=f"forecast, next {days} days")
+    if plot is not None:
+        charts = plot_forecasts(history, result, plot)
+        Console(stderr=True).print(f"{len(charts)} charts in {plot}")
     Console(stderr=True).print(
         f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
         f"{result['forecast'].sum():,.0f} units forecast in all"
