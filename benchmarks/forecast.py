@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from ingest import CACHE, REPO, RETAIL, machine
+from ingest import CACHE, PEAK, REPO, RETAIL, machine
 from synthetic_series import DAYS
 
 PROBE = 2_000  # series timed first, to extrapolate from
@@ -38,7 +38,7 @@ setup = time.perf_counter() - ready
 start = time.perf_counter()
 {body}
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+{peak}
 accuracy = ["model", "wape_horizon", "rmsse"]
 print(json.dumps({{
     "seconds": seconds, "setup": setup, "peak_kib": peak, "series": history["sku"].n_unique(),
@@ -87,7 +87,7 @@ class Run:
 
 def measure(snippet: tuple[str, str], path: Path, setup: str = SYNTHETIC) -> Run:
     """Wall time of the body in a fresh interpreter, with that interpreter's peak RSS (MiB)."""
-    code = SNIPPET.format(imports=snippet[0], setup=setup, body=snippet[1])
+    code = SNIPPET.format(imports=snippet[0], setup=setup, body=snippet[1], peak=PEAK)
     argv = [sys.executable, "-c", code, str(path.resolve())]
     done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True)
     if done.returncode != 0:

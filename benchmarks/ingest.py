@@ -27,6 +27,13 @@ RETAIL = Path("online_retail") / "online_retail_2010-12_2011-12.csv.gz"
 RUNS = 3
 COLUMNS = ["benchmark", "input", "rows", "time (s)", "peak RSS (MB)", "goal", "met"]
 
+# A measured child's own peak memory (KiB) into ``peak``: VmHWM is the process's own high-water
+# mark, while ru_maxrss starts at the parent's peak on Linux.
+PEAK = """
+status = Path("/proc/self/status").read_text()
+peak = next((int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:")), None)
+peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
 # The timed part runs after imports; ``table`` must hold the result.
 SNIPPET = """
 import json, resource, sys, time
@@ -36,10 +43,7 @@ path = Path(sys.argv[1])
 start = time.perf_counter()
 {body}
 seconds = time.perf_counter() - start
-# VmHWM is this process's own peak; ru_maxrss starts at the parent's peak on Linux.
-status = Path("/proc/self/status").read_text()
-peak = next((int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:")), None)
-peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+{peak}
 print(json.dumps({{"seconds": seconds, "rows": table.height, "peak_kib": peak}}))
 """
 # Bare ``read_csv(path)`` stops at ``C536543`` in InvoiceNo (inferred Int64 from the first 100
@@ -63,7 +67,7 @@ class Run:
 
 def measure(snippet: tuple[str, str], path: Path) -> Run:
     """Best wall time of ``RUNS`` fresh interpreters, with the peak RSS (MiB) of that run."""
-    code = SNIPPET.format(imports=snippet[0], body=snippet[1])
+    code = SNIPPET.format(imports=snippet[0], body=snippet[1], peak=PEAK)
     runs = []
     for _ in range(RUNS):
         argv = [sys.executable, "-c", code, str(path.resolve())]

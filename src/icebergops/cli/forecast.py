@@ -71,6 +71,7 @@ def forecast_command(
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
+    err = Console(stderr=True)
     days = horizon_days(horizon)
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
@@ -86,15 +87,13 @@ def forecast_command(
     if events is not None:
         known = read_table([events], "events", config=settings)
         for name in unmatched_events(result, known, families):
-            Console(stderr=True).print(
-                f"warning: event {name!r} matches no SKU, product or category"
-            )
+            err.print(f"warning: event {name!r} matches no SKU, product or category")
         result = apply_events(result, known, catalogue=families)
     write_table(result, output, fmt, title=f"forecast, next {days} days")
     if plot is not None:
         charts = plot_forecasts(history, result, plot)
-        Console(stderr=True).print(f"{len(charts)} charts in {plot}")
-    Console(stderr=True).print(
+        err.print(f"{len(charts)} charts in {plot}")
+    err.print(
         f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
         f"{result['forecast'].sum():,.0f} units forecast in all"
     )

@@ -67,11 +67,16 @@ def backtest(
     return pl.concat(frames)
 
 
+def horizon_totals(results: pl.DataFrame) -> pl.DataFrame:
+    """Units and forecast summed per SKU, method and origin: what a purchase order is sized on."""
+    return results.group_by("sku", "model", "cutoff").agg(pl.col("units", "forecast").sum())
+
+
 def accuracy_table(results: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
     """Overall WAPE, bias, MASE and RMSSE per method, per day and on the horizon total."""
     scales = naive_scales(history)
     daily = score(results, scales, by=("model",))
-    totals = results.group_by("sku", "model", "cutoff").agg(pl.col("units", "forecast").sum())
+    totals = horizon_totals(results)
     horizon = score(totals.with_columns(pl.col("cutoff").alias("day")), scales, by=("model",))
     return daily.join(
         horizon.select(
@@ -83,8 +88,13 @@ def accuracy_table(results: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame
 
 def per_sku_accuracy(results: pl.DataFrame) -> pl.DataFrame:
     """Horizon-total WAPE per SKU and method (a wide table: one column per method)."""
-    totals = results.group_by("sku", "model", "cutoff").agg(pl.col("units", "forecast").sum())
-    per_sku = totals.group_by("sku", "model").agg(
-        ((pl.col("forecast") - pl.col("units")).abs().sum() / pl.col("units").sum()).alias("wape")
+    per_sku = (
+        horizon_totals(results)
+        .group_by("sku", "model")
+        .agg(
+            ((pl.col("forecast") - pl.col("units")).abs().sum() / pl.col("units").sum()).alias(
+                "wape"
+            )
+        )
     )
     return per_sku.pivot(on="model", index="sku", values="wape").sort("sku")

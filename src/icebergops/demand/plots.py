@@ -14,6 +14,7 @@ from icebergops.errors import ConfigError
 from icebergops.outputs import atomic_path
 
 HISTORY_DAYS = 182  # the chart shows this much history before the forecast
+BANDS = ((95, 0.15), (80, 0.3))  # interval level, shading
 
 
 def top_skus(history: pl.DataFrame, *, count: int = 10) -> list[str]:
@@ -47,26 +48,19 @@ def plot_forecasts(
         past = history.filter(pl.col("sku") == sku).tail(HISTORY_DAYS)
         ahead = forecast.filter(pl.col("sku") == sku)
         figure, axes = plt.subplots(figsize=(10, 4))
-        axes.plot(
-            past["day"].to_list(), past["units"].to_list(), color="#555555", label="units sold"
-        )
+        # units actually sold: stockout days imputed for fitting are not sales
+        sold = "units_observed" if "units_observed" in past.columns else "units"
+        axes.plot(past["day"].to_list(), past[sold].to_list(), color="#555555", label="units sold")
         days = ahead["day"].to_list()
-        axes.fill_between(
-            days,
-            ahead["lo_95"].to_list(),
-            ahead["hi_95"].to_list(),
-            alpha=0.15,
-            color="#1f77b4",
-            label="95%",
-        )
-        axes.fill_between(
-            days,
-            ahead["lo_80"].to_list(),
-            ahead["hi_80"].to_list(),
-            alpha=0.3,
-            color="#1f77b4",
-            label="80%",
-        )
+        for level, alpha in BANDS:
+            axes.fill_between(
+                days,
+                ahead[f"lo_{level}"].to_list(),
+                ahead[f"hi_{level}"].to_list(),
+                alpha=alpha,
+                color="#1f77b4",
+                label=f"{level}%",
+            )
         axes.plot(days, ahead["forecast"].to_list(), color="#1f77b4", label="forecast")
         axes.set_title(f"{sku}: {ahead['model'][0] if ahead.height else ''}", fontsize=9)
         axes.set_ylabel("units per day")
