@@ -18,14 +18,18 @@ from icebergops.demand.classify import demand_classes
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 
 REGULAR = ("smooth", "erratic")
-# AutoETS costs ~0.1 s a series: it is tried where a SKU sells on at least one day in three,
-# where level and season can be estimated; rarer sellers get the intermittent methods only.
+# AutoETS is the one costly model (~0.02 s a series as _run sets it up): it is tried where a SKU
+# sells on at least one day in three, where level and season can be estimated; rarer sellers get
+# the intermittent methods only.
 ETS_WORTH_ADI = 3.0
 COMBINE = 3  # the forecast is the mean of the best few: one model's luck on 2 windows is noise
 LEVELS = (80, 95)
+FIT_DAYS = 364  # days of history the models are fitted on (input_size)
+PARALLEL_FROM = 200  # series: fewer are not worth starting worker processes for
 
 
-def _models(regular: bool, season_length: int) -> list[object]:
+def _models(regular: bool, season_length: int) -> tuple[list[object], list[object]]:
+    """Cheap models (refit on every window) and expensive ones (fitted once, then run forward)."""
     from statsforecast.models import (
         ADIDA,
         IMAPA,
@@ -38,9 +42,10 @@ def _models(regular: bool, season_length: int) -> list[object]:
 
     baselines: list[object] = [SeasonalNaive(season_length), WindowAverage(28)]
     intermittent = [CrostonSBA(), TSB(alpha_d=0.1, alpha_p=0.1), ADIDA(), IMAPA()]
-    if regular:
-        return [*baselines, AutoETS(season_length=season_length), *intermittent]
-    return [*baselines, *intermittent]
+    # No trend: daily SKU demand seldom has one that lasts a horizon, and leaving the trended
+    # variants out makes the fit about six times cheaper (benchmarks/forecast.py).
+    expensive: list[object] = [AutoETS(season_length=season_length, model="ZNZ")] if regular else []
+    return [*baselines, *intermittent], expensive
 
 
 def _to_nixtla(history: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -54,18 +59,47 @@ def _to_nixtla(history: pl.DataFrame, key: str) -> pl.DataFrame:
 def _run(
     history: pl.DataFrame, *, regular: bool, horizon: int, season_length: int, windows: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Cross-validation frame and forecast frame (wide: one column per model)."""
+    """Cross-validation frame and forecast frame (wide: one column per model).
+
+    Models see the last ``FIT_DAYS`` of history: recent demand is what the next weeks resemble,
+    and fitting costs time in proportion to length. Expensive models are fitted once on the first
+    validation window and run forward over the later ones instead of being refitted.
+    """
     from statsforecast import StatsForecast
 
-    engine = StatsForecast(models=_models(regular, season_length), freq="1d", n_jobs=1)
+    cheap, expensive = _models(regular, season_length)
+    jobs = _jobs(history)
+    recent = history.group_by("unique_id", maintain_order=True).tail(FIT_DAYS + windows * horizon)
+    validation, ahead = pl.DataFrame(), pl.DataFrame()
     with warnings.catch_warnings():
         # ETS on an all-zero stretch divides by zero inside statsforecast; the fit is discarded.
         warnings.simplefilter("ignore", RuntimeWarning)
-        validation = engine.cross_validation(
-            df=history, h=horizon, n_windows=windows, step_size=horizon
-        )
-        ahead = engine.forecast(df=history, h=horizon)
+        for models, refit in ((cheap, True), (expensive, False)):
+            if not models:
+                continue
+            engine = StatsForecast(models=models, freq="1d", n_jobs=jobs)
+            checked = engine.cross_validation(
+                df=recent,
+                h=horizon,
+                n_windows=windows,
+                step_size=horizon,
+                input_size=FIT_DAYS,
+                refit=refit,
+            )
+            forecast = engine.forecast(df=recent, h=horizon)
+            validation = _beside(validation, checked, ["unique_id", "ds", "cutoff", "y"])
+            ahead = _beside(ahead, forecast, ["unique_id", "ds"])
     return validation, ahead
+
+
+def _jobs(data: pl.DataFrame) -> int:
+    """statsforecast's ``n_jobs``: every core, once there are enough series to share out."""
+    return -1 if data["unique_id"].n_unique() >= PARALLEL_FROM else 1
+
+
+def _beside(frame: pl.DataFrame, more: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``more``'s model columns added to ``frame`` (which may still be empty)."""
+    return more if frame.is_empty() else frame.join(more, on=keys, how="left")
 
 
 def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
@@ -244,10 +278,11 @@ def baseline_forecasts(
         WindowAverage(28),
         AutoETS(season_length=season_length),
     ]
-    engine = StatsForecast(models=models, freq="1d", n_jobs=1)
+    data = _to_nixtla(history, key)
+    engine = StatsForecast(models=models, freq="1d", n_jobs=_jobs(data))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ahead = engine.forecast(df=_to_nixtla(history, key), h=horizon)
+        ahead = engine.forecast(df=data, h=horizon)
     return ahead.unpivot(
         index=["unique_id", "ds"], variable_name="model", value_name="forecast"
     ).select(
