@@ -1,0 +1,1 @@
+"""Inventory: lead times, ABC/XYZ classes, safety stock, the restock plan and the budget fit."""
