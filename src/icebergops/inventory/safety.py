@@ -101,8 +101,7 @@ def normal_cdf(x: pl.Expr) -> pl.Expr:
     """
     t = 1.0 / (1.0 + 0.2316419 * x.abs())
     poly = t * (
-        0.319381530
-        + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))
+        0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))
     )
     upper = 1.0 - normal_pdf(x) * poly
     return pl.when(x >= 0).then(upper).otherwise(1.0 - upper)
