@@ -86,7 +86,9 @@ def xyz_classes(
     stats = totals.group_by(keys).agg(
         pl.len().alias("periods"),
         pl.col("_units").mean().alias("period_mean"),
-        (pl.col("_units").std() / pl.col("_units").mean()).alias("demand_cv"),
+        pl.when(pl.col("_units").mean() > 0)
+        .then(pl.col("_units").std() / pl.col("_units").mean())
+        .alias("demand_cv"),
     )
     cv = pl.col("demand_cv")
     every = history.select(keys).unique()
@@ -94,7 +96,7 @@ def xyz_classes(
         every.join(stats, on=list(keys), how="left")
         .with_columns(
             pl.col("periods").fill_null(0),
-            pl.when(cv.is_null() | cv.is_nan())
+            pl.when(cv.is_null())
             .then(pl.lit("Z"))
             .when(cv < x_cut)
             .then(pl.lit("X"))
