@@ -50,7 +50,7 @@ def _steps(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
             r["position"],
             f"on hand {r['on_hand']} − committed {r['committed']} + incoming {r['incoming']}",
         ),
-        ("raw quantity", r["raw_quantity"], "S − position when position < S, else 0"),
+        ("raw quantity", r["raw_quantity"], "S − position when an order is due, else 0"),
         (
             "order quantity",
             r["order_quantity"],
