@@ -25,32 +25,38 @@ from icebergops.inventory.safety import expected_shortage, protection_std, z_sco
 Trigger = Literal["order-up-to", "reorder-point"]
 HORIZON_DAYS = 3650  # dates further out than ten years are shown as null: not in sight
 
-_DEMAND = {
-    "demand_per_day": 0.0,
-    "demand_std_per_day": 0.0,
-    "demand_quantile": None,
-    "price": None,
-    "service_level": None,
+_DEMAND: dict[str, tuple[pl.DataType, object]] = {
+    "demand_per_day": (pl.Float64(), 0.0),
+    "demand_std_per_day": (pl.Float64(), 0.0),
+    "demand_quantile": (pl.Float64(), None),
+    "price": (pl.Float64(), None),
+    "service_level": (pl.Float64(), None),
 }
-_STOCK = {"on_hand": 0, "committed": 0, "incoming": 0}
-_SUPPLY = {
-    "supplier": None,
-    "unit_cost": None,
-    "case_pack": 1,
-    "moq": 0,
-    "min_order_value": None,
-    "lead_time_days": None,
-    "lead_time_std_days": 0.0,
-    "lead_time_source": None,
+_STOCK: dict[str, tuple[pl.DataType, object]] = {
+    "on_hand": (pl.Int64(), 0),
+    "committed": (pl.Int64(), 0),
+    "incoming": (pl.Int64(), 0),
+}
+_SUPPLY: dict[str, tuple[pl.DataType, object]] = {
+    "supplier": (pl.String(), None),
+    "unit_cost": (pl.Float64(), None),
+    "case_pack": (pl.Int64(), 1),
+    "moq": (pl.Int64(), 0),
+    "min_order_value": (pl.Float64(), None),
+    "lead_time_days": (pl.Float64(), None),
+    "lead_time_std_days": (pl.Float64(), 0.0),
+    "lead_time_source": (pl.String(), None),
 }
 
 
-def _with(frame: pl.DataFrame, columns: Mapping[str, object]) -> pl.DataFrame:
-    """``frame`` with every column of ``columns``: absent ones added, nulls filled by default."""
+def _with(frame: pl.DataFrame, columns: Mapping[str, tuple[pl.DataType, object]]) -> pl.DataFrame:
+    """``frame`` with every column of ``columns`` in its dtype, nulls filled by the default."""
     added = [pl.lit(None).alias(name) for name in columns if name not in frame.columns]
-    frame = frame.with_columns(added)
-    filled = [pl.col(name).fill_null(value) for name, value in columns.items() if value is not None]
-    return frame.with_columns(filled)
+    typed = [pl.col(name).cast(dtype) for name, (dtype, _) in columns.items()]
+    filled = [
+        pl.col(name).fill_null(value) for name, (_, value) in columns.items() if value is not None
+    ]
+    return frame.with_columns(added).with_columns(typed).with_columns(filled)
 
 
 def _inputs(
@@ -206,49 +212,18 @@ def _reason(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-PLAN_COLUMNS = (
-    "supplier",
-    "demand_per_day",
-    "demand_std_per_day",
-    "demand_quantile",
-    "lead_time_days",
-    "lead_time_std_days",
-    "lead_time_source",
-    "review_days",
-    "protection_days",
-    "service_level",
-    "z",
-    "protection_std",
-    "safety_method",
-    "safety_stock",
-    "reorder_point",
-    "order_up_to",
-    "on_hand",
-    "committed",
-    "incoming",
-    "position",
-    "raw_quantity",
-    "case_pack",
-    "moq",
-    "moq_effective",
-    "moq_warning",
-    "order_quantity",
-    "unit_cost",
-    "order_value",
-    "price",
-    "order_by_date",
-    "stockout_date",
-    "days_of_cover",
-    "units_short",
-    "revenue_at_risk",
-    "overstock",
-    "dead_stock",
-    "min_order_value",
-    "supplier_order_value",
-    "supplier_shortfall",
-    "below_supplier_minimum",
-    "reason",
+# fmt: off
+PLAN_COLUMNS: tuple[str, ...] = (
+    "supplier", "demand_per_day", "demand_std_per_day", "demand_quantile", "lead_time_days",
+    "lead_time_std_days", "lead_time_source", "review_days", "protection_days", "service_level",
+    "z", "protection_std", "safety_method", "safety_stock", "reorder_point", "order_up_to",
+    "on_hand", "committed", "incoming", "position", "raw_quantity", "case_pack", "moq",
+    "moq_effective", "moq_warning", "order_quantity", "unit_cost", "order_value", "price",
+    "order_by_date", "stockout_date", "days_of_cover", "units_short", "revenue_at_risk",
+    "overstock", "dead_stock", "min_order_value", "supplier_order_value", "supplier_shortfall",
+    "below_supplier_minimum", "reason",
 )
+# fmt: on
 
 
 def plan_restock(
@@ -284,6 +259,20 @@ def plan_restock(
     ``units_short`` is the expected shortage before an order placed today arrives,
     σ_L·G((position − d·L)/σ_L), and ``revenue_at_risk`` prices it. Returns the key columns
     then :data:`PLAN_COLUMNS`, sorted by key.
+
+    Example: d = 10 ± 3 units/day, L = 9 ± 2 days, R = 7, 95%: SS = 1.645·√(16·9 + 100·4) =
+    38.4, S = 10·16 + 38.4 = 198.4; position 100 − 10 = 90; 108.4 more in cases of 12 is 120.
+
+    >>> from datetime import date
+    >>> plan = plan_restock(
+    ...     pl.DataFrame({"sku": ["A"], "demand_per_day": [10.0], "demand_std_per_day": [3.0]}),
+    ...     pl.DataFrame({"sku": ["A"], "on_hand": [100], "committed": [10]}),
+    ...     pl.DataFrame({"sku": ["A"], "case_pack": [12], "lead_time_days": [9.0],
+    ...                   "lead_time_std_days": [2.0]}),
+    ...     today=date(2026, 3, 2),
+    ... )
+    >>> plan.select(pl.col("safety_stock", "order_up_to").round(1), "position", "order_quantity").row(0)
+    (38.4, 198.4, 90, 120)
     """
     frame, keys = _inputs(demand, stock, supply, default_lead_time_days)
     frame = _levels(frame, review_days, service_level)
