@@ -128,6 +128,17 @@ def test_a_backlog_is_ordered_even_without_demand() -> None:
     )
 
 
+def test_no_expected_demand_buys_no_safety_stock() -> None:
+    row = plan_restock(
+        demand(sku=["C"], demand_per_day=[0.0], demand_std_per_day=[2.0]),
+        pl.DataFrame({"sku": ["C"], "on_hand": [0]}),
+        supply(supply_row("C")),
+        today=TODAY,
+    ).row(0, named=True)
+    assert row["order_up_to"] > 0
+    assert (row["order_quantity"], row["reason"]) == (0, "no demand expected")
+
+
 def test_forecast_quantile_replaces_the_normal_approximation() -> None:
     # S = 9 (the quantile over 21 days), SS = 9 − 0.2·21 = 4.8, ROP = 0.2·14 + 4.8 = 7.6
     row = plan_restock(

@@ -126,6 +126,8 @@ def _quantities(frame: pl.DataFrame, trigger: Trigger) -> pl.DataFrame:
         if trigger == "order-up-to"
         else pl.col("position") <= pl.col("reorder_point")
     )
+    # without expected demand only a backlog is worth buying, whatever spread the forecast has
+    due = due & ((pl.col("demand_per_day") > 0) | (pl.col("position") < 0))
     case_pack, moq = pl.col("case_pack"), pl.col("moq")
     return (
         frame.with_columns(position.alias("position"))
