@@ -1,0 +1,92 @@
+"""``--explain SKU``: every number of one plan row, with the arithmetic that produced it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from icebergops.errors import InputError
+
+
+def _n(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _steps(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    d, lead, review = r["demand_per_day"], r["lead_time_days"], r["review_days"]
+    quantile = r["safety_method"] == "forecast quantile"
+    safety_how = (
+        f"forecast quantile {_n(r['demand_quantile'])} − d·(L+R) {_n(d * (lead + review))}"
+        if quantile
+        else f"z·σ = {_n(r['z'], 3)} × {_n(r['protection_std'])}"
+    )
+    return [
+        ("demand per day (d)", d, "forecast mean, units/day"),
+        ("demand spread per day (σ_d)", r["demand_std_per_day"], "forecast, units/day"),
+        ("lead time (L)", lead, f"days, from {r['lead_time_source'] or 'supplier file'}"),
+        ("lead time spread (σ_L)", r["lead_time_std_days"], "days"),
+        ("review period (R)", review, "days between plans"),
+        ("service level", r["service_level"], f"z = NormalDist().inv_cdf = {_n(r['z'], 3)}"),
+        (
+            "σ over L+R",
+            r["protection_std"],
+            f"√((L+R)·σ_d² + d²·σ_L²) = √({_n(lead + review)}·{_n(r['demand_std_per_day'])}² "
+            f"+ {_n(d)}²·{_n(r['lead_time_std_days'])}²)",
+        ),
+        ("safety stock (SS)", r["safety_stock"], safety_how),
+        ("reorder point", r["reorder_point"], f"d·L + SS = {_n(d)}·{_n(lead)} + SS"),
+        (
+            "order-up-to level (S)",
+            r["order_up_to"],
+            f"d·(L+R) + SS = {_n(d)}·{_n(lead + review)} + SS",
+        ),
+        (
+            "inventory position",
+            r["position"],
+            f"on hand {r['on_hand']} − committed {r['committed']} + incoming {r['incoming']}",
+        ),
+        ("raw quantity", r["raw_quantity"], "S − position when an order is due, else 0"),
+        (
+            "order quantity",
+            r["order_quantity"],
+            f"up to cases of {r['case_pack']}, at least MOQ {r['moq_effective']}"
+            + (f" ({r['moq_warning']})" if r["moq_warning"] else ""),
+        ),
+        ("order value", r["order_value"], f"× unit cost {_n(r['unit_cost'])}"),
+        ("order by", r["order_by_date"], "when the position reaches the reorder point"),
+        ("stockout date", r["stockout_date"], "today + (on hand − committed) / d"),
+        ("units short before arrival", r["units_short"], "σ_L·G((position − d·L)/σ_L)"),
+        ("revenue at risk", r["revenue_at_risk"], f"units short × price {_n(r['price'])}"),
+        ("why", r["reason"], ""),
+    ]
+
+
+def explain(plan: pl.DataFrame, *, sku: str, location: str | None = None) -> pl.DataFrame:
+    """The steps behind one SKU's plan row(s): ``location, step, value, how`` (text columns).
+
+    One block per location when the plan is per location (or only ``location``'s).
+
+    >>> plan = pl.DataFrame({"sku": ["A"], "order_quantity": [12]})
+    >>> explain(plan, sku="B")
+    Traceback (most recent call last):
+    ...
+    icebergops.errors.InputError: SKU 'B' is not in the plan
+    """
+    rows = plan.filter(pl.col("sku") == sku)
+    if location is not None and "location" in rows.columns:
+        rows = rows.filter(pl.col("location") == location)
+    if rows.is_empty():
+        raise InputError(f"SKU {sku!r} is not in the plan", hint="check the spelling")
+    lines = [
+        (row.get("location"), step, _n(value), how)
+        for row in rows.iter_rows(named=True)
+        for step, value, how in _steps(row)
+    ]
+    return pl.DataFrame(
+        lines, schema=["location", "step", "value", "how"], orient="row"
+    ).with_columns(pl.col("location").cast(pl.String))
