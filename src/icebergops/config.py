@@ -16,6 +16,7 @@ from typing import Any, Union
 import yaml
 
 from icebergops.errors import ConfigError, MissingInputError, Where
+from icebergops.inventory.restock import RestockSettings
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
 SOURCE_KINDS = ("order_lines", "inventory", "products")
@@ -59,9 +60,25 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    """What ``icebergops run`` reads and where it writes (paths relative to the config file)."""
+
+    orders: tuple[Path, ...] = ()
+    inventory: tuple[Path, ...] = ()
+    products: tuple[Path, ...] = ()
+    suppliers: Path | None = None
+    purchase_orders: Path | None = None
+    events: Path | None = None
+    output: Path = Path("icebergops-output")
+    keep_days: int = 30  # dated output folders older than this many runs are removed
+
+
+@dataclass(frozen=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     sources: tuple[SourceMapping, ...] = ()
+    restock: RestockSettings = field(default_factory=RestockSettings)
+    run: RunConfig = field(default_factory=RunConfig)
     path: Path | None = None  # where this config was read from (not a YAML key)
 
 

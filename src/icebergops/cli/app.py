@@ -91,10 +91,11 @@ def main_options(
 
 
 def _register() -> None:
-    from icebergops.cli import demo, forecast, inspect
+    from icebergops.cli import demo, forecast, inspect, restock
 
     app.command("inspect")(reports_errors(inspect.inspect_command))
     app.command("forecast")(reports_errors(forecast.forecast_command))
+    app.command("restock")(reports_errors(restock.restock_command))
     app.command("demo")(reports_errors(demo.demo_command))
 
 

@@ -62,14 +62,52 @@ def _steps(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("stockout date", r["stockout_date"], "today + (on hand − committed) / d"),
         ("units short before arrival", r["units_short"], "σ_L·G((position − d·L)/σ_L)"),
         ("revenue at risk", r["revenue_at_risk"], f"units short × price {_n(r['price'])}"),
+        *_budget(r),
         ("why", r["reason"], ""),
     ]
 
 
-def explain(plan: pl.DataFrame, *, sku: str, location: str | None = None) -> pl.DataFrame:
+def _budget(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    if not r.get("deferred_quantity"):
+        return []
+    how = (
+        f"cut to fit the budget: {_n(r['deferred_value'])} less spent, expected margin lost "
+        f"{_n(r['deferred_margin'])}"
+    )
+    return [("deferred by the budget", r["deferred_quantity"], how)]
+
+
+def _background(r: dict[str, Any], history: pl.DataFrame | None) -> list[tuple[str, Any, str]]:
+    """Where the demand figures come from: the history used, stockout days, model, classes."""
+    rows: list[tuple[str, Any, str]] = []
+    if history is not None and not history.is_empty():
+        first, last = str(history["day"].min()), str(history["day"].max())
+        sold = int(history["units"].sum())
+        rows.append(
+            ("history used", f"{history.height} days", f"{first} to {last}, {sold:,} units")
+        )
+        if "censored" in history.columns:
+            out = int(history["censored"].sum())
+            rows.append(("stockout days", out, "imputed for fitting, not read as zero demand"))
+    if r.get("model"):
+        how = f"{r.get('method') or ''}; demand class {r.get('demand_class') or '-'}"
+        rows.append(("forecast model", r["model"], how.strip("; ")))
+    if r.get("abc_xyz"):
+        rows.append(("ABC-XYZ class", r["abc_xyz"], "revenue share × weekly variability"))
+    return rows
+
+
+def explain(
+    plan: pl.DataFrame,
+    *,
+    sku: str,
+    location: str | None = None,
+    history: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The steps behind one SKU's plan row(s): ``location, step, value, how`` (text columns).
 
-    One block per location when the plan is per location (or only ``location``'s).
+    One block per location when the plan is per location (or only ``location``'s). With
+    ``history`` (``sku, day, units[, censored]``) the history used and its stockout days lead.
 
     >>> plan = pl.DataFrame({"sku": ["A"], "order_quantity": [12]})
     >>> explain(plan, sku="B")
@@ -82,11 +120,13 @@ def explain(plan: pl.DataFrame, *, sku: str, location: str | None = None) -> pl.
         rows = rows.filter(pl.col("location") == location)
     if rows.is_empty():
         raise InputError(f"SKU {sku!r} is not in the plan", hint="check the spelling")
+    own = history.filter(pl.col("sku") == sku) if history is not None else None
     lines = [
         (row.get("location"), step, _n(value), how)
         for row in rows.iter_rows(named=True)
-        for step, value, how in _steps(row)
+        for step, value, how in [*_background(row, own), *_steps(row)]
     ]
-    return pl.DataFrame(
+    table = pl.DataFrame(
         lines, schema=["location", "step", "value", "how"], orient="row"
     ).with_columns(pl.col("location").cast(pl.String))
+    return table if "location" in plan.columns else table.drop("location")

@@ -1,0 +1,193 @@
+"""Reading a store's files and planning from them: shared by ``restock`` and ``run``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from icebergops.config import Config
+from icebergops.demand.events import apply_events
+from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.hierarchy import catalogue
+from icebergops.demand.history import daily_demand
+from icebergops.demand.stockouts import censor_stockouts, out_of_stock
+from icebergops.errors import InputError, Where
+from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
+from icebergops.inventory.leadtime import learn_lead_times
+from icebergops.inventory.restock import (
+    RestockSettings,
+    forecast_days,
+    protection_periods,
+    restock_plan,
+)
+from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
+from icebergops.sources import ReadOptions, read_source, read_table
+
+
+@dataclass(frozen=True)
+class StoreFiles:
+    orders: Sequence[Path]
+    inventory: Sequence[Path] = ()
+    products: Sequence[Path] = ()
+    suppliers: Path | None = None
+    purchase_orders: Path | None = None
+    events: Path | None = None
+
+
+@dataclass(frozen=True)
+class Tables:
+    lines: pl.DataFrame
+    stock: pl.DataFrame  # sku, on_hand, committed, incoming
+    stock_snapshot: pl.DataFrame | None  # the inventory table as read (for current stockouts)
+    products: pl.DataFrame | None
+    suppliers: pl.DataFrame
+    purchase_orders: pl.DataFrame | None
+    events: pl.DataFrame | None
+
+
+@dataclass(frozen=True)
+class Planned:
+    history: pl.DataFrame
+    forecast: pl.DataFrame
+    plan: pl.DataFrame
+    lead_times: pl.DataFrame  # per supplier, learned from purchase orders
+    today: date
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_store(files: StoreFiles, *, config: Config, kind: str | None = None) -> Tables:
+    """Every file of the store in its canonical table (raises on a bad cell)."""
+    options = ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
+    lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
+    products = (
+        read_table(list(files.products), "products", config=config) if files.products else None
+    )
+    stock, snapshot = _stock(files.inventory, config)
+    suppliers = (
+        read_table([files.suppliers], "suppliers", config=config)
+        if files.suppliers
+        else empty(SUPPLIERS)
+    )
+    po = (
+        read_table([files.purchase_orders], "purchase_orders", config=config)
+        if files.purchase_orders
+        else None
+    )
+    events = read_table([files.events], "events", config=config) if files.events else None
+    if po is not None:
+        stock = stock_levels(
+            snapshot if snapshot is not None else stock.with_columns(pl.lit(0).alias("incoming")),
+            po,
+        )
+    return Tables(lines, stock, snapshot, products, suppliers, po, events)
+
+
+def _stock(paths: Sequence[Path], config: Config) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Stock per SKU from inventory exports, or from a products export's ``Variant Inventory Qty``."""
+    frames, snapshots = [], []
+    for path in paths:
+        source = read_source(path, config=config)
+        if source.errors:
+            raise source.errors[0].as_error()
+        table = source.table
+        if source.layout.table == "inventory":
+            snapshots.append(table)
+            frames.append(stock_levels(table))
+        elif source.layout.table == "products" and table["inventory_quantity"].is_not_null().any():
+            frames.append(
+                table.filter(pl.col("inventory_quantity").is_not_null()).select(
+                    "sku",
+                    pl.col("inventory_quantity").alias("on_hand"),
+                    pl.lit(0).alias("committed"),
+                    pl.lit(0).alias("incoming"),
+                )
+            )
+        else:
+            raise InputError(
+                f"is a {source.layout.label}: it holds no stock levels",
+                where=Where(file=path),
+                hint="give an inventory export, or a products export with Variant Inventory Qty",
+            )
+    schema = {"sku": pl.String, "on_hand": pl.Int64, "committed": pl.Int64, "incoming": pl.Int64}
+    if not frames:
+        return pl.DataFrame(schema=schema), None
+    stock = pl.concat([f.cast(schema) for f in frames]).group_by("sku").agg(pl.all().sum())  # type: ignore[arg-type]
+    return stock, pl.concat(snapshots) if snapshots else None
+
+
+def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None = None) -> Planned:
+    """Forecast each SKU far enough ahead to cover its lead time and review, then plan."""
+    history = daily_demand(tables.lines, as_of=as_of)
+    last = history["day"].max()
+    today = as_of or (last if isinstance(last, date) else date.today())
+    history = censor_stockouts(history, out_of_stock=out_of_stock(tables.stock_snapshot))
+    families = catalogue(tables.lines, tables.products)
+    po = tables.purchase_orders if tables.purchase_orders is not None else empty(PURCHASE_ORDERS)
+    learned = learn_lead_times(po)
+    skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
+    vendors = tables.products.select("sku", "vendor") if tables.products is not None else None
+    supply = supplier_for_skus(
+        skus,
+        tables.suppliers,
+        learned,
+        vendors=vendors,
+        default_days=settings.default_lead_time_days,
+    )
+    horizon = forecast_days(protection_periods(skus, supply, settings))
+    forecast = forecast_demand(history, horizon=horizon, products=families)
+    if tables.events is not None:
+        forecast = apply_events(forecast, tables.events, catalogue=families)
+    titles = _titles(tables)
+    prices = selling_prices(tables.lines, today=today)
+    plan = restock_plan(
+        history=history,
+        forecast=forecast,
+        prices=prices,
+        stock=tables.stock,
+        supply=supply,
+        titles=titles,
+        today=today,
+        settings=settings,
+    )
+    return Planned(history, forecast, plan, learned, today, _warnings(plan, tables))
+
+
+def _titles(tables: Tables) -> pl.DataFrame:
+    sold = tables.lines.sort("order_date", descending=True).select("sku", "title").unique("sku")
+    if tables.products is None:
+        return sold
+    listed = tables.products.select("sku", "title").filter(pl.col("title").is_not_null())
+    return pl.concat([listed, sold.join(listed, on="sku", how="anti")])
+
+
+def _warnings(plan: pl.DataFrame, tables: Tables) -> list[str]:
+    """What the seller should look at: counted, with an example each."""
+    checks = {
+        "SKUs have no supplier (planned with the default lead time, no case pack or MOQ)": plan[
+            "supplier"
+        ]
+        == "(unknown supplier)",
+        "SKUs sell but have no stock row (planned as 0 on hand)": ~plan["sku"].is_in(
+            tables.stock["sku"].implode()
+        )
+        & (plan["demand_per_day"] > 0),
+        "SKUs have stock but no demand expected (dead stock)": plan["dead_stock"],
+        "SKUs have negative stock on hand (oversold: a backlog the order covers)": plan["on_hand"]
+        < 0,
+        "SKUs have an MOQ that is not a multiple of the case pack (MOQ rounded up)": plan[
+            "moq_warning"
+        ].is_not_null(),
+        "suppliers' orders are below their minimum order value": plan["below_supplier_minimum"],
+    }
+    warnings = []
+    for text, mask in checks.items():
+        hits = plan.filter(mask.fill_null(False))
+        if not hits.is_empty():
+            example = hits["supplier" if text.startswith("suppliers") else "sku"][0]
+            count = hits["supplier"].n_unique() if text.startswith("suppliers") else hits.height
+            warnings.append(f"{count:,} {text}, e.g. {example}")
+    return warnings

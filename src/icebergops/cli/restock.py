@@ -1,0 +1,155 @@
+"""``icebergops restock ORDERS... --inventory I``: what to buy, from whom, by when, and why."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+
+from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
+from icebergops.cli.pipeline import Planned, StoreFiles, plan_store, read_store
+from icebergops.config import load_config
+from icebergops.inventory.budget import deferred
+from icebergops.inventory.explain import explain
+from icebergops.inventory.purchase import file_stem, purchase_orders
+from icebergops.outputs import write_table, write_xlsx
+
+# What a seller reads on a terminal (short headers); --output gets every column.
+SHOWN = {
+    "sku": "sku", "title": "title", "supplier": "supplier", "on_hand": "on hand",
+    "incoming": "incoming", "days_of_cover": "cover (days)", "order_quantity": "order",
+    "order_value": "value", "order_by_date": "order by",
+}  # fmt: skip
+
+
+def restock_command(
+    orders: Annotated[
+        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
+    ],
+    inventory: Annotated[
+        list[Path] | None,
+        typer.Option("--inventory", help="Inventory export(s), or a products export with stock."),
+    ] = None,
+    products: Annotated[
+        list[Path] | None, typer.Option("--products", help="Products export.")
+    ] = None,
+    suppliers: Annotated[
+        Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
+    ] = None,
+    purchase_orders_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--purchase-orders", help="purchase_orders.csv: open POs and lead-time history."
+        ),
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option("--events", help="events.csv (promotions).")
+    ] = None,
+    service_level: Annotated[
+        float | None, typer.Option(min=0.5, max=0.9999, help="Chance of no stockout per cycle.")
+    ] = None,
+    review_days: Annotated[
+        int | None, typer.Option(min=1, max=365, help="Days until you next order.")
+    ] = None,
+    budget: Annotated[float | None, typer.Option(min=0, help="Money to spend at most.")] = None,
+    po_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--po-dir", help="Write one PO per supplier (CSV and XLSX) here.", file_okay=False
+        ),
+    ] = None,
+    explain_sku: Annotated[
+        str | None, typer.Option("--explain", help="Show how every number of this SKU came about.")
+    ] = None,
+    suppliers_report: Annotated[
+        bool,
+        typer.Option(
+            "--suppliers-report", help="Supplier lead-time scorecard instead of the plan."
+        ),
+    ] = False,
+    as_of: AsOfOption = None,
+    kind: KindOption = None,
+    config: ConfigOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Plan what to order today: order-up-to levels from forecasts, lead times and service levels."""
+    settings = load_config(config)
+    err = Console(stderr=True, highlight=False)
+    files = StoreFiles(
+        orders, inventory or [], products or [], suppliers, purchase_orders_file, events
+    )
+    tables = read_store(files, config=settings, kind=kind)
+    restock = replace(
+        settings.restock,
+        service_level=service_level or settings.restock.service_level,
+        review_days=review_days or settings.restock.review_days,
+        budget=settings.restock.budget if budget is None else budget,
+    )
+    planned = plan_store(tables, settings=restock, as_of=as_of.date() if as_of else None)
+    if suppliers_report:
+        write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
+        return
+    if explain_sku is not None:
+        write_table(
+            explain(planned.plan, sku=explain_sku, history=planned.history),
+            output,
+            fmt,
+            title=f"restock {explain_sku}",
+        )
+        return
+    to_order = planned.plan.filter(pl.col("order_quantity") > 0).sort("order_by_date", "sku")
+    shown = planned.plan if output is not None else to_order.select(SHOWN).rename(SHOWN)
+    write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
+    if po_dir is not None:
+        _write_purchase_orders(
+            planned, po_dir, settings.store.currency or _main_currency(tables.lines), err
+        )
+    currency = settings.store.currency or _main_currency(tables.lines)
+    _summary(planned, to_order, restock.budget, currency, err)
+
+
+def _write_purchase_orders(
+    planned: Planned, folder: Path, currency: str | None, err: Console
+) -> None:
+    documents = purchase_orders(planned.plan, today=planned.today, currency=currency)
+    for supplier, lines in documents.items():
+        stem = folder / file_stem(supplier, planned.today)
+        write_table(lines, stem.with_suffix(".csv"), "csv")
+        write_xlsx(lines, stem.with_suffix(".xlsx"), sheet="purchase order")
+    err.print(f"{len(documents)} purchase orders (CSV and XLSX) in {folder}")
+
+
+def _main_currency(lines: pl.DataFrame) -> str | None:
+    """The currency most order lines are in (the store's, where the config does not say)."""
+    counts = lines["currency"].drop_nulls().value_counts(sort=True)
+    return str(counts[0, 0]) if counts.height else None
+
+
+def _summary(
+    planned: Planned,
+    to_order: pl.DataFrame,
+    budget: float | None,
+    currency: str | None,
+    err: Console,
+) -> None:
+    money = f" {currency}" if currency else ""
+    value = to_order["order_value"].sum()
+    err.print(
+        f"{planned.plan.height:,} SKUs planned; {to_order.height:,} to order from "
+        f"{to_order['supplier'].n_unique():,} suppliers, {value:,.2f}{money} in all"
+    )
+    if budget is not None and "deferred_quantity" in planned.plan.columns:
+        cut = deferred(planned.plan)
+        err.print(
+            f"budget {budget:,.2f}{money}: {cut.height:,} SKUs cut by "
+            f"{cut['deferred_value'].sum():,.2f}{money} (expected margin lost "
+            f"{cut['deferred_margin'].sum():,.2f}{money})"
+            + (f", most: {', '.join(cut['sku'].head(5))}" if cut.height else "")
+        )
+    for warning in planned.warnings:
+        err.print(f"warning: {warning}", markup=False)

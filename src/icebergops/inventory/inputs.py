@@ -1,0 +1,178 @@
+"""From the seller's canonical tables to what :func:`~icebergops.inventory.policy.plan_restock`
+needs: demand over each SKU's protection period, selling prices, stock and one supplier per SKU.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from statistics import NormalDist
+
+import polars as pl
+
+from icebergops.demand.history import demand_lines
+from icebergops.inventory.leadtime import incoming_units, lead_times
+
+# The forecast's 80% band is forecast ± the 80% quantile of absolute daily errors; for normal
+# errors that quantile is z(0.90)·σ, so σ = (hi_80 − forecast) / 1.2816.
+BAND_80_Z = NormalDist().inv_cdf(0.90)
+INTERMITTENT = ("intermittent", "lumpy")
+UNKNOWN_SUPPLIER = "(unknown supplier)"
+
+
+def demand_rates(forecast: pl.DataFrame, protection: pl.DataFrame) -> pl.DataFrame:
+    """Units per day each SKU is expected to sell over its protection period (lead time +
+    review), and the daily spread σ_d read off the forecast's 80% band.
+
+    ``forecast``: ``sku, day, forecast, hi_80`` (daily, from the forecast command);
+    ``protection``: ``sku, protection_days``. SKUs without a protection period use the whole
+    forecast. Returns ``sku, demand_per_day, demand_std_per_day, forecast_days`` plus ``model``,
+    ``method`` and ``demand_class`` where the forecast has them.
+
+    >>> fc = pl.DataFrame({"sku": ["A"] * 3, "day": [1, 2, 3], "forecast": [2.0, 4.0, 9.0],
+    ...                    "hi_80": [4.5631, 6.5631, 11.5631]})
+    >>> demand_rates(fc, pl.DataFrame({"sku": ["A"], "protection_days": [2.0]})).row(0)
+    ('A', 3.0, 2.0, 2)
+    """
+    described = [c for c in ("model", "method", "demand_class") if c in forecast.columns]
+    days = pl.int_range(pl.len()).over("sku")
+    within = pl.col("protection_days").is_null() | (days < pl.col("protection_days").ceil())
+    return (
+        forecast.sort("sku", "day")
+        .join(protection, on="sku", how="left")
+        .filter(within)
+        .group_by("sku", maintain_order=True)
+        .agg(
+            pl.col("forecast").mean().alias("demand_per_day"),
+            ((pl.col("hi_80") - pl.col("forecast")) / BAND_80_Z).mean().alias("demand_std_per_day"),
+            pl.len().alias("forecast_days"),
+            *(pl.col(c).first() for c in described),
+        )
+        .with_columns(pl.col("demand_per_day", "demand_std_per_day").round(4))
+    )
+
+
+def demand_quantiles(
+    history: pl.DataFrame, protection: pl.DataFrame, *, year_days: int = 364
+) -> pl.DataFrame:
+    """For intermittent SKUs: the service-level quantile of units sold in any window of the
+    protection period's length over the last year (empirical demand, not Croston's intervals,
+    which do not hold for demand that is mostly zeros).
+
+    ``history``: ``sku, day, units``; ``protection``: ``sku, protection_days, service_level``
+    for the SKUs wanted. Returns ``sku, demand_quantile`` (units over the period).
+
+    >>> from datetime import date, timedelta
+    >>> h = pl.DataFrame({"sku": ["A"] * 10, "day": [date(2026, 1, 1) + timedelta(d) for d in range(10)],
+    ...                   "units": [0, 3, 0, 0, 0, 0, 5, 0, 0, 0]})
+    >>> p = pl.DataFrame({"sku": ["A"], "protection_days": [3.0], "service_level": [0.95]})
+    >>> demand_quantiles(h, p).row(0)
+    ('A', 5.0)
+    """
+    wanted = protection.with_columns(pl.col("protection_days").ceil().cast(pl.Int64).alias("_w"))
+    last = history["day"].max()
+    recent = history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
+    frames = []
+    for (window, level), group in wanted.group_by("_w", "service_level"):
+        sums = (
+            recent.join(group.select("sku"), on="sku")
+            .sort("sku", "day")
+            .with_columns(pl.col("units").rolling_sum(int(window)).over("sku").alias("_sum"))
+        )
+        frames.append(
+            sums.group_by("sku").agg(
+                pl.col("_sum")
+                .drop_nulls()
+                .quantile(float(level), "higher")
+                .alias("demand_quantile")
+            )
+        )
+    schema = {"sku": pl.String, "demand_quantile": pl.Float64}
+    return pl.concat(frames).cast(schema) if frames else pl.DataFrame(schema=schema)  # type: ignore[arg-type]
+
+
+def selling_prices(order_lines: pl.DataFrame, *, today: date, days: int = 365) -> pl.DataFrame:
+    """``sku, price, revenue, units``: the average price paid per unit and the revenue over
+    the last ``days`` before ``today`` (for revenue at risk and ABC classes)."""
+    since = today - timedelta(days=days)
+    lines = demand_lines(order_lines).filter(pl.col("order_date") > since)
+    paid = pl.col("quantity") * pl.col("unit_price")
+    return lines.group_by("sku").agg(
+        (paid.sum() / pl.col("quantity").filter(pl.col("unit_price").is_not_null()).sum()).alias(
+            "price"
+        ),
+        paid.sum().alias("revenue"),
+        pl.col("quantity").sum().alias("units"),
+    )
+
+
+def stock_levels(
+    inventory: pl.DataFrame, purchase_orders: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """``sku, on_hand, committed, incoming`` summed over locations (rows "not stocked" out).
+
+    With ``purchase_orders``, incoming is what open purchase orders still owe (the export's own
+    incoming column would count the same units twice).
+    """
+    stocked = (
+        inventory.filter(pl.col("stocked").fill_null(True))
+        if "stocked" in inventory.columns
+        else inventory
+    )
+    totals = stocked.group_by("sku").agg(
+        pl.col("on_hand").sum(),
+        pl.col("committed").fill_null(0).sum(),
+        pl.col("incoming").fill_null(0).sum(),
+    )
+    if purchase_orders is None:
+        return totals
+    owed = incoming_units(purchase_orders).select("sku", "incoming")
+    return (
+        totals.drop("incoming")
+        .join(owed, on="sku", how="full", coalesce=True)
+        .with_columns(pl.col("on_hand", "committed", "incoming").fill_null(0))
+    )
+
+
+def supplier_for_skus(
+    skus: pl.Series,
+    suppliers: pl.DataFrame,
+    learned: pl.DataFrame,
+    *,
+    vendors: pl.DataFrame | None = None,
+    default_days: float = 14.0,
+) -> pl.DataFrame:
+    """One supplier row per SKU of ``skus``, as :func:`~icebergops.inventory.leadtime.lead_times`.
+
+    A SKU with rows of its own in ``suppliers`` keeps the first of them (the file's order is the
+    seller's preference). Otherwise it takes the default row (empty ``sku``) of the supplier
+    named like its product's vendor (``vendors``: ``sku, vendor``), or of the only supplier
+    with a default row. SKUs left over plan with ``default_days`` and show
+    ``(unknown supplier)``.
+    """
+    own = suppliers.filter(pl.col("sku").is_not_null()).unique(
+        "sku", keep="first", maintain_order=True
+    )
+    defaults = suppliers.filter(pl.col("sku").is_null()).get_column("supplier").unique()
+    wanted = pl.DataFrame({"sku": skus}).unique().join(own.select("sku"), on="sku", how="anti")
+    if vendors is not None:
+        by_vendor = vendors.filter(pl.col("vendor").is_in(defaults.implode())).unique("sku")
+        wanted = wanted.join(
+            by_vendor.select("sku", pl.col("vendor").alias("supplier")), on="sku", how="left"
+        )
+    else:
+        wanted = wanted.with_columns(pl.lit(None, pl.String).alias("supplier"))
+    sole = defaults[0] if len(defaults) == 1 else None
+    adopted = wanted.with_columns(pl.col("supplier").fill_null(pl.lit(sole, pl.String)))
+    matched = adopted.filter(pl.col("supplier").is_not_null())
+    rows = pl.concat(
+        [suppliers.filter(pl.col("sku").is_null()), own, matched], how="diagonal_relaxed"
+    )
+    planned = lead_times(rows, learned, default_days=default_days)
+    unknown = adopted.filter(pl.col("supplier").is_null()).select(
+        "sku",
+        pl.lit(UNKNOWN_SUPPLIER).alias("supplier"),
+        pl.lit(default_days).alias("lead_time_days"),
+        pl.lit(0.0).alias("lead_time_std_days"),
+        pl.lit("default").alias("lead_time_source"),
+    )
+    return pl.concat([planned, unknown], how="diagonal_relaxed")

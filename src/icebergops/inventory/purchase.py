@@ -1,0 +1,61 @@
+"""Purchase orders from a restock plan: one document per supplier that an accountant can open."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import polars as pl
+
+
+def purchase_orders(
+    plan: pl.DataFrame, *, today: date, currency: str | None
+) -> dict[str, pl.DataFrame]:
+    """``{supplier: lines}``: what to order from each supplier, a totals line last.
+
+    Columns name their unit and currency: ``quantity (units)``, ``unit cost (USD)``,
+    ``line total (USD)``; ``needed by`` is today plus the lead time, the day the goods should
+    arrive. Only rows with a positive ``order_quantity``.
+
+    >>> plan = pl.DataFrame({"supplier": ["Acme"], "sku": ["A"], "title": ["Anvil"],
+    ...     "order_quantity": [12], "unit_cost": [2.5], "lead_time_days": [10.0]})
+    >>> purchase_orders(plan, today=date(2026, 3, 2), currency="USD")["Acme"].rows()
+    [('A', 'Anvil', 12, 2.5, 30.0, datetime.date(2026, 3, 12)), ('TOTAL', '1 line', 12, None, 30.0, None)]
+    """
+    money = f" ({currency})" if currency else ""
+    wanted = plan.filter(pl.col("order_quantity") > 0).sort("supplier", "sku")
+    documents = {}
+    for (supplier,), lines in wanted.group_by("supplier", maintain_order=True):
+        rows = lines.select(
+            pl.col("sku"),
+            pl.col("title"),
+            pl.col("order_quantity").alias("quantity (units)"),
+            pl.col("unit_cost").round(4).alias(f"unit cost{money}"),
+            (pl.col("order_quantity") * pl.col("unit_cost")).round(2).alias(f"line total{money}"),
+            (
+                pl.lit(today) + pl.duration(days=pl.col("lead_time_days").round().cast(pl.Int64))
+            ).alias("needed by"),
+        )
+        total = pl.DataFrame(
+            {
+                "sku": ["TOTAL"],
+                "title": [f"{rows.height} line" + ("s" if rows.height != 1 else "")],
+                "quantity (units)": [rows["quantity (units)"].sum()],
+                f"unit cost{money}": [None],
+                f"line total{money}": [round(rows[f"line total{money}"].sum(), 2)],
+                "needed by": [None],
+            },
+            schema=rows.schema,
+        )
+        documents[str(supplier)] = pl.concat([rows, total])
+    return documents
+
+
+def file_stem(supplier: str, today: date) -> str:
+    """A file name for a supplier's order: ``PO-2026-03-02-acme-tools``.
+
+    >>> file_stem("Cascade Textile Co.", date(2026, 3, 2))
+    'PO-2026-03-02-cascade-textile-co'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", supplier.lower()).strip("-") or "supplier"
+    return f"PO-{today.isoformat()}-{slug}"

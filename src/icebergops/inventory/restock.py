@@ -1,0 +1,135 @@
+"""The restock plan from demand history, forecasts, stock and supplier terms, in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from icebergops.inventory.budget import fit_budget
+from icebergops.inventory.classes import abc_xyz
+from icebergops.inventory.inputs import INTERMITTENT, demand_quantiles, demand_rates
+from icebergops.inventory.policy import plan_restock
+
+MAX_HORIZON_DAYS = 182  # forecasts further out than half a year are not worth their cost
+
+
+@dataclass(frozen=True)
+class RestockSettings:
+    """How cautious to be and how often the seller orders (see ``restock:`` in the config)."""
+
+    service_level: float = 0.95
+    service_levels: Mapping[str, float] = field(default_factory=dict)  # by ABC-XYZ class
+    review_days: int = 7
+    default_lead_time_days: float = 14.0
+    overstock_days: float = 180.0
+    budget: float | None = None
+
+
+def protection_periods(
+    skus: pl.Series, supply: pl.DataFrame, settings: RestockSettings
+) -> pl.DataFrame:
+    """``sku, protection_days``: lead time + review period, the days an order must cover."""
+    lead = pl.col("lead_time_days").fill_null(settings.default_lead_time_days)
+    return (
+        pl.DataFrame({"sku": skus})
+        .unique()
+        .join(supply.select("sku", "lead_time_days"), on="sku", how="left")
+        .select("sku", (lead + settings.review_days).alias("protection_days"))
+    )
+
+
+def forecast_days(protection: pl.DataFrame) -> int:
+    """How far ahead to forecast: the longest protection period (at most half a year)."""
+    longest = protection["protection_days"].max()
+    return min(MAX_HORIZON_DAYS, max(7, int(-(-float(longest or 0) // 1))))  # type: ignore[arg-type]
+
+
+def restock_plan(
+    *,
+    history: pl.DataFrame,
+    forecast: pl.DataFrame,
+    prices: pl.DataFrame,
+    stock: pl.DataFrame,
+    supply: pl.DataFrame,
+    titles: pl.DataFrame,
+    today: date,
+    settings: RestockSettings,
+) -> pl.DataFrame:
+    """The plan of :func:`~icebergops.inventory.policy.plan_restock` for every SKU that sells or
+    is stocked, with ``title``, ABC-XYZ class, forecast model and demand class beside it.
+
+    Intermittent and lumpy SKUs plan on the empirical quantile of demand over their protection
+    period (never below the forecast's own total for it), the others on the normal approximation.
+    """
+    skus = pl.concat([forecast["sku"], stock["sku"]]).unique()
+    protection = protection_periods(skus, supply, settings)
+    classes = abc_xyz(
+        prices.select("sku", "revenue"),
+        history,
+        levels=settings.service_levels,
+        default_level=settings.service_level,
+    )
+    rates = demand_rates(forecast, protection)
+    sparse = rates.filter(pl.col("demand_class").is_in(INTERMITTENT)).select("sku")
+    wanted = protection.join(sparse, on="sku").join(
+        classes.select("sku", "service_level"), on="sku"
+    )
+    quantiles = demand_quantiles(history, wanted)
+    period_total = pl.col("demand_per_day") * pl.col("protection_days")
+    demand = (
+        rates.join(prices.select("sku", "price"), on="sku", how="left")
+        .join(classes.select("sku", "service_level"), on="sku", how="left")
+        .join(quantiles, on="sku", how="left")
+        .join(protection, on="sku", how="left")
+        .with_columns(
+            pl.when(pl.col("demand_quantile").is_not_null())
+            .then(pl.max_horizontal("demand_quantile", period_total))
+            .alias("demand_quantile")
+        )
+        .drop("protection_days")
+    )
+    plan = plan_restock(
+        demand,
+        stock,
+        supply,
+        today=today,
+        review_days=settings.review_days,
+        service_level=settings.service_level,
+        default_lead_time_days=settings.default_lead_time_days,
+        overstock_days=settings.overstock_days,
+    )
+    if settings.budget is not None:
+        plan = fit_budget(plan, budget=settings.budget)
+    described = [c for c in ("model", "method", "demand_class") if c in rates.columns]
+    currency = supply.select("sku", "currency") if "currency" in supply.columns else None
+    plan = plan.join(currency, on="sku", how="left") if currency is not None else plan
+    return (
+        plan.join(titles.unique("sku"), on="sku", how="left")
+        .join(classes.select("sku", "abc_xyz"), on="sku", how="left")
+        .join(rates.select("sku", *described), on="sku", how="left")
+        .select("sku", "title", *[c for c in plan.columns if c != "sku"], "abc_xyz", *described)
+        .with_columns(_rounded(plan.columns))
+    )
+
+
+# Decimals shown per column: money to the cent, units to a hundredth, rates to 1/10,000.
+ROUNDING = {
+    2: ("order_value", "unit_cost", "price", "revenue_at_risk", "supplier_order_value",
+        "supplier_shortfall", "min_order_value", "deferred_value", "deferred_margin",
+        "safety_stock", "reorder_point", "order_up_to", "raw_quantity", "protection_std",
+        "units_short", "demand_quantile", "lead_time_days", "lead_time_std_days"),
+    1: ("days_of_cover", "protection_days"),
+    4: ("demand_per_day", "demand_std_per_day", "z"),
+}  # fmt: skip
+
+
+def _rounded(columns: list[str]) -> list[pl.Expr]:
+    return [
+        pl.col(name).round(digits)
+        for digits, names in ROUNDING.items()
+        for name in names
+        if name in columns
+    ]

@@ -1,0 +1,138 @@
+"""``icebergops restock`` on the demo store: the plan, purchase orders, budget, explain, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+from icebergops.demo_store import generate_demo_store
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate_demo_store(tmp_path_factory.mktemp("demo"))
+
+
+def _args(store: dict[str, Path], *extra: str) -> list[str]:
+    return [
+        "restock", str(store["shopify_orders"]), str(store["amazon_orders"]),
+        "--inventory", str(store["shopify_inventory"]),
+        "--products", str(store["shopify_products"]),
+        "--suppliers", str(store["suppliers"]),
+        "--purchase-orders", str(store["purchase_orders"]), *extra,
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def plan(store: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    target = tmp_path_factory.mktemp("plan") / "plan.csv"
+    result = runner.invoke(app, _args(store, "-o", str(target)))
+    assert result.exit_code == 0, result.output
+    assert "SKUs planned;" in result.stderr
+    return pl.read_csv(target, try_parse_dates=True)
+
+
+def test_every_sku_is_planned_in_whole_cases_and_above_moq(plan: pl.DataFrame) -> None:
+    assert plan["sku"].n_unique() == plan.height >= 190
+    ordered = plan.filter(pl.col("order_quantity") > 0)
+    assert 0 < ordered.height < plan.height
+    assert (ordered["order_quantity"] % ordered["case_pack"] == 0).all()
+    assert (ordered["order_quantity"] >= ordered["moq"]).all()
+    # an order brings the position up to the order-up-to level
+    assert (ordered["position"] + ordered["order_quantity"] >= ordered["order_up_to"]).all()
+    assert set(plan["lead_time_source"]) <= {"history", "supplier file", "default"}
+    assert (plan.filter(pl.col("safety_method") == "normal")["safety_stock"] >= 0).all()
+
+
+def test_purchase_orders_add_up(store: dict[str, Path], tmp_path: Path, plan: pl.DataFrame) -> None:
+    result = runner.invoke(
+        app, _args(store, "--po-dir", str(tmp_path), "-o", str(tmp_path / "p.csv"))
+    )
+    assert result.exit_code == 0, result.output
+    documents = sorted(tmp_path.glob("PO-*.csv"))
+    suppliers = plan.filter(pl.col("order_quantity") > 0)["supplier"].n_unique()
+    assert len(documents) == suppliers == len(list(tmp_path.glob("PO-*.xlsx")))
+    for path in documents:
+        po = pl.read_csv(path)
+        lines, total = po.head(-1), po.tail(1)
+        assert total["sku"][0] == "TOTAL"
+        assert total["quantity (units)"][0] == lines["quantity (units)"].sum()
+        assert total["line total (USD)"][0] == pytest.approx(
+            lines["line total (USD)"].sum(), abs=0.01
+        )
+
+
+def test_budget_is_never_exceeded(
+    store: dict[str, Path], tmp_path: Path, plan: pl.DataFrame
+) -> None:
+    full = plan["order_value"].sum()
+    budget = round(full / 3, 2)
+    target = tmp_path / "cut.csv"
+    result = runner.invoke(app, _args(store, "--budget", str(budget), "-o", str(target)))
+    assert result.exit_code == 0, result.output
+    cut = pl.read_csv(target)
+    assert 0 < cut["order_value"].sum() <= budget
+    assert cut["deferred_quantity"].sum() > 0
+    assert f"budget {budget:,.2f} USD" in result.stderr
+
+
+def test_explain_shows_the_arithmetic(store: dict[str, Path], plan: pl.DataFrame) -> None:
+    sku = plan.filter(pl.col("order_quantity") > 0)["sku"][0]
+    result = runner.invoke(app, _args(store, "--explain", sku, "-f", "csv"))
+    assert result.exit_code == 0, result.output
+    steps = pl.read_csv(result.stdout.encode())
+    names = set(steps["step"])
+    assert {"history used", "forecast model", "safety stock (SS)", "order quantity"} <= names
+    quantity = steps.filter(pl.col("step") == "order quantity")["value"][0]
+    assert int(quantity) == plan.filter(pl.col("sku") == sku)["order_quantity"][0]
+
+
+def test_explain_of_an_unknown_sku_is_an_error(store: dict[str, Path]) -> None:
+    result = runner.invoke(app, _args(store, "--explain", "NO-SUCH-SKU"))
+    assert result.exit_code == 65
+    assert "error: SKU 'NO-SUCH-SKU' is not in the plan" in result.stderr
+
+
+def test_suppliers_report_scores_lead_times(store: dict[str, Path]) -> None:
+    result = runner.invoke(app, _args(store, "--suppliers-report", "-f", "csv"))
+    assert result.exit_code == 0, result.output
+    report = pl.read_csv(result.stdout.encode())
+    assert report.height == 4
+    assert (report["lead_time_p90_days"] >= report["lead_time_days"]).all()
+    assert report["on_time_rate"].is_between(0, 1).all()
+
+
+def test_unknown_suppliers_and_missing_stock_are_warned(
+    store: dict[str, Path], write_file: object, tmp_path: Path
+) -> None:
+    only_one = tmp_path / "suppliers.csv"
+    only_one.write_text(
+        "supplier,sku,unit_cost,currency,lead_time_days,lead_time_std_days,case_pack,moq,min_order_value\n"
+        "Acme,FW-KIT52,5.00,USD,10,2,6,10,\n"
+    )
+    inventory = tmp_path / "inventory.csv"
+    lines = store["shopify_inventory"].read_text().splitlines()
+    inventory.write_text("\n".join([lines[0], *lines[1:21]]) + "\n")
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(inventory),
+            "--suppliers", str(only_one), "-o", str(tmp_path / "plan.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "SKUs have no supplier (planned with the default lead time" in result.stderr
+    assert "SKUs sell but have no stock row" in result.stderr
+    assert "MOQ that is not a multiple of the case pack" in result.stderr
+    plan = pl.read_csv(tmp_path / "plan.csv")
+    acme = plan.filter(pl.col("sku") == "FW-KIT52").row(0, named=True)
+    assert acme["moq_effective"] == 12 and acme["lead_time_days"] == 10
+
+
+def test_a_products_export_without_stock_is_refused(store: dict[str, Path], tmp_path: Path) -> None:
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["amazon_orders"])]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 65
+    assert "it holds no stock levels" in result.stderr
