@@ -91,11 +91,12 @@ def main_options(
 
 
 def _register() -> None:
-    from icebergops.cli import demo, forecast, inspect, restock
+    from icebergops.cli import backtest, demo, forecast, inspect, restock
 
     app.command("inspect")(reports_errors(inspect.inspect_command))
     app.command("forecast")(reports_errors(forecast.forecast_command))
     app.command("restock")(reports_errors(restock.restock_command))
+    app.command("backtest")(reports_errors(backtest.backtest_command))
     app.command("demo")(reports_errors(demo.demo_command))
 
 

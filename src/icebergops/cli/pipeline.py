@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -126,17 +126,8 @@ def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None 
     today = as_of or (last if isinstance(last, date) else date.today())
     history = censor_stockouts(history, out_of_stock=out_of_stock(tables.stock_snapshot))
     families = catalogue(tables.lines, tables.products)
-    po = tables.purchase_orders if tables.purchase_orders is not None else empty(PURCHASE_ORDERS)
-    learned = learn_lead_times(po)
     skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
-    vendors = tables.products.select("sku", "vendor") if tables.products is not None else None
-    supply = supplier_for_skus(
-        skus,
-        tables.suppliers,
-        learned,
-        vendors=vendors,
-        default_days=settings.default_lead_time_days,
-    )
+    supply, learned = _supply(tables, skus, settings)
     horizon = forecast_days(protection_periods(skus, supply, settings))
     forecast = forecast_demand(history, horizon=horizon, products=families)
     if tables.events is not None:
@@ -154,6 +145,23 @@ def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None 
         settings=settings,
     )
     return Planned(history, forecast, plan, learned, today, _warnings(plan, tables))
+
+
+def _supply(
+    tables: Tables, skus: pl.Series, settings: RestockSettings
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One supplier row per SKU, and the lead times learned per supplier from the POs."""
+    po = tables.purchase_orders if tables.purchase_orders is not None else empty(PURCHASE_ORDERS)
+    learned = learn_lead_times(po)
+    vendors = tables.products.select("sku", "vendor") if tables.products is not None else None
+    supply = supplier_for_skus(
+        skus,
+        tables.suppliers,
+        learned,
+        vendors=vendors,
+        default_days=settings.default_lead_time_days,
+    )
+    return supply, learned
 
 
 def _titles(tables: Tables) -> pl.DataFrame:
@@ -191,3 +199,50 @@ def _warnings(plan: pl.DataFrame, tables: Tables) -> list[str]:
             count = hits["supplier"].n_unique() if text.startswith("suppliers") else hits.height
             warnings.append(f"{count:,} {text}, e.g. {example}")
     return warnings
+
+
+def policy_levels(
+    tables: Tables,
+    *,
+    settings: RestockSettings,
+    start: date,
+    every_days: int = 28,
+    service_levels: Sequence[float] = (),
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The plan's order-up-to level per SKU at each origin from ``start`` on, every
+    ``every_days``, each planned from the history before it only; once per service level of
+    ``service_levels`` (flat, every SKU) and once with ``settings`` as they are. Returns the
+    levels (``policy, origin, sku, order_up_to``), the demand history and the SKU terms."""
+    history = censor_stockouts(daily_demand(tables.lines), out_of_stock=None)
+    families = catalogue(tables.lines, tables.products)
+    skus = history["sku"].unique()
+    supply, _ = _supply(tables, skus, settings)
+    horizon = forecast_days(protection_periods(skus, supply, settings))
+    variants = {f"icebergops {level:.0%}": replace(settings, service_level=level, service_levels={})
+                for level in service_levels}  # fmt: skip
+    variants["icebergops (as configured)"] = settings
+    last = history["day"].max()
+    assert isinstance(last, date)
+    levels = []
+    origin = start
+    while origin <= last:
+        past = history.filter(pl.col("day") < origin)
+        forecast = forecast_demand(past, horizon=horizon, products=families)
+        if tables.events is not None:
+            forecast = apply_events(forecast, tables.events, catalogue=families)
+        prices = selling_prices(tables.lines.filter(pl.col("order_date") < origin), today=origin)
+        for name, variant in variants.items():
+            plan = restock_plan(
+                history=past, forecast=forecast, prices=prices, stock=_NO_STOCK, supply=supply,
+                titles=_NO_TITLES, today=origin, settings=variant,
+            )  # fmt: skip
+            levels.append(plan.select(pl.lit(name).alias("policy"), pl.lit(origin).alias("origin"),
+                                      "sku", "order_up_to"))  # fmt: skip
+        origin += timedelta(days=every_days)
+    prices = selling_prices(tables.lines, today=last)
+    terms = supply.join(prices.select("sku", "price"), on="sku", how="full", coalesce=True)
+    return pl.concat(levels), history, terms
+
+
+_NO_STOCK = pl.DataFrame(schema={"sku": pl.String, "on_hand": pl.Int64})
+_NO_TITLES = pl.DataFrame(schema={"sku": pl.String, "title": pl.String})

@@ -1,0 +1,143 @@
+"""``icebergops backtest ORDERS...``: replay the recommended policy and the seller's rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+
+from icebergops.cli.options import ConfigOption, FormatOption, KindOption, OutputOption
+from icebergops.cli.pipeline import StoreFiles, policy_levels, read_store
+from icebergops.config import load_config
+from icebergops.errors import InputError, Where
+from icebergops.inventory.backtest import CURRENT, compare_policies
+from icebergops.inventory.simulation import SellerRule, summary
+from icebergops.outputs import write_table
+
+
+def backtest_command(
+    orders: Annotated[
+        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
+    ],
+    products: Annotated[
+        list[Path] | None, typer.Option("--products", help="Products export.")
+    ] = None,
+    suppliers: Annotated[
+        Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
+    ] = None,
+    purchase_orders_file: Annotated[
+        Path | None,
+        typer.Option("--purchase-orders", help="purchase_orders.csv: lead-time history."),
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option("--events", help="events.csv (promotions).")
+    ] = None,
+    days: Annotated[int, typer.Option(min=28, max=730, help="Days of history to replay.")] = 182,
+    every: Annotated[int, typer.Option(min=7, max=182, help="Days between re-forecasts.")] = 28,
+    service_level: Annotated[float | None, typer.Option(min=0.5, max=0.9999)] = None,
+    review_days: Annotated[int | None, typer.Option(min=1, max=365)] = None,
+    margin_days: Annotated[
+        float, typer.Option(help="Current rule: reorder when cover < lead time + this many days.")
+    ] = 14.0,
+    order_days: Annotated[
+        float, typer.Option(help="Current rule: order this many days of average sales.")
+    ] = 30.0,
+    sweep: Annotated[
+        str,
+        typer.Option(
+            "--service-levels",
+            help="Also replay these flat service levels, to compare at equal fill rate.",
+        ),
+    ] = "0.8,0.9,0.95,0.98",
+    per_sku: Annotated[
+        Path | None,
+        typer.Option("--per-sku", help="Write the per-SKU results here.", dir_okay=False),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write a PNG of stock value over time.", dir_okay=False),
+    ] = None,
+    kind: KindOption = None,
+    config: ConfigOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Replay the last DAYS of demand: the recommended policy against your current rule."""
+    settings = load_config(config)
+    files = StoreFiles(orders, (), products or [], suppliers, purchase_orders_file, events)
+    tables = read_store(files, config=settings, kind=kind)
+    restock = replace(
+        settings.restock,
+        service_level=service_level or settings.restock.service_level,
+        review_days=review_days or settings.restock.review_days,
+        budget=None,
+    )
+    last = tables.lines["order_date"].max()
+    if not isinstance(last, date):
+        raise InputError("has no dated order lines to replay", where=Where(file=orders[0]))
+    start = last - timedelta(days=days - 1)
+    levels, history, terms = policy_levels(
+        tables, settings=restock, start=start, every_days=every, service_levels=_levels(sweep)
+    )
+    rule = SellerRule(margin_days=margin_days, order_days=order_days)
+    replays = compare_policies(
+        history, terms, levels, start=start, review_days=restock.review_days, rule=rule
+    )
+    skus = replays[CURRENT].per_sku["sku"]
+    names = pl.DataFrame({"sku": skus}).join(terms.select("sku", "supplier"), on="sku", how="left")
+    table = summary(replays, names["supplier"].to_list())
+    write_table(table, output, fmt, title=f"policy backtest, {start} to {last}")
+    if per_sku is not None:
+        long = pl.concat(
+            [r.per_sku.with_columns(pl.lit(n).alias("policy")) for n, r in replays.items()]
+        )
+        write_table(long.select("sku", "policy", pl.exclude("sku", "policy")), per_sku)
+    if plot is not None:
+        from icebergops.inventory.plots import plot_stock_value
+
+        plot_stock_value(replays, start, plot)
+    _verdict(table, Console(stderr=True, highlight=False))
+
+
+def _levels(text: str) -> list[float]:
+    try:
+        levels = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        levels = [-1.0]
+    if not all(0.5 <= level < 1 for level in levels):
+        raise typer.BadParameter(
+            f"{text!r} is not a list of service levels such as 0.9,0.95",
+            param_hint="--service-levels",
+        )
+    return levels
+
+
+def _verdict(table: pl.DataFrame, err: Console) -> None:
+    """Honest lines: the configured policy against the rule, and at an equal fill rate."""
+    rows = {r["policy"]: r for r in table.iter_rows(named=True)}
+    theirs = rows.pop(CURRENT)
+    err.print(
+        f"current rule: stock value {theirs['average_stock_value']:,.0f}, fill rate {theirs['fill_rate']:.1%}"
+    )
+    ours = rows["icebergops (as configured)"]
+    err.print(f"icebergops as configured: {_against(ours, theirs)}")
+    matching = [r for r in rows.values() if r["fill_rate"] >= theirs["fill_rate"]]
+    if matching:
+        best = min(matching, key=lambda r: r["average_stock_value"])
+        err.print(f"at an equal or better fill rate, {best['policy']}: {_against(best, theirs)}")
+    else:
+        err.print("no replayed service level reaches the current rule's fill rate")
+
+
+def _against(ours: dict[str, float], theirs: dict[str, float]) -> str:
+    change = (ours["average_stock_value"] / theirs["average_stock_value"] - 1) * 100
+    points = (ours["fill_rate"] - theirs["fill_rate"]) * 100
+    return (
+        f"stock value {ours['average_stock_value']:,.0f} ({change:+.1f}%), "
+        f"fill rate {ours['fill_rate']:.1%} ({points:+.1f} points)"
+    )
