@@ -12,10 +12,11 @@ import typer
 from rich.console import Console
 
 from icebergops.cli.options import ConfigOption, FormatOption, KindOption, OutputOption
-from icebergops.cli.pipeline import StoreFiles, policy_levels, read_store
+from icebergops.cli.pipeline import StoreFiles, Tables, policy_levels, read_store
 from icebergops.config import load_config
 from icebergops.errors import InputError, Where
 from icebergops.inventory.backtest import CURRENT, compare_policies
+from icebergops.inventory.leadtime import learn_lead_times
 from icebergops.inventory.simulation import SellerRule, summary
 from icebergops.outputs import write_table
 
@@ -80,18 +81,28 @@ def backtest_command(
     last = tables.lines["order_date"].max()
     if not isinstance(last, date):
         raise InputError("has no dated order lines to replay", where=Where(file=orders[0]))
-    start = last - timedelta(days=days - 1)
+    # the first lead time + review of the replay is not scored: stock then is the assumed start
+    burn_in = int(_longest_lead_time(tables, restock.default_lead_time_days)) + restock.review_days
+    start = last - timedelta(days=days + burn_in - 1)
     levels, history, terms = policy_levels(
         tables, settings=restock, start=start, every_days=every, service_levels=_levels(sweep)
     )
     rule = SellerRule(margin_days=margin_days, order_days=order_days)
     replays = compare_policies(
-        history, terms, levels, start=start, review_days=restock.review_days, rule=rule
+        history,
+        terms,
+        levels,
+        start=start,
+        review_days=restock.review_days,
+        rule=rule,
+        burn_in=burn_in,
     )
     skus = replays[CURRENT].per_sku["sku"]
     names = pl.DataFrame({"sku": skus}).join(terms.select("sku", "supplier"), on="sku", how="left")
     table = summary(replays, names["supplier"].to_list())
-    write_table(table, output, fmt, title=f"policy backtest, {start} to {last}")
+    write_table(
+        table, output, fmt, title=f"policy backtest, {start + timedelta(days=burn_in)} to {last}"
+    )
     if per_sku is not None:
         long = pl.concat(
             [r.per_sku.with_columns(pl.lit(n).alias("policy")) for n, r in replays.items()]
@@ -100,8 +111,17 @@ def backtest_command(
     if plot is not None:
         from icebergops.inventory.plots import plot_stock_value
 
-        plot_stock_value(replays, start, plot)
+        plot_stock_value(replays, start + timedelta(days=burn_in), plot)
     _verdict(table, Console(stderr=True, highlight=False))
+
+
+def _longest_lead_time(tables: Tables, default: float) -> float:
+    """Days: the longest lead time stated in suppliers.csv or seen in purchase-order history."""
+    stated = tables.suppliers["lead_time_days"].drop_nulls().to_list()
+    seen = []
+    if tables.purchase_orders is not None:
+        seen = learn_lead_times(tables.purchase_orders)["lead_time_days"].drop_nulls().to_list()
+    return float(max([default, *stated, *seen]))
 
 
 def _levels(text: str) -> list[float]:

@@ -40,6 +40,7 @@ def compare_policies(
     start: date,
     review_days: int = 7,
     rule: SellerRule | None = None,
+    burn_in: int = 0,
 ) -> dict[str, Replay]:
     """Both policies over ``history`` from ``start`` to its last day.
 
@@ -47,7 +48,8 @@ def compare_policies(
     ``policy, origin, sku, order_up_to`` (each policy's level from each origin on). Stock is valued at unit
     cost, or at the selling price where the cost is unknown. Each policy starts at its own
     level: the order-up-to level of the first origin, and for the rule its trigger plus one
-    order (lead time + margin + order days of average sales).
+    order (lead time + margin + order days of average sales); the first ``burn_in`` days are
+    replayed but not scored, so that the assumed start washes out.
     """
     rule = rule or SellerRule()
     last = history["day"].max()
@@ -74,12 +76,12 @@ def compare_policies(
         offsets = np.array([(o - first).days for o in origins])
         replays[str(name)] = replay(
             demand, terms_, start_stock=np.ceil(targets[0]), decide=order_up_to(targets, offsets),
-            review_days=review_days, warmup=warmup,
+            review_days=review_days, warmup=warmup, burn_in=burn_in,
         )  # fmt: skip
     average = demand[:warmup].mean(axis=0)
     own_level = np.ceil((lead + rule.margin_days + rule.order_days) * average)
     replays[CURRENT] = replay(
         demand, terms_, start_stock=own_level, decide=seller_rule(rule, lead),
-        review_days=review_days, warmup=warmup,
+        review_days=review_days, warmup=warmup, burn_in=burn_in,
     )  # fmt: skip
     return replays

@@ -70,11 +70,14 @@ def replay(
     review_days: int,
     decide: Decide,
     warmup: int = 0,
+    burn_in: int = 0,
 ) -> Replay:
     """Replay ``demand`` (days × SKUs, units) from day ``warmup``; ``decide`` sees the day,
     the inventory position and the demand before that day, and returns raw units to order.
 
-    Days before ``warmup`` only feed ``decide``'s averages.
+    Days before ``warmup`` only feed ``decide``'s averages; the first ``burn_in`` days replayed
+    are not scored (stock then reflects the assumed start, not the policy). ``daily_value``
+    covers the scored days.
     """
     days, n = demand.shape
     lead = np.maximum(np.rint(terms.lead_days).astype(np.int64), 1)
@@ -85,7 +88,8 @@ def replay(
     stockout_days = np.zeros(n, dtype=np.int64)
     orders = np.zeros(n, dtype=np.int64)
     stock_days = np.zeros(n)
-    daily_value = np.zeros(days - warmup)
+    scored_from = warmup + burn_in
+    daily_value = np.zeros(days - scored_from)
     columns = np.arange(n)
     ordered = []
     for day in range(warmup, days):
@@ -100,11 +104,13 @@ def replay(
             ordered.append(quantity > 0)
         sold = np.minimum(on_hand, demand[day])
         on_hand -= sold
+        if day < scored_from:
+            continue
         served += sold
         stockout_days += on_hand <= 0  # out of stock at the day's close
         stock_days += on_hand
-        daily_value[day - warmup] = float(on_hand @ terms.value)
-    wanted = demand[warmup:].sum(axis=0)
+        daily_value[day - scored_from] = float(on_hand @ terms.value)
+    wanted = demand[scored_from:].sum(axis=0)
     lost = wanted - served
     stockout_days = np.where(wanted > 0, stockout_days, 0)  # an unsold SKU is not "out"
     per_sku = pl.DataFrame(
@@ -115,8 +121,8 @@ def replay(
             "lost_units": lost,
             "lost_revenue": lost * terms.price,
             "stockout_days": stockout_days,
-            "average_stock_units": stock_days / (days - warmup),
-            "average_stock_value": stock_days / (days - warmup) * terms.value,
+            "average_stock_units": stock_days / (days - scored_from),
+            "average_stock_value": stock_days / (days - scored_from) * terms.value,
             "purchase_orders": orders,
         }
     )
