@@ -70,7 +70,7 @@ class RunConfig:
     purchase_orders: Path | None = None
     events: Path | None = None
     output: Path = Path("icebergops-output")
-    keep_days: int = 30  # dated output folders older than this many runs are removed
+    keep_runs: int = 30  # dated output folders kept; older ones are removed
 
 
 @dataclass(frozen=True)

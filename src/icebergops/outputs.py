@@ -110,9 +110,15 @@ def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> Non
     with atomic_path(target) as temporary:
         xlsx = temporary.with_suffix(".xlsx")
         try:
+            import xlsxwriter
+
+            # A fixed creation date keeps the file byte-identical when the data is the same.
+            book = xlsxwriter.Workbook(str(xlsx))
+            book.set_properties({"created": datetime(2000, 1, 1)})
             escape_formulas(frame).write_excel(
-                xlsx, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0)
+                book, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0)
             )
+            book.close()
             os.replace(xlsx, temporary)
         finally:
             xlsx.unlink(missing_ok=True)

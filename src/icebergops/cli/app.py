@@ -91,12 +91,13 @@ def main_options(
 
 
 def _register() -> None:
-    from icebergops.cli import backtest, demo, forecast, inspect, restock
+    from icebergops.cli import backtest, demo, forecast, inspect, restock, run
 
     app.command("inspect")(reports_errors(inspect.inspect_command))
     app.command("forecast")(reports_errors(forecast.forecast_command))
     app.command("restock")(reports_errors(restock.restock_command))
     app.command("backtest")(reports_errors(backtest.backtest_command))
+    app.command("run")(reports_errors(run.run_command))
     app.command("demo")(reports_errors(demo.demo_command))
 
 

@@ -246,3 +246,9 @@ def policy_levels(
 
 _NO_STOCK = pl.DataFrame(schema={"sku": pl.String, "on_hand": pl.Int64})
 _NO_TITLES = pl.DataFrame(schema={"sku": pl.String, "title": pl.String})
+
+
+def main_currency(lines: pl.DataFrame) -> str | None:
+    """The currency most order lines are in (the store's, where the config does not say)."""
+    counts = lines["currency"].drop_nulls().value_counts(sort=True)
+    return str(counts[0, 0]) if counts.height else None

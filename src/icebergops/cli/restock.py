@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
-from icebergops.cli.pipeline import Planned, StoreFiles, plan_store, read_store
+from icebergops.cli.pipeline import Planned, StoreFiles, main_currency, plan_store, read_store
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
@@ -107,9 +107,9 @@ def restock_command(
     write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
     if po_dir is not None:
         _write_purchase_orders(
-            planned, po_dir, settings.store.currency or _main_currency(tables.lines), err
+            planned, po_dir, settings.store.currency or main_currency(tables.lines), err
         )
-    currency = settings.store.currency or _main_currency(tables.lines)
+    currency = settings.store.currency or main_currency(tables.lines)
     _summary(planned, to_order, restock.budget, currency, err)
 
 
@@ -122,12 +122,6 @@ def _write_purchase_orders(
         write_table(lines, stem.with_suffix(".csv"), "csv")
         write_xlsx(lines, stem.with_suffix(".xlsx"), sheet="purchase order")
     err.print(f"{len(documents)} purchase orders (CSV and XLSX) in {folder}")
-
-
-def _main_currency(lines: pl.DataFrame) -> str | None:
-    """The currency most order lines are in (the store's, where the config does not say)."""
-    counts = lines["currency"].drop_nulls().value_counts(sort=True)
-    return str(counts[0, 0]) if counts.height else None
 
 
 def _summary(

@@ -175,7 +175,11 @@ def summary(replays: dict[str, Replay], suppliers: list[str | None]) -> pl.DataF
                 "purchase_order_lines": int(t["purchase_orders"].sum()),
             }
         )
-    return pl.DataFrame(rows).with_columns(
+    schema = {"policy": pl.String, "fill_rate": pl.Float64, "stockout_days": pl.Int64,
+              "lost_units": pl.Float64, "lost_revenue": pl.Float64,
+              "average_stock_value": pl.Float64, "purchase_orders": pl.Int64,
+              "purchase_order_lines": pl.Int64}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema).with_columns(
         pl.col("fill_rate").round(4), pl.col("lost_units").round(0),
         pl.col("lost_revenue", "average_stock_value").round(2),
     )  # fmt: skip

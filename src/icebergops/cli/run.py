@@ -1,0 +1,141 @@
+"""``icebergops run --config icebergops.yaml``: the nightly job, forecast → restock → files."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+
+from icebergops import __version__
+from icebergops.cli.options import AsOfOption, ConfigOption
+from icebergops.cli.pipeline import StoreFiles, main_currency, plan_store, read_store
+from icebergops.config import DEFAULT_CONFIG, Config, load_config
+from icebergops.errors import ConfigError, Where
+from icebergops.inventory.purchase import file_stem, purchase_orders
+from icebergops.outputs import write_table, write_text, write_xlsx
+from icebergops.runs import dated_folder, prune, run_lock
+
+
+@dataclass
+class Clock:
+    """Seconds per step, for the log and ``summary.json``."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+    last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, step: str, err: Console, message: str) -> None:
+        now = time.perf_counter()
+        self.steps[step] = round(now - self.last, 2)
+        self.last = now
+        stamp = datetime.now().isoformat(timespec="seconds")
+        err.print(f"{stamp} {step}: {message} ({self.steps[step]:.1f} s)", markup=False)
+
+
+def run_command(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    run_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--run-date", help="Name of the dated folder (default: today).", formats=["%Y-%m-%d"]
+        ),
+    ] = None,
+) -> None:
+    """Read the sources named under `run:` in the config, plan, write a dated folder and `latest`."""
+    settings = load_config(config or DEFAULT_CONFIG)
+    files, root = _files(settings)
+    err = Console(stderr=True, highlight=False)
+    clock = Clock()
+    day = (run_date or datetime.now()).date().isoformat()
+    with run_lock(root), dated_folder(root, day) as folder:
+        tables = read_store(files, config=settings)
+        clock.lap(
+            "read", err, f"{tables.lines.height:,} order lines, {tables.stock.height:,} stock rows"
+        )
+        planned = plan_store(
+            tables, settings=settings.restock, as_of=as_of.date() if as_of else None
+        )
+        to_order = planned.plan.filter(pl.col("order_quantity") > 0)
+        clock.lap("plan", err, f"{planned.plan.height:,} SKUs, {to_order.height:,} to order")
+        currency = settings.store.currency or main_currency(tables.lines)
+        written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
+        clock.lap("write", err, f"{len(written)} files in {root / day}")
+        summary = {
+            "icebergops": __version__,
+            "run_date": day,
+            "as_of": planned.today.isoformat(),
+            "store": settings.store.name,
+            "inputs": {str(p): p.stat().st_size for p in _all(files)},
+            "counts": {
+                "order_lines": tables.lines.height,
+                "skus_planned": planned.plan.height,
+                "skus_to_order": to_order.height,
+                "suppliers_to_order_from": to_order["supplier"].n_unique(),
+                "units_to_order": int(to_order["order_quantity"].sum()),
+                "order_value": round(float(to_order["order_value"].fill_null(0).sum()), 2),
+                "currency": currency,
+            },
+            "warnings": planned.warnings,
+            "files": sorted(written),
+            "timings_s": clock.steps,
+        }
+        write_text(
+            json.dumps(summary, indent=1, ensure_ascii=False) + "\n", folder / "summary.json"
+        )
+    for warning in planned.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    removed = prune(root, settings.run.keep_runs)
+    err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)
+
+
+def _files(settings: Config) -> tuple[StoreFiles, Path]:
+    """The run's input files and output folder, relative to the config file's folder."""
+    run = settings.run
+    base = settings.path.parent if settings.path else Path(".")
+    if not run.orders:
+        raise ConfigError(
+            "run.orders: no order files named",
+            where=Where(file=settings.path or DEFAULT_CONFIG),
+            hint="list your order exports under run: orders: (see examples/icebergops.yaml)",
+        )
+
+    def at(path: Path | None) -> Path | None:
+        return None if path is None else base / path
+
+    files = StoreFiles(
+        orders=[base / p for p in run.orders],
+        inventory=[base / p for p in run.inventory],
+        products=[base / p for p in run.products],
+        suppliers=at(run.suppliers),
+        purchase_orders=at(run.purchase_orders),
+        events=at(run.events),
+    )
+    return files, base / run.output
+
+
+def _all(files: StoreFiles) -> list[Path]:
+    single = [files.suppliers, files.purchase_orders, files.events]
+    return [*files.orders, *files.inventory, *files.products, *(p for p in single if p)]
+
+
+def _write(
+    folder: Path, forecast: pl.DataFrame, plan: pl.DataFrame, today: date, currency: str | None
+) -> list[str]:
+    """The run's files, relative names: forecast, restock plan, one PO per supplier."""
+    write_table(forecast, folder / "forecast.csv", "csv")
+    write_table(plan, folder / "restock.csv", "csv")
+    write_xlsx(plan, folder / "restock.xlsx", sheet="restock")
+    written = ["forecast.csv", "restock.csv", "restock.xlsx"]
+    for supplier, lines in purchase_orders(plan, today=today, currency=currency).items():
+        stem = Path("purchase_orders") / file_stem(supplier, today)
+        write_table(lines, folder / stem.with_suffix(".csv"), "csv")
+        write_xlsx(lines, folder / stem.with_suffix(".xlsx"), sheet="purchase order")
+        written += [str(stem.with_suffix(".csv")), str(stem.with_suffix(".xlsx"))]
+    return written

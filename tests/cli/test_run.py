@@ -1,0 +1,125 @@
+"""``icebergops run``: the nightly job on the demo store; lock, dated folders, same files twice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+from icebergops.demo_store import generate_demo_store
+from icebergops.runs import EXIT_BUSY, LOCK
+
+runner = CliRunner()
+
+CONFIG = """\
+store:
+  name: Fernwood Outfitters
+  currency: USD
+run:
+  orders: [store/shopify_orders_export.csv, store/amazon_all_orders.txt]
+  inventory: [store/shopify_inventory_export.csv]
+  products: [store/shopify_products_export.csv]
+  suppliers: store/suppliers.csv
+  purchase_orders: store/purchase_orders.csv
+  events: store/events.csv
+  output: runs
+  keep_runs: 2
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("nightly")
+    generate_demo_store(root / "store")
+    (root / "icebergops.yaml").write_text(CONFIG)
+    return root
+
+
+def _run(folder: Path, day: str) -> tuple[int, str]:
+    args = ["run", "--config", str(folder / "icebergops.yaml"), "--run-date", day]
+    result = runner.invoke(app, args)
+    return result.exit_code, result.stderr
+
+
+def _digests(path: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.name != "summary.json"
+    }
+
+
+def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
+    code, log = _run(folder, "2026-11-20")
+    assert code == 0, log
+    runs = folder / "runs"
+    assert (runs / "latest").resolve() == (runs / "2026-11-20").resolve()
+    assert (runs / "LATEST").read_text().strip() == "2026-11-20"
+    summary = json.loads((runs / "latest" / "summary.json").read_text())
+    plan = pl.read_csv(runs / "latest" / "restock.csv")
+    assert summary["counts"]["skus_planned"] == plan.height
+    assert summary["counts"]["skus_to_order"] == plan.filter(pl.col("order_quantity") > 0).height
+    assert set(summary["timings_s"]) == {"read", "plan", "write"}
+    for name in summary["files"]:
+        assert (runs / "latest" / name).is_file()
+    assert not list(runs.glob(".*partial"))
+    assert "read: " in log and "done: " in log
+
+
+def test_the_same_day_twice_gives_the_same_files(folder: Path) -> None:
+    assert _run(folder, "2026-11-21")[0] == 0
+    first = _digests(folder / "runs" / "2026-11-21")
+    assert _run(folder, "2026-11-21")[0] == 0
+    assert _digests(folder / "runs" / "2026-11-21") == first
+    assert len(first) >= 5
+
+
+def test_old_runs_are_pruned(folder: Path) -> None:
+    for day in ("2026-11-22", "2026-11-23", "2026-11-24"):
+        assert _run(folder, day)[0] == 0
+    dated = sorted(p.name for p in (folder / "runs").iterdir() if p.name[:1].isdigit())
+    assert dated == ["2026-11-23", "2026-11-24"]
+
+
+def test_a_live_lock_stops_a_second_run(folder: Path) -> None:
+    lock = folder / "runs" / LOCK
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": "2026-11-25T02:00:00"}
+    lock.write_text(json.dumps(holder))
+    try:
+        code, log = _run(folder, "2026-11-25")
+    finally:
+        lock.unlink()
+    assert code == EXIT_BUSY
+    assert f"another run (pid {os.getpid()}, since 2026-11-25T02:00:00) is writing here" in log
+    assert not (folder / "runs" / "2026-11-25").exists()
+
+
+def test_a_stale_lock_is_taken_over(folder: Path) -> None:
+    lock = folder / "runs" / LOCK
+    lock.write_text(json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()}))
+    assert _run(folder, "2026-11-25")[0] == 0
+    assert not lock.exists()
+
+
+def test_a_config_without_orders_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "icebergops.yaml").write_text("store:\n  name: x\n")
+    result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
+    assert result.exit_code == 78
+    assert "run.orders: no order files named" in result.stderr
+
+
+def test_a_bad_input_leaves_no_folder(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text("")
+    (tmp_path / "icebergops.yaml").write_text("run:\n  orders: [orders.csv]\n  output: out\n")
+    result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
+    assert result.exit_code == 65
+    assert "is empty" in result.stderr
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []
