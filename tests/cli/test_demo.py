@@ -34,3 +34,10 @@ def test_demo_writes_the_store_and_an_inspect_report(tmp_path: Path) -> None:
     assert set(orders["locations"]) == {"Reno NV", "Columbus OH"}
     assert len(orders["countries"]) >= 5
     assert (tmp_path / "store" / "events.csv").is_file()
+    latest = tmp_path / "runs" / "latest"
+    plan = pl.read_csv(latest / "restock.csv")
+    assert plan["sku"].n_unique() == orders["skus"] == plan.height
+    assert list((latest / "purchase_orders").glob("PO-*.xlsx"))
+    summary = json.loads((latest / "summary.json").read_text())
+    assert summary["counts"]["skus_to_order"] == plan.filter(pl.col("order_quantity") > 0).height
+    assert "done: " in result.stderr

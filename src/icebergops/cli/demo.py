@@ -11,11 +11,30 @@ import typer
 from rich.console import Console
 
 from icebergops.cli.options import FormatOption
+from icebergops.cli.run import run_command
 from icebergops.inspection import summarize
 from icebergops.outputs import write_table, write_text
 from icebergops.sources import read_source
 
 DEFAULT_FOLDER = Path("icebergops-demo")
+# The nightly job's config for the demo store, written beside it (paths relative to it).
+DEMO_CONFIG = """\
+# icebergops.yaml for the demo store: `icebergops run --config icebergops.yaml` plans from it.
+store:
+  name: Fernwood Outfitters
+  currency: USD
+restock:
+  service_level: 0.95
+  review_days: 7
+run:
+  orders: [store/shopify_orders_export.csv, store/amazon_all_orders.txt]
+  inventory: [store/shopify_inventory_export.csv]
+  products: [store/shopify_products_export.csv]
+  suppliers: store/suppliers.csv
+  purchase_orders: store/purchase_orders.csv
+  events: store/events.csv
+  output: runs
+"""
 NOT_EXPORTS = ("events", "readme")  # read by later steps (forecast events), or prose
 
 
@@ -26,7 +45,8 @@ def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same store.")] = 7,
     fmt: FormatOption = None,
 ) -> None:
-    """Write a realistic demo store (Shopify and Amazon exports, suppliers, POs) and inspect it."""
+    """Write a realistic demo store (Shopify and Amazon exports, suppliers, POs), inspect it and
+    run the nightly job on it (forecast, restock plan, purchase orders in runs/latest/)."""
     from icebergops.demo_store import generate_demo_store
 
     err = Console(stderr=True, highlight=False)
@@ -51,3 +71,6 @@ def demo_command(
     )
     write_table(overview, None, fmt, title="demo store")
     err.print(f"results: {results / 'inspect.json'}")
+    config = folder / "icebergops.yaml"
+    write_text(DEMO_CONFIG, config)
+    run_command(config=config)
