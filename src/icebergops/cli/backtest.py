@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -54,7 +55,7 @@ def backtest_command(
             "--service-levels",
             help="Also replay these flat service levels, to compare at equal fill rate.",
         ),
-    ] = "0.8,0.9,0.95,0.98",
+    ] = "0.5,0.7,0.8,0.9,0.95,0.98",
     per_sku: Annotated[
         Path | None,
         typer.Option("--per-sku", help="Write the per-SKU results here.", dir_okay=False),
@@ -152,6 +153,22 @@ def _verdict(table: pl.DataFrame, err: Console) -> None:
         err.print(f"at an equal or better fill rate, {best['policy']}: {_against(best, theirs)}")
     else:
         err.print("no replayed service level reaches the current rule's fill rate")
+    value = _at_fill_rate(list(rows.values()), theirs["fill_rate"])
+    if value is not None:
+        change = (value / theirs["average_stock_value"] - 1) * 100
+        err.print(
+            f"at the current rule's fill rate (interpolated between the replayed service levels): "
+            f"stock value {value:,.0f} ({change:+.1f}%)"
+        )
+
+
+def _at_fill_rate(rows: list[dict[str, float]], fill: float) -> float | None:
+    """Stock value where the replayed levels' fill-rate curve crosses ``fill`` (linear)."""
+    points = sorted((r["fill_rate"], r["average_stock_value"]) for r in rows)
+    for (f0, v0), (f1, v1) in pairwise(points):
+        if f0 <= fill <= f1 and f1 > f0:
+            return v0 + (v1 - v0) * (fill - f0) / (f1 - f0)
+    return None
 
 
 def _against(ours: dict[str, float], theirs: dict[str, float]) -> str:

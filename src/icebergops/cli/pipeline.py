@@ -133,7 +133,7 @@ def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None 
     if tables.events is not None:
         forecast = apply_events(forecast, tables.events, catalogue=families)
     titles = _titles(tables)
-    prices = selling_prices(tables.lines, today=today)
+    prices = _prices(tables, today)
     plan = restock_plan(
         history=history,
         forecast=forecast,
@@ -162,6 +162,21 @@ def _supply(
         default_days=settings.default_lead_time_days,
     )
     return supply, learned
+
+
+def _prices(tables: Tables, today: date) -> pl.DataFrame:
+    """Prices paid up to ``today``; the products export's price where orders carry none (and
+    revenue as units × that price, for ABC classes)."""
+    paid = selling_prices(tables.lines.filter(pl.col("order_date") <= today), today=today)
+    if tables.products is None:
+        return paid
+    listed = tables.products.select("sku", pl.col("price").alias("_listed")).unique("sku")
+    return paid.join(listed, on="sku", how="left").select(
+        "sku",
+        pl.coalesce("price", "_listed").alias("price"),
+        pl.coalesce("revenue", pl.col("units") * pl.col("_listed")).alias("revenue"),
+        "units",
+    )
 
 
 def _titles(tables: Tables) -> pl.DataFrame:
@@ -230,7 +245,7 @@ def policy_levels(
         forecast = forecast_demand(past, horizon=horizon, products=families)
         if tables.events is not None:
             forecast = apply_events(forecast, tables.events, catalogue=families)
-        prices = selling_prices(tables.lines.filter(pl.col("order_date") < origin), today=origin)
+        prices = _prices(tables, origin - timedelta(days=1))
         for name, variant in variants.items():
             plan = restock_plan(
                 history=past, forecast=forecast, prices=prices, stock=_NO_STOCK, supply=supply,
@@ -239,7 +254,7 @@ def policy_levels(
             levels.append(plan.select(pl.lit(name).alias("policy"), pl.lit(origin).alias("origin"),
                                       "sku", "order_up_to"))  # fmt: skip
         origin += timedelta(days=every_days)
-    prices = selling_prices(tables.lines, today=last)
+    prices = _prices(tables, last)
     terms = supply.join(prices.select("sku", "price"), on="sku", how="full", coalesce=True)
     return pl.concat(levels), history, terms
 

@@ -92,15 +92,15 @@ def demand_quantiles(
 
 def selling_prices(order_lines: pl.DataFrame, *, today: date, days: int = 365) -> pl.DataFrame:
     """``sku, price, revenue, units``: the average price paid per unit and the revenue over
-    the last ``days`` before ``today`` (for revenue at risk and ABC classes)."""
+    the last ``days`` before ``today`` (for revenue at risk and ABC classes); price and revenue
+    are null where the export has no prices."""
     since = today - timedelta(days=days)
     lines = demand_lines(order_lines).filter(pl.col("order_date") > since)
     paid = pl.col("quantity") * pl.col("unit_price")
+    priced = pl.col("quantity").filter(pl.col("unit_price").is_not_null()).sum()
     return lines.group_by("sku").agg(
-        (paid.sum() / pl.col("quantity").filter(pl.col("unit_price").is_not_null()).sum()).alias(
-            "price"
-        ),
-        paid.sum().alias("revenue"),
+        pl.when(priced > 0).then(paid.sum() / priced).alias("price"),
+        pl.when(priced > 0).then(paid.sum()).alias("revenue"),
         pl.col("quantity").sum().alias("units"),
     )
 
