@@ -90,3 +90,23 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert err.value.line() == f"{path}: store.timezone: 'Mars/Base' is not a time zone"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("restock:\n  service_level: 95\n", "restock.service_level: 95.0 is not between 0 and 1"),
+        (
+            "restock:\n  service_levels:\n    AQ: 0.9\n",
+            "restock.service_levels.AQ: not an ABC-XYZ class",
+        ),
+        ("restock:\n  review_days: 0\n", "restock.review_days: 0 is not a positive number of days"),
+        ("run:\n  orders: orders.csv\n", "run.orders: expected a list, got str 'orders.csv'"),
+    ],
+)
+def test_restock_and_run_settings_are_checked(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "icebergops.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line().endswith(message)

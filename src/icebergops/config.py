@@ -118,6 +118,7 @@ def _check(config: Config, path: Path) -> None:
 
     if config.store.timezone:
         _check_timezone(config.store.timezone, path)
+    _check_restock(config.restock, path)
     for index, source in enumerate(config.sources):
         if source.kind not in SOURCE_KINDS:
             raise ConfigError(
@@ -139,6 +140,31 @@ def _check(config: Config, path: Path) -> None:
                     where=Where(file=path),
                     hint=f"add `{required}: <header name in your file>` under columns",
                 )
+
+
+def _check_restock(restock: RestockSettings, path: Path) -> None:
+    levels = {"restock.service_level": restock.service_level} | {
+        f"restock.service_levels.{name}": level for name, level in restock.service_levels.items()
+    }
+    for key, level in levels.items():
+        if not 0.0 < level < 1.0:
+            raise ConfigError(
+                f"{key}: {level} is not between 0 and 1",
+                where=Where(file=path),
+                hint="write a probability such as 0.95 (95% of cycles without a stockout)",
+            )
+    for name in restock.service_levels:
+        if len(name) != 2 or name[0] not in "ABC" or name[1] not in "XYZ":
+            raise ConfigError(
+                f"restock.service_levels.{name}: not an ABC-XYZ class",
+                where=Where(file=path),
+                hint="classes are AX, AY, AZ, BX … CZ",
+            )
+    if restock.review_days < 1:
+        raise ConfigError(
+            f"restock.review_days: {restock.review_days} is not a positive number of days",
+            where=Where(file=path),
+        )
 
 
 def _check_timezone(name: str, path: Path) -> None:
