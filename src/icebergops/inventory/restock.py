@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,9 +43,13 @@ def protection_periods(
 
 
 def forecast_days(protection: pl.DataFrame) -> int:
-    """How far ahead to forecast: the longest protection period (at most half a year)."""
-    longest = protection["protection_days"].max()
-    return min(MAX_HORIZON_DAYS, max(7, int(-(-float(longest or 0) // 1))))  # type: ignore[arg-type]
+    """How far ahead to forecast: the longest protection period (a week to half a year).
+
+    >>> forecast_days(pl.DataFrame({"protection_days": [20.0, 52.4]}))
+    53
+    """
+    longest = protection["protection_days"].drop_nulls().to_list()
+    return min(MAX_HORIZON_DAYS, max(7, math.ceil(max(longest, default=0.0))))
 
 
 def restock_plan(
