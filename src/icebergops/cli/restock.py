@@ -132,10 +132,13 @@ def _summary(
     err: Console,
 ) -> None:
     money = f" {currency}" if currency else ""
-    value = to_order["order_value"].sum()
+    unpriced = int(to_order["order_value"].null_count())
+    value = f"{to_order['order_value'].sum():,.2f}{money} in all"
+    if unpriced:
+        value += f" ({unpriced:,} of them without a unit cost in the suppliers file, not counted)"
     err.print(
         f"{planned.plan.height:,} SKUs planned; {to_order.height:,} to order from "
-        f"{to_order['supplier'].n_unique():,} suppliers, {value:,.2f}{money} in all"
+        f"{to_order['supplier'].n_unique():,} suppliers, {value}"
     )
     if budget is not None and "deferred_quantity" in planned.plan.columns:
         cut = deferred(planned.plan)
