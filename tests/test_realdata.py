@@ -111,3 +111,35 @@ def test_online_retail_through_the_example_mapping(shared_data: Path) -> None:
     assert counts["adjustment_line"] == 1336
     assert counts["duplicate_line"] == 5268
     assert "GB" in report["countries"] and "IE" in report["countries"]
+
+
+def test_nightly_run_on_rieker_qc(shared_data: Path, tmp_path: Path) -> None:
+    """The store whose stock lives in its products export, with the example supplier terms."""
+    shop = shared_data / "shopify"
+    config = tmp_path / "icebergops.yaml"
+    config.write_text(
+        "store:\n  currency: CAD\nrun:\n"
+        f"  orders: [{shop / 'orders/rieker_qc_orders_export.csv'}]\n"
+        f"  inventory: [{shop / 'products/rieker_qc_products_export.csv'}]\n"
+        f"  products: [{shop / 'products/rieker_qc_products_export.csv'}]\n"
+        f"  suppliers: {EXAMPLES / 'rieker_qc/suppliers.csv'}\n"
+        "  output: runs\n"
+    )
+    result = CliRunner().invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "runs" / "latest" / "summary.json").read_text())
+    assert summary["counts"]["skus_planned"] > 1_000
+    assert 0 < summary["counts"]["skus_to_order"] < summary["counts"]["skus_planned"]
+    assert any("dead stock" in w for w in summary["warnings"])
+
+
+def test_restock_online_retail_without_stock(shared_data: Path, tmp_path: Path) -> None:
+    """No stock data: every SKU plans from 0 on hand, and says so."""
+    args = ["restock", str(shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"),
+            "--config", str(EXAMPLES / "online_retail.yaml"),
+            "--suppliers", str(EXAMPLES / "online_retail_suppliers.csv"),
+            "-o", str(tmp_path / "plan.csv")]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "SKUs sell but have no stock row (planned as 0 on hand)" in result.stderr
+    assert "without a unit cost in the suppliers file" in result.stderr

@@ -98,7 +98,7 @@ def run_command(
 def _files(settings: Config) -> tuple[StoreFiles, Path]:
     """The run's input files and output folder, relative to the config file's folder."""
     run = settings.run
-    base = settings.path.parent if settings.path else Path(".")
+    base = (settings.path.parent if settings.path else Path(".")).resolve()
     if not run.orders:
         raise ConfigError(
             "run.orders: no order files named",
@@ -117,7 +117,7 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
         purchase_orders=at(run.purchase_orders),
         events=at(run.events),
     )
-    return files, base / run.output
+    return files, (base / run.output).resolve()
 
 
 def _all(files: StoreFiles) -> list[Path]:
