@@ -15,9 +15,10 @@ from icebergops.sources.canonical import (
     add_timestamps,
     check_quantities,
     finish,
+    once_per_run,
 )
 from icebergops.sources.cells import Findings, clean_text
-from icebergops.sources.countries import to_iso
+from icebergops.sources.countries import iso_code
 from icebergops.sources.inventory import snapshot_date
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
@@ -27,6 +28,8 @@ SCHEMAS: dict[str, Schema] = {
     "inventory": INVENTORY,
     "products": PRODUCTS,
 }
+# Cells an export repeats on every line of an order (or of a location's stock).
+REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
 
 
@@ -63,15 +66,18 @@ def read_mapped(
     decimals = {c: s for c, s in columns.items() if c in NUMERIC}
     frame = add_numbers(raw, frame, findings, integers=integers, decimals=decimals)
     countries = "ship_country" in columns and mapping.country_names  # to_iso trims them itself
-    frame = frame.with_columns(
-        clean_text(src).alias(canon)
+    text = {
+        canon: src
         for canon, src in columns.items()
         if schema[canon] == pl.String()
         and canon != "sku"
         and not (countries and canon == "ship_country")
-    )
+    }
+    frame = frame.with_columns(_clean_texts(frame, text))
     title = "title" if "title" in columns else columns["sku"]
-    frame = add_sku(raw, frame, findings, sku=columns.get("sku"), title=title)
+    frame = add_sku(
+        raw, frame, findings, sku=columns.get("sku"), title=title, title_is_clean=title in text
+    )
     if mapping.kind == "order_lines":
         return _order_lines(mapping, raw, frame, options, findings)
     if mapping.kind == "inventory":
@@ -79,6 +85,16 @@ def read_mapped(
             pl.lit(True).alias("stocked"), pl.lit(snapshot_date(raw, options)).alias("as_of")
         )
     return finish(frame, schema)
+
+
+def _clean_texts(frame: pl.DataFrame, text: dict[str, str]) -> list[pl.Series | pl.Expr]:
+    """Trimmed text for ``{output: raw column}``; order-level cells once per run of equal ones."""
+    by_run: dict[str, dict[str, pl.Expr]] = {}
+    for canon, src in text.items():
+        if canon in REPEATED:
+            by_run.setdefault(src, {})[canon] = clean_text(src)
+    per_row = [clean_text(src).alias(canon) for canon, src in text.items() if canon not in REPEATED]
+    return [*per_row, *(s for src, out in by_run.items() for s in once_per_run(frame, src, out))]
 
 
 def _order_lines(
@@ -113,9 +129,9 @@ def _order_lines(
         pl.lit(False).alias("is_test"),
     )
     if "ship_country" in mapping.columns and mapping.country_names:
-        frame = to_iso(
-            frame.with_columns(pl.col(mapping.columns["ship_country"]).alias("ship_country")),
-            "ship_country",
+        country = mapping.columns["ship_country"]
+        frame = frame.with_columns(
+            once_per_run(frame, country, {"ship_country": iso_code(country)})
         )
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
