@@ -28,6 +28,7 @@ SCHEMAS: dict[str, Schema] = {
     "inventory": INVENTORY,
     "products": PRODUCTS,
 }
+CANCELLED = "__cancelled"
 # Cells an export repeats on every line of an order (or of a location's stock).
 REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
@@ -111,8 +112,9 @@ def _order_lines(
     cancelled = pl.lit(False)
     if mapping.cancelled_when is not None:
         rule = mapping.cancelled_when
-        cancelled = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
-        cancelled = cancelled.fill_null(False)
+        flag = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
+        frame = frame.with_columns(once_per_run(frame, rule.column, {CANCELLED: flag}))
+        cancelled = pl.col(CANCELLED).fill_null(False)  # finish drops the helper column
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
         pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),

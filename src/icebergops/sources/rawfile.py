@@ -77,6 +77,9 @@ def read_raw(
     frame = _read_frame(
         source, found.path, found.delimiter, header, columns, found.quote, numbers=numbers
     )
+    # polars parses in parallel into many chunks per column; the line column added below is one
+    # chunk, and every later step on misaligned chunks would copy them all again: copy once here.
+    frame = frame.rechunk()
     if frame.width == 0:  # a header and no lines: polars returns no columns at all
         wanted = [name for name in header if columns is None or name in columns]
         frame = pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
