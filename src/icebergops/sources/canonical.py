@@ -25,6 +25,7 @@ from icebergops.sources.rawfile import LINE, RawTable
 PARSED = "__parsed"
 LOCAL = "__local"
 DATE = "__date"
+CODE = "__code"
 
 
 def add_timestamps(
@@ -82,10 +83,11 @@ def add_sku(
     """
     code = text_or_null(frame.columns, sku) if sku else pl.lit(None, pl.String)
     name = pl.col(title) if title_is_clean else text_or_null(frame.columns, title)
+    frame = frame.with_columns(code.alias(CODE))  # trimmed once, used twice
     frame = frame.with_columns(
-        pl.coalesce(code, name).alias("sku"),
-        code.is_null().alias("sku_from_title"),
-    )
+        pl.coalesce(pl.col(CODE), name).alias("sku"),
+        pl.col(CODE).is_null().alias("sku_from_title"),
+    ).drop(CODE)
     findings.from_mask(
         raw,
         frame,

@@ -21,7 +21,7 @@ from icebergops.sources.cells import Findings, clean_text
 from icebergops.sources.countries import iso_code
 from icebergops.sources.inventory import snapshot_date
 from icebergops.sources.layouts import Layout, ReadOptions
-from icebergops.sources.rawfile import RawTable
+from icebergops.sources.rawfile import LINE, RawTable
 
 SCHEMAS: dict[str, Schema] = {
     "order_lines": ORDER_LINES,
@@ -144,6 +144,9 @@ def _order_lines(
         message="has a negative quantity but is no cancellation (a stock adjustment?): left out",
         column=mapping.columns["quantity"],
     )
+    # Only the columns still needed go through the filter: the raw text would be copied for nothing.
+    needed = [LINE, mapping.columns["quantity"], *ORDER_LINES]
+    frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
     return finish(frame, ORDER_LINES)
