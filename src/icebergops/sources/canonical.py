@@ -23,7 +23,6 @@ from icebergops.sources.layouts import ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable
 
 PARSED = "__parsed"
-LOCAL = "__local"
 DATE = "__date"
 CODE = "__code"
 
@@ -45,12 +44,12 @@ def add_timestamps(
             options.timezone, ambiguous="earliest", non_existent="null"
         ).dt.convert_time_zone("UTC")
     # The date goes in under its own name last: the file's date column may be called order_date.
-    stamps = {LOCAL: local, "ordered_at": instant, DATE: local.dt.date()}
+    stamps = {"ordered_at": instant, DATE: local.dt.date()}
     frame = frame.with_columns(once_per_run(frame, column, stamps))
-    failed = frame.filter(pl.col(column).is_not_null() & pl.col(LOCAL).is_null())
+    failed = frame.filter(pl.col(column).is_not_null() & pl.col(DATE).is_null())
     if not failed.is_empty():
         check_mixed_formats(raw, failed, column, fmt, findings)
-    return frame.with_columns(pl.col(DATE).alias("order_date")).drop(LOCAL, DATE)
+    return frame.with_columns(pl.col(DATE).alias("order_date")).drop(DATE)
 
 
 def once_per_run(frame: pl.DataFrame, column: str, outputs: dict[str, pl.Expr]) -> list[pl.Series]:
@@ -63,9 +62,15 @@ def once_per_run(frame: pl.DataFrame, column: str, outputs: dict[str, pl.Expr]) 
     """
     runs = frame.get_column(column).rle_id()
     if runs.is_empty() or 2 * (runs[-1] + 1) > len(runs):
-        return frame.select(**outputs).get_columns()
-    first = frame.select(pl.col(column).filter(runs.is_first_distinct()))
-    return [values.gather(runs) for values in first.select(**outputs).get_columns()]
+        return _evaluate(frame, outputs)
+    starts = runs.ne_missing(runs.shift(1))  # the first row of each run (ids never null)
+    first = frame.select(pl.col(column).filter(starts))
+    return [values.gather(runs) for values in _evaluate(first, outputs)]
+
+
+def _evaluate(frame: pl.DataFrame, outputs: dict[str, pl.Expr]) -> list[pl.Series]:
+    """A lazy select: expressions sharing a part (a parsed timestamp) evaluate it once."""
+    return frame.lazy().select(**outputs).collect().get_columns()
 
 
 def add_sku(
