@@ -28,6 +28,7 @@ from icebergops.sources.sniff import (
 
 LINE = "__line"
 JOINABLE_BYTES = 2**31
+JOIN_FROM_ROWS = 50_000
 
 
 # A field wholly in quotes: how a tab-separated file that does quote shows itself.
@@ -270,16 +271,21 @@ def _record_lines(
 def _has_line_break(frame: pl.DataFrame) -> bool:
     """Whether any text cell holds a line break.
 
-    One search through a column's cells joined end to end costs far less than a search per cell;
-    a column too large to join (polars caps one string at 4 GiB) is searched cell by cell. For a
-    text column, ``estimated_size`` is the byte length of its cells, known without a pass.
+    On long columns, one search through the cells joined end to end costs far less than a search
+    per cell; a column too large to join (polars caps one string at 4 GiB) is searched cell by
+    cell. For a text column, ``estimated_size`` is the byte length of its cells, known at once.
     """
-    text = [s for s in frame.get_columns() if s.dtype == pl.String]
-    cells = [
+    cells = pl.col(pl.String).str.contains("\n", literal=True)
+    if frame.height < JOIN_FROM_ROWS:
+        return bool(frame.select(pl.any_horizontal(cells).any()).item())
+    joined = [
         pl.col(s.name).str.join("") if s.estimated_size() < JOINABLE_BYTES else pl.col(s.name)
-        for s in text
+        for s in frame.get_columns()
+        if s.dtype == pl.String
     ]
-    if not cells:
+    if not joined:
         return False
-    found = frame.select(pl.any_horizontal(c.str.contains("\n", literal=True).any() for c in cells))
+    found = frame.select(
+        pl.any_horizontal(c.str.contains("\n", literal=True).any() for c in joined)
+    )
     return bool(found.item())
