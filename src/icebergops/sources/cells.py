@@ -124,8 +124,8 @@ HINTS = {
 
 def clean_text(column: str) -> pl.Expr:
     """Trimmed text; empty becomes null."""
-    text = pl.col(column).str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
+    # Not when/then: without common-subexpression elimination (eager frames) it trims twice.
+    return pl.col(column).str.strip_chars().replace("", None)
 
 
 def text_or_null(columns: Sequence[str], column: str) -> pl.Expr:

@@ -70,17 +70,7 @@ NAMES = {
 }
 
 
-def to_iso(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Known country names become ISO codes; two-letter codes and unknown names are kept.
-
-    Mapped once per distinct name (a file has a few dozen) and joined back.
-    """
-    names = frame.select(pl.col(column).unique()).with_columns(
-        pl.col(column)
-        .str.strip_chars()
-        .str.to_lowercase()
-        .replace_strict(NAMES, default=pl.col(column).str.strip_chars(), return_dtype=pl.String)
-        .alias("__iso")
-    )
-    joined = frame.join(names, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return joined.with_columns(pl.col("__iso").alias(column)).drop("__iso")
+def iso_code(column: str) -> pl.Expr:
+    """Known country names become ISO codes; two-letter codes and unknown names are kept."""
+    name = pl.col(column).str.strip_chars()
+    return name.str.to_lowercase().replace_strict(NAMES, default=name, return_dtype=pl.String)

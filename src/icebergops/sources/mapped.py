@@ -15,18 +15,22 @@ from icebergops.sources.canonical import (
     add_timestamps,
     check_quantities,
     finish,
+    once_per_run,
 )
 from icebergops.sources.cells import Findings, clean_text
-from icebergops.sources.countries import to_iso
+from icebergops.sources.countries import iso_code
 from icebergops.sources.inventory import snapshot_date
 from icebergops.sources.layouts import Layout, ReadOptions
-from icebergops.sources.rawfile import RawTable
+from icebergops.sources.rawfile import LINE, RawTable
 
 SCHEMAS: dict[str, Schema] = {
     "order_lines": ORDER_LINES,
     "inventory": INVENTORY,
     "products": PRODUCTS,
 }
+CANCELLED = "__cancelled"
+# Cells an export repeats on every line of an order (or of a location's stock).
+REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
 
 
@@ -63,15 +67,18 @@ def read_mapped(
     decimals = {c: s for c, s in columns.items() if c in NUMERIC}
     frame = add_numbers(raw, frame, findings, integers=integers, decimals=decimals)
     countries = "ship_country" in columns and mapping.country_names  # to_iso trims them itself
-    frame = frame.with_columns(
-        clean_text(src).alias(canon)
+    text = {
+        canon: src
         for canon, src in columns.items()
         if schema[canon] == pl.String()
         and canon != "sku"
         and not (countries and canon == "ship_country")
-    )
+    }
+    frame = frame.with_columns(_clean_texts(frame, text))
     title = "title" if "title" in columns else columns["sku"]
-    frame = add_sku(raw, frame, findings, sku=columns.get("sku"), title=title)
+    frame = add_sku(
+        raw, frame, findings, sku=columns.get("sku"), title=title, title_is_clean=title in text
+    )
     if mapping.kind == "order_lines":
         return _order_lines(mapping, raw, frame, options, findings)
     if mapping.kind == "inventory":
@@ -79,6 +86,16 @@ def read_mapped(
             pl.lit(True).alias("stocked"), pl.lit(snapshot_date(raw, options)).alias("as_of")
         )
     return finish(frame, schema)
+
+
+def _clean_texts(frame: pl.DataFrame, text: dict[str, str]) -> list[pl.Series | pl.Expr]:
+    """Trimmed text for ``{output: raw column}``; order-level cells once per run of equal ones."""
+    by_run: dict[str, dict[str, pl.Expr]] = {}
+    for canon, src in text.items():
+        if canon in REPEATED:
+            by_run.setdefault(src, {})[canon] = clean_text(src)
+    per_row = [clean_text(src).alias(canon) for canon, src in text.items() if canon not in REPEATED]
+    return [*per_row, *(s for src, out in by_run.items() for s in once_per_run(frame, src, out))]
 
 
 def _order_lines(
@@ -95,8 +112,9 @@ def _order_lines(
     cancelled = pl.lit(False)
     if mapping.cancelled_when is not None:
         rule = mapping.cancelled_when
-        cancelled = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
-        cancelled = cancelled.fill_null(False)
+        flag = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
+        frame = frame.with_columns(once_per_run(frame, rule.column, {CANCELLED: flag}))
+        cancelled = pl.col(CANCELLED).fill_null(False)  # finish drops the helper column
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
         pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
@@ -113,9 +131,9 @@ def _order_lines(
         pl.lit(False).alias("is_test"),
     )
     if "ship_country" in mapping.columns and mapping.country_names:
-        frame = to_iso(
-            frame.with_columns(pl.col(mapping.columns["ship_country"]).alias("ship_country")),
-            "ship_country",
+        country = mapping.columns["ship_country"]
+        frame = frame.with_columns(
+            once_per_run(frame, country, {"ship_country": iso_code(country)})
         )
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
@@ -126,6 +144,9 @@ def _order_lines(
         message="has a negative quantity but is no cancellation (a stock adjustment?): left out",
         column=mapping.columns["quantity"],
     )
+    # Only the columns still needed go through the filter: the raw text would be copied for nothing.
+    needed = [LINE, mapping.columns["quantity"], *ORDER_LINES]
+    frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
     return finish(frame, ORDER_LINES)

@@ -27,6 +27,8 @@ from icebergops.sources.sniff import (
 )
 
 LINE = "__line"
+JOINABLE_BYTES = 2**31
+JOIN_FROM_ROWS = 50_000
 
 
 # A field wholly in quotes: how a tab-separated file that does quote shows itself.
@@ -77,6 +79,9 @@ def read_raw(
     frame = _read_frame(
         source, found.path, found.delimiter, header, columns, found.quote, numbers=numbers
     )
+    # polars parses in parallel into many chunks per column; the line column added below is one
+    # chunk, and every later step on misaligned chunks would copy them all again: copy once here.
+    frame = frame.rechunk()
     if frame.width == 0:  # a header and no lines: polars returns no columns at all
         wanted = [name for name in header if columns is None or name in columns]
         frame = pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
@@ -240,13 +245,12 @@ def _record_lines(
 ) -> pl.Series:
     """The physical line on which each record starts (header = line 1)."""
     records = frame.height
-    if every_column:
-        # Records are lines (blank lines included) unless a cell holds a line break.
-        cells = pl.col(pl.String)
-        breaks = frame.select(pl.any_horizontal(cells.str.contains("\n", literal=True)).any())
-        one_line_each = records == 0 or not breaks.item()
-    else:
-        one_line_each = count_lines(source) == records + 1
+    # Records are lines (blank lines included) unless a cell holds a line break.
+    one_line_each = (
+        records == 0 or not _has_line_break(frame)
+        if every_column
+        else count_lines(source) == records + 1
+    )
     if one_line_each:
         return pl.int_range(2, records + 2, eager=True, dtype=pl.Int64)
     # Quoted cells span lines (product descriptions): let the csv module count them.
@@ -262,3 +266,26 @@ def _record_lines(
     return pl.Series(
         starts[:records] + [previous_end + 1] * (records - len(starts)), dtype=pl.Int64
     )
+
+
+def _has_line_break(frame: pl.DataFrame) -> bool:
+    """Whether any text cell holds a line break.
+
+    On long columns, one search through the cells joined end to end costs far less than a search
+    per cell; a column too large to join (polars caps one string at 4 GiB) is searched cell by
+    cell. For a text column, ``estimated_size`` is the byte length of its cells, known at once.
+    """
+    cells = pl.col(pl.String).str.contains("\n", literal=True)
+    if frame.height < JOIN_FROM_ROWS:
+        return bool(frame.select(pl.any_horizontal(cells).any()).item())
+    joined = [
+        pl.col(s.name).str.join("") if s.estimated_size() < JOINABLE_BYTES else pl.col(s.name)
+        for s in frame.get_columns()
+        if s.dtype == pl.String
+    ]
+    if not joined:
+        return False
+    found = frame.select(
+        pl.any_horizontal(c.str.contains("\n", literal=True).any() for c in joined)
+    )
+    return bool(found.item())
