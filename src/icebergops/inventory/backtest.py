@@ -22,14 +22,21 @@ CURRENT = "current rule"
 def demand_matrix(
     history: pl.DataFrame, *, first: date, last: date
 ) -> tuple[list[str], np.ndarray]:
-    """SKUs and a days × SKUs array of units from ``first`` to ``last`` (zeros before a launch)."""
-    days = pl.DataFrame({"day": pl.date_range(first, last, "1d", eager=True)})
-    wide = history.filter(pl.col("day").is_between(first, last)).pivot(
-        on="sku", index="day", values="units", aggregate_function="sum"
-    )
-    wide = days.join(wide, on="day", how="left").fill_null(0).drop("day")
-    skus = sorted(wide.columns)
-    return skus, wide.select(skus).to_numpy().astype(float)
+    """SKUs and a days × SKUs array of units from ``first`` to ``last`` (zeros before a launch).
+
+    >>> h = pl.DataFrame({"sku": ["B", "A"], "day": [date(2026, 1, 2), date(2026, 1, 1)],
+    ...                   "units": [3, 1]})
+    >>> demand_matrix(h, first=date(2026, 1, 1), last=date(2026, 1, 3))[1].tolist()
+    [[1.0, 0.0], [0.0, 3.0], [0.0, 0.0]]
+    """
+    window = history.filter(pl.col("day").is_between(first, last))
+    skus = sorted(window["sku"].unique().to_list())
+    column = {sku: i for i, sku in enumerate(skus)}
+    demand = np.zeros(((last - first).days + 1, len(skus)))
+    rows = (window["day"] - first).dt.total_days().to_numpy()
+    columns = window["sku"].replace_strict(column, return_dtype=pl.Int64).to_numpy()
+    np.add.at(demand, (rows, columns), window["units"].cast(pl.Float64).to_numpy())
+    return skus, demand
 
 
 def compare_policies(
@@ -66,13 +73,7 @@ def compare_policies(
     terms_ = SkuTerms(skus, lead, pack, moq, value, price)
     replays = {}
     for (name,), own in levels.sort("policy").group_by("policy", maintain_order=True):
-        origins = sorted(own["origin"].unique())
-        grid = own.pivot(on="sku", index="origin", values="order_up_to", aggregate_function="first")
-        grid = grid.sort("origin")
-        targets = np.stack(
-            [grid[sku].fill_null(0.0).to_numpy() if sku in grid.columns else np.zeros(len(origins))
-             for sku in skus], axis=1,
-        )  # fmt: skip
+        origins, targets = _targets(own, skus)
         offsets = np.array([(o - first).days for o in origins])
         replays[str(name)] = replay(
             demand, terms_, start_stock=np.ceil(targets[0]), decide=order_up_to(targets, offsets),
@@ -85,3 +86,17 @@ def compare_policies(
         review_days=review_days, warmup=warmup, burn_in=burn_in,
     )  # fmt: skip
     return replays
+
+
+def _targets(levels: pl.DataFrame, skus: list[str]) -> tuple[list[date], np.ndarray]:
+    """Origins (ascending) and an origins × SKUs array of order-up-to levels (0 where none)."""
+    origins = sorted(levels["origin"].unique().to_list())
+    row = {origin: i for i, origin in enumerate(origins)}
+    column = {sku: i for i, sku in enumerate(skus)}
+    known = levels.filter(pl.col("sku").is_in(skus) & pl.col("order_up_to").is_not_null())
+    targets = np.zeros((len(origins), len(skus)))
+    targets[
+        known["origin"].replace_strict(row, return_dtype=pl.Int64).to_numpy(),
+        known["sku"].replace_strict(column, return_dtype=pl.Int64).to_numpy(),
+    ] = known["order_up_to"].to_numpy()
+    return origins, targets

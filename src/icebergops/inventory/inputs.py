@@ -68,26 +68,39 @@ def demand_quantiles(
     >>> demand_quantiles(h, p).row(0)
     ('A', 5.0)
     """
-    wanted = protection.with_columns(pl.col("protection_days").ceil().cast(pl.Int64).alias("_w"))
+    wanted = protection.select(
+        "sku",
+        pl.col("protection_days").ceil().cast(pl.Int64).alias("_w"),
+        pl.col("service_level").alias("_level"),
+    )
     last = history["day"].max()
-    recent = history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
-    frames = []
-    for (window, level), group in wanted.group_by("_w", "service_level"):
-        sums = (
-            recent.join(group.select("sku"), on="sku")
-            .sort("sku", "day")
-            .with_columns(pl.col("units").rolling_sum(int(window)).over("sku").alias("_sum"))
+    recent = (
+        history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
+        .join(wanted, on="sku")
+        .sort("sku", "day")
+        .select(
+            "sku",
+            "_w",
+            "_level",
+            pl.col("units").cum_sum().over("sku").alias("_cum"),
+            pl.int_range(pl.len()).over("sku").alias("_i"),
         )
-        frames.append(
-            sums.group_by("sku").agg(
-                pl.col("_sum")
-                .drop_nulls()
-                .quantile(float(level), "higher")
-                .alias("demand_quantile")
-            )
-        )
-    schema = {"sku": pl.String, "demand_quantile": pl.Float64}
-    return pl.concat(frames).cast(schema) if frames else pl.DataFrame(schema=schema)  # type: ignore[arg-type]
+    )
+    # units in the window ending on each day: cumulative units minus those w days earlier
+    earlier = recent.select(
+        "sku", (pl.col("_i") + pl.col("_w")).alias("_i"), pl.col("_cum").alias("_before")
+    )
+    sums = (
+        recent.join(earlier, on=["sku", "_i"], how="left")
+        .filter(pl.col("_i") >= pl.col("_w") - 1)
+        .with_columns((pl.col("_cum") - pl.col("_before").fill_null(0)).alias("_sum"))
+    )
+    # the "higher" quantile at each SKU's own level: sorted sums at index ceil(level·(n − 1))
+    n = pl.len()
+    at = (pl.col("_level").first() * (n - 1)).ceil().cast(pl.Int64)
+    return sums.group_by("sku").agg(
+        pl.col("_sum").sort().get(at).cast(pl.Float64).alias("demand_quantile")
+    )
 
 
 def selling_prices(order_lines: pl.DataFrame, *, today: date, days: int = 365) -> pl.DataFrame:
