@@ -74,32 +74,19 @@ def demand_quantiles(
         pl.col("service_level").alias("_level"),
     )
     last = history["day"].max()
-    recent = (
-        history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
-        .join(wanted, on="sku")
-        .sort("sku", "day")
-        .select(
-            "sku",
-            "_w",
-            "_level",
-            pl.col("units").cum_sum().over("sku").alias("_cum"),
-            pl.int_range(pl.len()).over("sku").alias("_i"),
-        )
-    )
-    # units in the window ending on each day: cumulative units minus those w days earlier
-    earlier = recent.select(
-        "sku", (pl.col("_i") + pl.col("_w")).alias("_i"), pl.col("_cum").alias("_before")
-    )
-    sums = (
-        recent.join(earlier, on=["sku", "_i"], how="left")
-        .filter(pl.col("_i") >= pl.col("_w") - 1)
-        .with_columns((pl.col("_cum") - pl.col("_before").fill_null(0)).alias("_sum"))
-    )
+    recent = history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
+    w = pl.col("_w").first()
+    # units in the window ending on each day: cumulative units minus those w days earlier,
+    # from the first day a whole window fits
+    cum = pl.col("units").sort_by("day").cum_sum()
+    sums = (cum - cum.shift(w).fill_null(0)).slice(w - 1)
     # the "higher" quantile at each SKU's own level: sorted sums at index ceil(level·(n − 1))
-    n = pl.len()
-    at = (pl.col("_level").first() * (n - 1)).ceil().cast(pl.Int64)
-    return sums.group_by("sku").agg(
-        pl.col("_sum").sort().get(at).cast(pl.Float64).alias("demand_quantile")
+    at = (pl.col("_level").first() * (sums.len() - 1)).ceil().cast(pl.Int64)
+    return (
+        recent.join(wanted, on="sku")
+        .group_by("sku")
+        .agg(sums.sort().get(at, null_on_oob=True).cast(pl.Float64).alias("demand_quantile"))
+        .filter(pl.col("demand_quantile").is_not_null())
     )
 
 
