@@ -136,3 +136,14 @@ def test_a_products_export_without_stock_is_refused(store: dict[str, Path], tmp_
     result = runner.invoke(app, args)
     assert result.exit_code == 65
     assert "it holds no stock levels" in result.stderr
+
+
+def test_orders_without_lines_are_an_input_error(store: dict[str, Path], tmp_path: Path) -> None:
+    header = store["shopify_orders"].read_text().splitlines()[0]
+    empty = tmp_path / "orders.csv"
+    empty.write_text(header + "\n")
+    result = runner.invoke(
+        app, ["restock", str(empty), "--inventory", str(store["shopify_inventory"])]
+    )
+    assert result.exit_code == 65
+    assert f"error: {empty}: has no dated order lines to plan from" in result.stderr

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
+from icebergops.cli.pipeline import require_dated
 from icebergops.config import load_config
 from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
 from icebergops.demand.events import apply_events, unmatched_events
@@ -75,6 +76,7 @@ def forecast_command(
     days = horizon_days(horizon)
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
+    require_dated(lines, orders[0])
     history = daily_demand(lines, as_of=as_of.date() if as_of else None)
     stock = read_table(inventory, "inventory", config=settings) if inventory else None
     history = censor_stockouts(history, out_of_stock=out_of_stock(stock))

@@ -63,6 +63,7 @@ def read_store(files: StoreFiles, *, config: Config, kind: str | None = None) ->
     """Every file of the store in its canonical table (raises on a bad cell)."""
     options = ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
     lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
+    require_dated(lines, files.orders[0])
     products = (
         read_table(list(files.products), "products", config=config) if files.products else None
     )
@@ -84,6 +85,16 @@ def read_store(files: StoreFiles, *, config: Config, kind: str | None = None) ->
             po,
         )
     return Tables(lines, stock, snapshot, products, suppliers, po, events)
+
+
+def require_dated(lines: pl.DataFrame, path: Path) -> None:
+    """Raise when the order exports hold no dated line: nothing to forecast or plan from."""
+    if lines.filter(pl.col("order_date").is_not_null()).is_empty():
+        raise InputError(
+            "has no dated order lines to plan from",
+            where=Where(file=path),
+            hint="export orders with at least a few weeks of sales",
+        )
 
 
 def _stock(paths: Sequence[Path], config: Config) -> tuple[pl.DataFrame, pl.DataFrame | None]:
