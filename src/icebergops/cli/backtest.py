@@ -12,8 +12,20 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from icebergops.cli.options import ConfigOption, FormatOption, KindOption, OutputOption
-from icebergops.cli.pipeline import StoreFiles, Tables, policy_levels, read_store
+from icebergops.cli.options import (
+    ConfigOption,
+    EventsOption,
+    FormatOption,
+    KindOption,
+    OrdersArgument,
+    OutputOption,
+    ProductsOption,
+    PurchaseOrdersOption,
+    ReviewDaysOption,
+    ServiceLevelOption,
+    SuppliersOption,
+)
+from icebergops.cli.pipeline import StoreFiles, Tables, policy_levels, read_store, with_options
 from icebergops.config import load_config
 from icebergops.errors import InputError, Where
 from icebergops.inventory.backtest import CURRENT, compare_policies
@@ -23,26 +35,15 @@ from icebergops.outputs import write_table
 
 
 def backtest_command(
-    orders: Annotated[
-        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
-    ],
-    products: Annotated[
-        list[Path] | None, typer.Option("--products", help="Products export.")
-    ] = None,
-    suppliers: Annotated[
-        Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
-    ] = None,
-    purchase_orders_file: Annotated[
-        Path | None,
-        typer.Option("--purchase-orders", help="purchase_orders.csv: lead-time history."),
-    ] = None,
-    events: Annotated[
-        Path | None, typer.Option("--events", help="events.csv (promotions).")
-    ] = None,
+    orders: OrdersArgument,
+    products: ProductsOption = None,
+    suppliers: SuppliersOption = None,
+    purchase_orders_file: PurchaseOrdersOption = None,
+    events: EventsOption = None,
     days: Annotated[int, typer.Option(min=28, max=730, help="Days of history to replay.")] = 182,
     every: Annotated[int, typer.Option(min=7, max=182, help="Days between re-forecasts.")] = 28,
-    service_level: Annotated[float | None, typer.Option(min=0.5, max=0.9999)] = None,
-    review_days: Annotated[int | None, typer.Option(min=1, max=365)] = None,
+    service_level: ServiceLevelOption = None,
+    review_days: ReviewDaysOption = None,
     margin_days: Annotated[
         float, typer.Option(help="Current rule: reorder when cover < lead time + this many days.")
     ] = 14.0,
@@ -73,10 +74,10 @@ def backtest_command(
     settings = load_config(config)
     files = StoreFiles(orders, (), products or [], suppliers, purchase_orders_file, events)
     tables = read_store(files, config=settings, kind=kind)
-    restock = replace(
-        settings.restock,
-        service_level=service_level or settings.restock.service_level,
-        review_days=review_days or settings.restock.review_days,
+    restock = replace(  # the replay spends what the policy asks: no budget
+        with_options(
+            settings.restock, service_level=service_level, review_days=review_days, budget=None
+        ),
         budget=None,
     )
     last = tables.lines["order_date"].max()

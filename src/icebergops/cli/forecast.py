@@ -10,7 +10,16 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
+from icebergops.cli.options import (
+    AsOfOption,
+    ConfigOption,
+    EventsOption,
+    FormatOption,
+    KindOption,
+    OrdersArgument,
+    OutputOption,
+    ProductsOption,
+)
 from icebergops.cli.pipeline import require_dated
 from icebergops.config import load_config
 from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
@@ -35,9 +44,7 @@ def horizon_days(text: str) -> int:
 
 
 def forecast_command(
-    orders: Annotated[
-        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
-    ],
+    orders: OrdersArgument,
     horizon: Annotated[str, typer.Option(help="How far ahead: days (56d) or weeks (8w).")] = "28d",
     as_of: AsOfOption = None,
     kind: KindOption = None,
@@ -51,14 +58,8 @@ def forecast_command(
         ),
     ] = False,
     origins: Annotated[int, typer.Option(min=1, max=12, help="Horizons to backtest.")] = 3,
-    products: Annotated[
-        list[Path] | None,
-        typer.Option("--products", help="Shopify products export: variants grouped by handle."),
-    ] = None,
-    events: Annotated[
-        Path | None,
-        typer.Option("--events", help="events.csv: name,start,end,scope,target,uplift_pct."),
-    ] = None,
+    products: ProductsOption = None,
+    events: EventsOption = None,
     inventory: Annotated[
         list[Path] | None,
         typer.Option("--inventory", help="Inventory export: SKUs out of stock now are censored."),

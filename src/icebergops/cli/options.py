@@ -46,3 +46,27 @@ EncodingOption = Annotated[
     str | None,
     typer.Option("--encoding", help="Skip detection: utf-8, cp1252, cp932 (Shift_JIS), utf-16…"),
 ]
+OrdersArgument = Annotated[
+    list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
+]
+ProductsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--products", help="Shopify products export: variants grouped by handle."),
+]
+EventsOption = Annotated[
+    Path | None,
+    typer.Option("--events", help="events.csv: name,start,end,scope,target,uplift_pct."),
+]
+SuppliersOption = Annotated[
+    Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
+]
+PurchaseOrdersOption = Annotated[
+    Path | None,
+    typer.Option("--purchase-orders", help="purchase_orders.csv: open POs and lead-time history."),
+]
+ServiceLevelOption = Annotated[
+    float | None, typer.Option(min=0.5, max=0.9999, help="Chance of no stockout per cycle.")
+]
+ReviewDaysOption = Annotated[
+    int | None, typer.Option(min=1, max=365, help="Days until you next order.")
+]

@@ -87,6 +87,22 @@ def read_store(files: StoreFiles, *, config: Config, kind: str | None = None) ->
     return Tables(lines, stock, snapshot, products, suppliers, po, events)
 
 
+def with_options(
+    settings: RestockSettings,
+    *,
+    service_level: float | None,
+    review_days: int | None,
+    budget: float | None,
+) -> RestockSettings:
+    """The config's restock settings with the command-line options that were given."""
+    return replace(
+        settings,
+        service_level=service_level or settings.service_level,
+        review_days=review_days or settings.review_days,
+        budget=settings.budget if budget is None else budget,
+    )
+
+
 def require_dated(lines: pl.DataFrame, path: Path) -> None:
     """Raise when the order exports hold no dated line: nothing to forecast or plan from."""
     if lines.filter(pl.col("order_date").is_not_null()).is_empty():

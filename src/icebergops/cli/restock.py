@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +9,28 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from icebergops.cli.options import AsOfOption, ConfigOption, FormatOption, KindOption, OutputOption
-from icebergops.cli.pipeline import Planned, StoreFiles, main_currency, plan_store, read_store
+from icebergops.cli.options import (
+    AsOfOption,
+    ConfigOption,
+    EventsOption,
+    FormatOption,
+    KindOption,
+    OrdersArgument,
+    OutputOption,
+    ProductsOption,
+    PurchaseOrdersOption,
+    ReviewDaysOption,
+    ServiceLevelOption,
+    SuppliersOption,
+)
+from icebergops.cli.pipeline import (
+    Planned,
+    StoreFiles,
+    main_currency,
+    plan_store,
+    read_store,
+    with_options,
+)
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
@@ -27,34 +46,17 @@ SHOWN = {
 
 
 def restock_command(
-    orders: Annotated[
-        list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
-    ],
+    orders: OrdersArgument,
     inventory: Annotated[
         list[Path] | None,
         typer.Option("--inventory", help="Inventory export(s), or a products export with stock."),
     ] = None,
-    products: Annotated[
-        list[Path] | None, typer.Option("--products", help="Products export.")
-    ] = None,
-    suppliers: Annotated[
-        Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
-    ] = None,
-    purchase_orders_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--purchase-orders", help="purchase_orders.csv: open POs and lead-time history."
-        ),
-    ] = None,
-    events: Annotated[
-        Path | None, typer.Option("--events", help="events.csv (promotions).")
-    ] = None,
-    service_level: Annotated[
-        float | None, typer.Option(min=0.5, max=0.9999, help="Chance of no stockout per cycle.")
-    ] = None,
-    review_days: Annotated[
-        int | None, typer.Option(min=1, max=365, help="Days until you next order.")
-    ] = None,
+    products: ProductsOption = None,
+    suppliers: SuppliersOption = None,
+    purchase_orders_file: PurchaseOrdersOption = None,
+    events: EventsOption = None,
+    service_level: ServiceLevelOption = None,
+    review_days: ReviewDaysOption = None,
     budget: Annotated[float | None, typer.Option(min=0, help="Money to spend at most.")] = None,
     po_dir: Annotated[
         Path | None,
@@ -84,11 +86,8 @@ def restock_command(
         orders, inventory or [], products or [], suppliers, purchase_orders_file, events
     )
     tables = read_store(files, config=settings, kind=kind)
-    restock = replace(
-        settings.restock,
-        service_level=service_level or settings.restock.service_level,
-        review_days=review_days or settings.restock.review_days,
-        budget=settings.restock.budget if budget is None else budget,
+    restock = with_options(
+        settings.restock, service_level=service_level, review_days=review_days, budget=budget
     )
     planned = plan_store(tables, settings=restock, as_of=as_of.date() if as_of else None)
     if suppliers_report:
