@@ -13,25 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
+from icebergops.cli.demo import DEMO_CONFIG
 from icebergops.demo_store import generate_demo_store
 from icebergops.runs import EXIT_BUSY, LOCK
 
 runner = CliRunner()
 
-CONFIG = """\
-store:
-  name: Fernwood Outfitters
-  currency: USD
-run:
-  orders: [store/shopify_orders_export.csv, store/amazon_all_orders.txt]
-  inventory: [store/shopify_inventory_export.csv]
-  products: [store/shopify_products_export.csv]
-  suppliers: store/suppliers.csv
-  purchase_orders: store/purchase_orders.csv
-  events: store/events.csv
-  output: runs
-  keep_runs: 2
-"""
+CONFIG = DEMO_CONFIG + "  keep_runs: 2\n"  # the demo store's own config; run: comes last
 
 
 @pytest.fixture(scope="module")

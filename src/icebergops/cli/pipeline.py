@@ -18,12 +18,14 @@ from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.errors import InputError, Where
 from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
 from icebergops.inventory.leadtime import learn_lead_times
+from icebergops.inventory.purchase import file_stem, purchase_orders
 from icebergops.inventory.restock import (
     RestockSettings,
     forecast_days,
     protection_periods,
     restock_plan,
 )
+from icebergops.outputs import write_table, write_xlsx
 from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
 from icebergops.sources import ReadOptions, read_source, read_table
 
@@ -294,3 +296,16 @@ def main_currency(lines: pl.DataFrame) -> str | None:
     """The currency most order lines are in (the store's, where the config does not say)."""
     counts = lines["currency"].drop_nulls().value_counts(sort=True)
     return str(counts[0, 0]) if counts.height else None
+
+
+def write_purchase_orders(
+    plan: pl.DataFrame, folder: Path, *, today: date, currency: str | None
+) -> list[Path]:
+    """One purchase order per supplier in ``folder``, as CSV and XLSX; the paths written."""
+    written = []
+    for supplier, lines in purchase_orders(plan, today=today, currency=currency).items():
+        stem = folder / file_stem(supplier, today)
+        write_table(lines, stem.with_suffix(".csv"), "csv")
+        write_xlsx(lines, stem.with_suffix(".xlsx"), sheet="purchase order")
+        written += [stem.with_suffix(".csv"), stem.with_suffix(".xlsx")]
+    return written

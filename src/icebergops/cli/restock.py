@@ -30,12 +30,12 @@ from icebergops.cli.pipeline import (
     plan_store,
     read_store,
     with_options,
+    write_purchase_orders,
 )
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
-from icebergops.inventory.purchase import file_stem, purchase_orders
-from icebergops.outputs import write_table, write_xlsx
+from icebergops.outputs import write_table
 
 # What a seller reads on a terminal (short headers); --output gets every column.
 SHOWN = {
@@ -104,23 +104,13 @@ def restock_command(
     to_order = planned.plan.filter(pl.col("order_quantity") > 0).sort("order_by_date", "sku")
     shown = planned.plan if output is not None else to_order.select(SHOWN).rename(SHOWN)
     write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
-    if po_dir is not None:
-        _write_purchase_orders(
-            planned, po_dir, settings.store.currency or main_currency(tables.lines), err
-        )
     currency = settings.store.currency or main_currency(tables.lines)
+    if po_dir is not None:
+        written = write_purchase_orders(
+            planned.plan, po_dir, today=planned.today, currency=currency
+        )
+        err.print(f"{len(written) // 2} purchase orders (CSV and XLSX) in {po_dir}")
     _summary(planned, to_order, restock.budget, currency, err)
-
-
-def _write_purchase_orders(
-    planned: Planned, folder: Path, currency: str | None, err: Console
-) -> None:
-    documents = purchase_orders(planned.plan, today=planned.today, currency=currency)
-    for supplier, lines in documents.items():
-        stem = folder / file_stem(supplier, planned.today)
-        write_table(lines, stem.with_suffix(".csv"), "csv")
-        write_xlsx(lines, stem.with_suffix(".xlsx"), sheet="purchase order")
-    err.print(f"{len(documents)} purchase orders (CSV and XLSX) in {folder}")
 
 
 def _summary(

@@ -15,10 +15,15 @@ from rich.console import Console
 
 from icebergops import __version__
 from icebergops.cli.options import AsOfOption, ConfigOption
-from icebergops.cli.pipeline import StoreFiles, main_currency, plan_store, read_store
+from icebergops.cli.pipeline import (
+    StoreFiles,
+    main_currency,
+    plan_store,
+    read_store,
+    write_purchase_orders,
+)
 from icebergops.config import DEFAULT_CONFIG, Config, load_config
 from icebergops.errors import ConfigError, Where
-from icebergops.inventory.purchase import file_stem, purchase_orders
 from icebergops.outputs import write_table, write_text, write_xlsx
 from icebergops.runs import dated_folder, prune, run_lock
 
@@ -133,9 +138,5 @@ def _write(
     write_table(plan, folder / "restock.csv", "csv")
     write_xlsx(plan, folder / "restock.xlsx", sheet="restock")
     written = ["forecast.csv", "restock.csv", "restock.xlsx"]
-    for supplier, lines in purchase_orders(plan, today=today, currency=currency).items():
-        stem = Path("purchase_orders") / file_stem(supplier, today)
-        write_table(lines, folder / stem.with_suffix(".csv"), "csv")
-        write_xlsx(lines, folder / stem.with_suffix(".xlsx"), sheet="purchase order")
-        written += [str(stem.with_suffix(".csv")), str(stem.with_suffix(".xlsx"))]
-    return written
+    orders = write_purchase_orders(plan, folder / "purchase_orders", today=today, currency=currency)
+    return written + [str(path.relative_to(folder)) for path in orders]
