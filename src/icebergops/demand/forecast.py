@@ -16,6 +16,7 @@ import polars as pl
 
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
+from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
 
 REGULAR = ("smooth", "erratic")
 # AutoETS is the one costly model (~0.02 s a series as _run sets it up): it is tried where a SKU
@@ -145,7 +146,9 @@ def forecast_demand(
     With ``products`` (``sku, product``), the SKUs of products with several variants are
     forecast top-down: the product's total, split by each variant's recent share (variants of
     sizes and colours sell too rarely each to show a pattern). The ``method`` column says which.
-    Series shorter than ``windows + 1`` horizons get the trailing 28-day average, flagged.
+    Series shorter than ``windows + 1`` horizons get the trailing 28-day average, flagged; with
+    ``products`` naming categories, such new SKUs are blended with their category siblings'
+    rate instead (:mod:`demand.newskus`).
     Forecasts and bounds are never negative (units per day).
     """
     classes = demand_classes(history).select("sku", "demand_class")
@@ -167,7 +170,13 @@ def forecast_demand(
                 pl.lit("top-down by product").alias("method")
             )
         )
-    result = pl.concat(frames, how="diagonal_relaxed").join(classes, on="sku", how="left")
+    result = pl.concat(frames, how="diagonal_relaxed")
+    days = history.group_by("sku").agg(pl.len().alias("days"))
+    short = days.filter(pl.col("days") < (windows + 1) * horizon)["sku"]
+    new = bottom_up.select("sku").unique().join(short.to_frame(), on="sku")["sku"]
+    established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
+    result = start_from_siblings(result, history, products, new=new, established=established)
+    result = result.join(classes, on="sku", how="left")
     if "censored" in history.columns:  # stockout days kept out of fitting (imputed), counted
         censored = history.group_by("sku").agg(pl.col("censored").sum().alias("censored_days"))
         result = result.join(censored, on="sku", how="left")
