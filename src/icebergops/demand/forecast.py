@@ -17,6 +17,7 @@ import polars as pl
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
+from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
 # AutoETS is the one costly model (~0.02 s a series as _run sets it up): it is tried where a SKU
@@ -139,6 +140,7 @@ def forecast_demand(
     season_length: int = 7,
     windows: int = 2,
     products: pl.DataFrame | None = None,
+    yearly: bool = True,
 ) -> pl.DataFrame:
     """Daily forecasts per SKU for ``horizon`` days after the history, with 80/95% intervals.
 
@@ -176,6 +178,8 @@ def forecast_demand(
     new = bottom_up.select("sku").unique().join(short.to_frame(), on="sku")["sku"]
     established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
     result = start_from_siblings(result, history, products, new=new, established=established)
+    if yearly:
+        result = apply_yearly(result, yearly_factors(history, products, horizon=horizon))
     result = result.join(classes, on="sku", how="left")
     if "censored" in history.columns:  # stockout days kept out of fitting (imputed), counted
         censored = history.group_by("sku").agg(pl.col("censored").sum().alias("censored_days"))
