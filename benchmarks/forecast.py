@@ -66,7 +66,7 @@ FORECAST = (
 AUTOETS = (
     "from icebergops.demand.forecast import baseline_forecasts\n"
     "from icebergops.demand.evaluate import BASELINES",
-    "result = baseline_forecasts(history, horizon=28, season_length=7, names=BASELINES)",
+    "result = baseline_forecasts(history, horizon=28, names=BASELINES)",
 )
 BACKTEST = (
     "from icebergops.demand.evaluate import accuracy_table, backtest",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -9,7 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
+from icebergops.cli.forecast import horizon_periods
+from icebergops.demand.calendar import DAY, WEEK
 from icebergops.demo_store import generate_demo_store
+from icebergops.sources import read_table
 
 runner = CliRunner()
 
@@ -93,3 +97,64 @@ def test_plot_writes_a_chart_per_top_sku(store: dict[str, Path], tmp_path: Path)
     pngs = sorted(charts.glob("*.png"))
     assert len(pngs) == 10
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_weekly_forecast_per_sku_and_location(store: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "forecast.csv"
+    orders = [str(store["shopify_orders"]), str(store["amazon_orders"])]
+    args = ["forecast", *orders, "--freq", "week", "--level", "sku-location", "--horizon", "56d",
+            "-o", str(target)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(target, try_parse_dates=True)
+    assert table.columns[:4] == ["sku", "location", "week_start", "forecast"]
+    assert "censored_weeks" in table.columns
+    # one series per SKU and location sold, Amazon's lines (no location) as "(none)"
+    lines = pl.concat(
+        [read_table([Path(p)], "order_lines") for p in orders], how="diagonal_relaxed"
+    ).filter(pl.col("status") != "cancelled", ~pl.col("is_test").fill_null(False))
+    sold = lines.select("sku", pl.col("location").fill_null("(none)")).unique().sort(pl.all())
+    assert table.select("sku", "location").unique().sort(pl.all()).rows() == sold.rows()
+    assert table.group_by("sku", "location").len()["len"].unique().to_list() == [8]
+    # the orders end on Tuesday 24 Nov 2026: the forecast starts with that week, whole
+    assert (table["week_start"].dt.weekday() == 1).all()
+    assert str(table["week_start"].min()) == "2026-11-23"
+    assert str(table["week_start"].max()) == "2027-01-11"
+    assert f"{sold.height:,} SKU × location series, 8 weeks ahead" in result.stderr
+    assert "all series" in result.stderr and "demand class" in result.stderr
+
+
+def test_weekly_product_forecast_as_json_on_stdout(store: dict[str, Path]) -> None:
+    args = ["forecast", str(store["shopify_orders"]), "--products", str(store["shopify_products"]),
+            "--freq", "week", "--level", "product", "--horizon", "2w", "--format", "json",
+            "--events", str(store["events"])]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)  # nothing but the JSON: messages went to stderr
+    assert set(rows[0]) >= {"product", "week_start", "forecast", "events"} and "sku" not in rows[0]
+    black_friday = {r["week_start"] for r in rows if r["events"]}
+    assert black_friday == {"2026-11-23", "2026-11-30"}  # Friday 27 to Monday 30 Nov
+    assert "Black Friday" in result.stderr  # the summary names the events applied
+
+
+def test_horizon_must_be_whole_weeks_with_freq_week(store: dict[str, Path]) -> None:
+    args = ["forecast", str(store["shopify_orders"]), "--freq", "week", "--horizon", "10d"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "'10d' is 10 days, not a whole number of weeks" in result.output
+    assert "use 1w or 2w" in result.output
+
+
+def test_horizon_in_periods() -> None:
+    assert horizon_periods("8w", WEEK) == horizon_periods("56d", WEEK) == 8
+    assert horizon_periods("2w", DAY) == 14
+
+
+def test_weekly_evaluate_names_the_four_week_average(store: dict[str, Path]) -> None:
+    args = ["forecast", str(store["amazon_orders"]), "--evaluate", "--freq", "week",
+            "--horizon", "2w", "--origins", "1", "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    models = {row["model"] for row in json.loads(result.stdout)}
+    assert {"trailing 4-week average", "naive (last week)", "icebergops (chosen per SKU)"} <= models
+    assert "for the trailing 4-week average" in result.stderr

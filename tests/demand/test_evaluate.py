@@ -7,7 +7,16 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest, per_sku_accuracy
+from icebergops.demand.calendar import WEEK
+from icebergops.demand.evaluate import (
+    BASELINES,
+    CHOSEN,
+    accuracy_table,
+    backtest,
+    method_names,
+    per_sku_accuracy,
+)
+from icebergops.demand.history import weekly_demand
 
 
 def history() -> pl.DataFrame:
@@ -32,3 +41,16 @@ def test_every_method_is_scored_on_the_same_origins() -> None:
     assert rows[BASELINES["SeasonalNaive"]]["rmsse"] < rows[BASELINES["Naive"]]["rmsse"]
     assert rows[CHOSEN]["rmsse"] < rows[BASELINES["Naive"]]["rmsse"]
     assert per_sku_accuracy(results).height == 3
+
+
+def test_weekly_backtest_names_the_weekly_baselines() -> None:
+    data = weekly_demand(history().with_columns(pl.lit(None, pl.Float64).alias("revenue")))
+    results = backtest(data, horizon=4, origins=1, freq=WEEK)
+    names = method_names(WEEK)
+    assert set(results["model"]) == set(names.values())
+    assert names["WindowAverage"] == "trailing 4-week average"
+    assert names["Naive"] == "naive (last week)"
+    assert (results["week_start"].dt.weekday() == 1).all()
+    assert results.group_by("model").len()["len"].unique().to_list() == [3 * 4]
+    table = accuracy_table(results, data, freq=WEEK)
+    assert table.height == 5 and table["wape_horizon"].is_not_null().all()

@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from icebergops.demand.calendar import WEEK
 from icebergops.demand.events import apply_events, unmatched_events
 
 DAYS = [date(2026, 11, 26), date(2026, 11, 27)]
@@ -58,3 +59,23 @@ def test_events_outside_the_days_or_for_unknown_targets() -> None:
     )
     assert apply_events(FORECAST, known, catalogue=CATALOGUE)["forecast"].to_list() == [10.0] * 4
     assert unmatched_events(FORECAST, known, CATALOGUE) == ["Typo"]
+
+
+def test_a_week_is_lifted_by_the_mean_of_its_days() -> None:
+    weekly = pl.DataFrame(
+        {
+            "product": ["hat", "hat", "mug"],
+            "week_start": [date(2026, 11, 23), date(2026, 11, 30), date(2026, 11, 23)],
+            "forecast": [70.0, 70.0, 70.0],
+        }
+    )
+    known = events(
+        # Friday to Monday: three days of the week of 23 Nov, one of the week of 30 Nov
+        ("Black Friday", date(2026, 11, 27), date(2026, 11, 30), "product", "hat", 100.0),
+        ("Hat SKU promo", date(2026, 11, 23), date(2026, 11, 29), "sku", "HAT-S", 50.0),
+    )
+    got = apply_events(weekly, known, catalogue=CATALOGUE, key="product", freq=WEEK)
+    assert got["forecast"].to_list() == pytest.approx([100.0, 80.0, 70.0])
+    # an event for one SKU says nothing about the product's total
+    assert got["events"].to_list() == ["Black Friday", "Black Friday", None]
+    assert unmatched_events(weekly, known, CATALOGUE, freq=WEEK) == []

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from icebergops.demand.calendar import WEEK
 from icebergops.demand.forecast import forecast_demand
 
 
@@ -57,3 +58,39 @@ def test_weekend_peak_is_forecast() -> None:
     weekday = result.filter(pl.col("day").dt.weekday() < 6)["forecast"].mean()
     assert weekend is not None and weekday is not None
     assert float(weekend) > 2 * float(weekday)  # type: ignore[arg-type]
+
+
+def weekly_history() -> pl.DataFrame:
+    """Weekly units: OLD has three years with a yearly season, YOUNG one year, NEW ten weeks."""
+    rng = np.random.default_rng(7)
+    weeks = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(156)]  # Mondays
+    season = 20 + 15 * np.sin(2 * np.pi * np.arange(156) / 52)
+    return pl.concat(
+        [
+            pl.DataFrame({"sku": "OLD", "week_start": weeks, "units": rng.poisson(season)}),
+            pl.DataFrame({"sku": "YOUNG", "week_start": weeks[-60:], "units": rng.poisson(8, 60)}),
+            pl.DataFrame({"sku": "NEW", "week_start": weeks[-10:], "units": [3] * 10}),
+        ]
+    ).with_columns(pl.col("units").cast(pl.Int64))
+
+
+def test_weekly_forecasts_start_after_the_history_on_mondays() -> None:
+    stages: list[str] = []
+    result = forecast_demand(weekly_history(), horizon=8, freq=WEEK, progress=stages.append)
+    assert result.group_by("sku").len().sort("sku").rows() == [("NEW", 8), ("OLD", 8), ("YOUNG", 8)]
+    assert (result["week_start"].dt.weekday() == 1).all()
+    first = date(2023, 1, 2) + timedelta(weeks=156)
+    assert set(result.group_by("sku").agg(pl.col("week_start").min())["week_start"]) == {first}
+    assert result["week_start"].max() == first + timedelta(weeks=7)
+    # the yearly season is modelled for the three-year series only
+    fitting = sorted(s for s in stages if s.startswith("fitting"))
+    assert fitting == ["fitting 1 series (regular)", "fitting 1 series (regular, season 52)"]
+    picks = dict(result.unique("sku").select("sku", "model").iter_rows())
+    assert picks["NEW"] == "trailing 4-week average (short history)"
+
+
+def test_the_yearly_season_is_forecast_from_weekly_history() -> None:
+    result = forecast_demand(weekly_history(), horizon=8, freq=WEEK).filter(pl.col("sku") == "OLD")
+    # the next 8 weeks are the start of the year: rising from 20 to about 30 units a week,
+    # while the last 4 weeks of the history averaged about 16
+    assert 20 < result["forecast"].mean() < 32  # type: ignore[operator]

@@ -1,8 +1,10 @@
-"""``icebergops forecast ORDERS...``: daily demand forecasts per SKU with intervals."""
+"""``icebergops forecast ORDERS...``: demand forecasts per SKU (or product, SKU × location,
+SKU × channel) per day or week, with intervals."""
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,16 +23,31 @@ from icebergops.cli.options import (
     ProductsOption,
 )
 from icebergops.cli.pipeline import require_dated
-from icebergops.config import load_config
-from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
+from icebergops.cli.progress import stages
+from icebergops.config import Config, load_config
+from icebergops.demand.calendar import FREQUENCIES, Frequency
+from icebergops.demand.evaluate import accuracy_table, backtest, method_names
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
-from icebergops.demand.history import daily_demand
 from icebergops.demand.plots import plot_forecasts
-from icebergops.demand.stockouts import censor_stockouts, out_of_stock
-from icebergops.outputs import write_table
+from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
+from icebergops.demand.stockouts import out_of_stock
+from icebergops.demand.summary import forecast_summary
+from icebergops.outputs import render_table, write_table
 from icebergops.sources import ReadOptions, read_table
+
+
+class Freq(StrEnum):
+    day = "day"
+    week = "week"
+
+
+class Level(StrEnum):
+    sku = "sku"
+    product = "product"
+    sku_location = "sku-location"
+    sku_channel = "sku-channel"
 
 
 def horizon_days(text: str) -> int:
@@ -43,9 +60,30 @@ def horizon_days(text: str) -> int:
     return int(match[1]) * (7 if match[2] == "w" else 1)
 
 
+def horizon_periods(text: str, freq: Frequency) -> int:
+    """``--horizon`` in periods of ``freq``: ``8w`` and ``56d`` are 8 weeks; ``10d`` is no
+    number of weeks and is refused rather than rounded."""
+    days = horizon_days(text)
+    if days % freq.days:
+        whole = [f"{max(days // freq.days, 1)}w", f"{days // freq.days + 1}w"]
+        raise typer.BadParameter(
+            f"{text!r} is {days} days, not a whole number of {freq.name}s (--freq {freq.name}): "
+            f"use {' or '.join(dict.fromkeys(whole))}",
+            param_hint="--horizon",
+        )
+    return days // freq.days
+
+
 def forecast_command(
     orders: OrdersArgument,
     horizon: Annotated[str, typer.Option(help="How far ahead: days (56d) or weeks (8w).")] = "28d",
+    freq: Annotated[
+        Freq, typer.Option("--freq", help="Forecast per day, or per ISO week (Monday to Sunday).")
+    ] = Freq.day,
+    level: Annotated[
+        Level,
+        typer.Option("--level", help="One series per SKU, product, SKU × location or channel."),
+    ] = Level.sku,
     as_of: AsOfOption = None,
     kind: KindOption = None,
     config: ConfigOption = None,
@@ -67,56 +105,110 @@ def forecast_command(
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", help="Write PNG charts of the top 10 SKUs by revenue here.", file_okay=False
+            "--plot", help="Write PNG charts of the top 10 series by revenue here.", file_okay=False
         ),
     ] = None,
 ) -> None:
-    """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
+    """Forecast units per series and period, choosing a model per series by backtest; 80/95%
+    intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
     settings = load_config(config)
     err = Console(stderr=True)
-    days = horizon_days(horizon)
-    options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
-    lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
-    require_dated(lines, orders[0])
-    history = daily_demand(lines, as_of=as_of.date() if as_of else None)
-    stock = read_table(inventory, "inventory", config=settings) if inventory else None
-    history = censor_stockouts(history, out_of_stock=out_of_stock(stock))
-    exported = read_table(products, "products", config=settings) if products else None
-    families = catalogue(lines, exported)
+    period = FREQUENCIES[freq.value]
+    periods = horizon_periods(horizon, period)
+    with stages(err) as progress:
+        progress("reading the exports")
+        lines, families = _read(orders, products, kind, settings)
+        stock = read_table(inventory, "inventory", config=settings) if inventory else None
+        known = read_table([events], "events", config=settings) if events else None
+        levels = level_history(
+            lines,
+            level=level.value,
+            catalogue=families,
+            freq=period,
+            as_of=as_of.date() if as_of else None,
+            out_of_stock=out_of_stock(stock),
+        )
+    _warn_unforecast(levels, period, err)
     if evaluate:
-        _evaluate(history, families, days, origins, output, fmt)
+        _evaluate(levels, period, periods, origins, output, fmt, err)
         return
-    result = forecast_demand(history, horizon=days, products=families)
-    if events is not None:
-        known = read_table([events], "events", config=settings)
-        for name in unmatched_events(result, known, families):
+    with stages(err) as progress:
+        fitted = forecast_demand(
+            levels.history,
+            horizon=periods,
+            products=levels.products,
+            key=levels.key,
+            freq=period,
+            progress=progress,
+        )
+    result = with_level_columns(fitted, levels)
+    if known is not None:
+        for name in unmatched_events(result, known, families, freq=period):
             err.print(f"warning: event {name!r} matches no SKU, product or category")
-        result = apply_events(result, known, catalogue=families)
-    write_table(result, output, fmt, title=f"forecast, next {days} days")
+        result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
+    ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
+    write_table(result, output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
-        charts = plot_forecasts(history, result, plot)
+        charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
         err.print(f"{len(charts)} charts in {plot}")
+    summary = forecast_summary(result, columns=levels.columns)
+    err.print(render_table(summary.with_columns(pl.col("units").round().cast(pl.Int64))))
     err.print(
-        f"{result['sku'].n_unique():,} SKUs, {days} days ahead, "
+        f"{fitted[levels.key].n_unique():,} {NOUNS[levels.level]}, {ahead} ahead, "
         f"{result['forecast'].sum():,.0f} units forecast in all"
     )
 
 
+def _read(
+    orders: list[Path], products: list[Path] | None, kind: str | None, settings: Config
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Order lines and the catalogue (``sku, product, category, product_type``)."""
+    options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
+    lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
+    require_dated(lines, orders[0])
+    exported = read_table(products, "products", config=settings) if products else None
+    return lines, catalogue(lines, exported)
+
+
+def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> None:
+    """Series that sold only in the current, incomplete week have no week to forecast from."""
+    forecast = levels.history.select(levels.key).unique()
+    missing = levels.index.join(forecast, on=levels.key, how="anti")
+    if not missing.is_empty():
+        err.print(
+            f"warning: {missing.height:,} {NOUNS[levels.level]} sold only in the current "
+            f"{period.name}, which is not over: not forecast (e.g. {missing[levels.key][0]}); "
+            "--freq day forecasts them",
+            markup=False,
+        )
+
+
 def _evaluate(
-    history: pl.DataFrame,
-    products: pl.DataFrame,
-    days: int,
+    levels: LevelHistory,
+    period: Frequency,
+    periods: int,
     origins: int,
     output: Path | None,
     fmt: str | None,
+    err: Console,
 ) -> None:
-    results = backtest(history, horizon=days, origins=origins, products=products)
-    table = accuracy_table(results, history)
-    write_table(table, output, fmt, title=f"backtest: {origins} x {days} days")
+    with stages(err) as progress:
+        results = backtest(
+            levels.history,
+            horizon=periods,
+            origins=origins,
+            products=levels.products,
+            key=levels.key,
+            freq=period,
+            progress=progress,
+        )
+    table = accuracy_table(results, levels.history, key=levels.key, freq=period)
+    write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
+    names = method_names(period, levels.key)
     wape = dict(table.select("model", "wape_horizon").iter_rows())
-    ours, average = wape[CHOSEN], wape[BASELINES["WindowAverage"]]
+    ours, average = wape[names["chosen"]], wape[names["WindowAverage"]]
     gain = (1 - ours / average) * 100
-    Console(stderr=True).print(
-        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the trailing 28-day average: "
+    err.print(
+        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the {names['WindowAverage']}: "
         + (f"{gain:.1f}% lower" if gain >= 0 else f"{-gain:.1f}% higher (worse)")
     )

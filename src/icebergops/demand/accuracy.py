@@ -9,11 +9,14 @@ from __future__ import annotations
 import polars as pl
 
 
-def naive_scales(history: pl.DataFrame, *, keys: tuple[str, ...] = ("sku",)) -> pl.DataFrame:
-    """Per series: mean absolute and mean squared one-step naive error on the history (units)."""
+def naive_scales(
+    history: pl.DataFrame, *, keys: tuple[str, ...] = ("sku",), time: str = "day"
+) -> pl.DataFrame:
+    """Per series: mean absolute and mean squared one-step naive error on the history (units
+    per period of ``time``)."""
     step = pl.col("units") - pl.col("units").shift(1)
     return (
-        history.sort(*keys, "day")
+        history.sort(*keys, time)
         .with_columns(step.over(*keys).alias("step"))
         .group_by(*keys)
         .agg(

@@ -1,8 +1,8 @@
 """Backtest the chosen forecasts against the baselines a seller would otherwise use.
 
 Rolling origin: for each of the last ``origins`` horizons, every method sees the history up to the
-cut-off only and forecasts the next ``horizon`` days; errors are then scored per day and on the
-horizon total per SKU (what a purchase order is sized on).
+cut-off only and forecasts the next ``horizon`` periods (days or weeks); errors are then scored per
+period and on the horizon total per series (what a purchase order is sized on).
 """
 
 from __future__ import annotations
@@ -12,15 +12,30 @@ from datetime import timedelta
 import polars as pl
 
 from icebergops.demand.accuracy import naive_scales, score
-from icebergops.demand.forecast import baseline_forecasts, forecast_demand
+from icebergops.demand.calendar import DAY, Frequency
+from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
 
-CHOSEN = "icebergops (chosen per SKU)"
-BASELINES = {
-    "Naive": "naive (last day)",
-    "SeasonalNaive": "seasonal naive (same weekday last week)",
-    "WindowAverage": "trailing 28-day average",
-    "AutoETS": "AutoETS on every SKU",
-}
+
+def method_names(freq: Frequency = DAY, key: str = "sku") -> dict[str, str]:
+    """What reports call the chosen forecasts (``chosen``) and each baseline (by statsforecast's
+    model name), in the periods of ``freq``.
+
+    >>> from icebergops.demand.calendar import WEEK
+    >>> method_names(WEEK)["WindowAverage"]
+    'trailing 4-week average'
+    """
+    each = "SKU" if key == "sku" else "series"
+    return {
+        "chosen": f"icebergops (chosen per {each})",
+        "Naive": f"naive (last {freq.name})",
+        "SeasonalNaive": f"seasonal naive ({freq.season_name})",
+        "WindowAverage": freq.window_name,
+        "AutoETS": f"AutoETS on every {each}",
+    }
+
+
+CHOSEN = method_names()["chosen"]
+BASELINES = {model: name for model, name in method_names().items() if model != "chosen"}
 
 
 def backtest(
@@ -28,57 +43,69 @@ def backtest(
     *,
     horizon: int = 28,
     origins: int = 3,
-    season_length: int = 7,
     products: pl.DataFrame | None = None,
+    key: str = "sku",
+    freq: Frequency = DAY,
+    progress: Progress | None = None,
 ) -> pl.DataFrame:
-    """Forecasts of every method at every origin next to the actual units (long format)."""
-    last = history["day"].max()
+    """Forecasts of every method at every origin next to the actual units (long format:
+    ``key, <period>, forecast, model, units, cutoff``); ``horizon`` in periods of ``freq``."""
+    time = freq.column
+    names = method_names(freq, key)
+    last = history[time].max()
     frames = []
     for back in range(origins, 0, -1):
-        cutoff = last - timedelta(days=back * horizon)  # type: ignore[operator]
-        train = history.filter(pl.col("day") <= cutoff)
-        eligible = train.group_by("sku").agg(pl.len().alias("n")).filter(pl.col("n") >= 3 * horizon)
-        train = train.join(eligible.select("sku"), on="sku")
+        cutoff = last - timedelta(days=back * horizon * freq.days)  # type: ignore[operator]
+        train = history.filter(pl.col(time) <= cutoff)
+        eligible = train.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") >= 3 * horizon)
+        train = train.join(eligible.select(key), on=key)
         if train.is_empty():
             continue
         actual = history.filter(
-            (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(days=horizon))
+            (pl.col(time) > cutoff) & (pl.col(time) <= cutoff + timedelta(days=horizon * freq.days))
         )
-        if "censored" in actual.columns:  # stockout days: what demand was is unknown
+        if "censored" in actual.columns:  # stockout periods: what demand was is unknown
             actual = actual.filter(~pl.col("censored"))
-        actual = actual.select("sku", "day", "units")
+        actual = actual.select(key, time, "units")
+        step = _origin(origins - back + 1, origins, progress)
         chosen = forecast_demand(
-            train, horizon=horizon, season_length=season_length, products=products
-        ).select("sku", "day", "forecast", pl.lit(CHOSEN).alias("model"))
-        methods = pl.concat(
-            [
-                chosen,
-                baseline_forecasts(
-                    train, horizon=horizon, season_length=season_length, names=BASELINES
-                ),
-            ],
-            how="vertical_relaxed",
-        )
+            train, horizon=horizon, products=products, key=key, freq=freq, progress=step
+        ).select(key, time, "forecast", pl.lit(names["chosen"]).alias("model"))
+        step("fitting the baselines")
+        baselines = baseline_forecasts(train, horizon=horizon, names=names, key=key, freq=freq)
+        methods = pl.concat([chosen, baselines], how="vertical_relaxed")
         frames.append(
-            methods.join(actual, on=["sku", "day"], how="inner").with_columns(
+            methods.join(actual, on=[key, time], how="inner").with_columns(
                 pl.lit(cutoff).alias("cutoff")
             )
         )
     return pl.concat(frames)
 
 
-def horizon_totals(results: pl.DataFrame) -> pl.DataFrame:
-    """Units and forecast summed per SKU, method and origin: what a purchase order is sized on."""
-    return results.group_by("sku", "model", "cutoff").agg(pl.col("units", "forecast").sum())
+def _origin(number: int, origins: int, progress: Progress | None) -> Progress:
+    """``progress`` with the origin it is at in front."""
+
+    def report(stage: str) -> None:
+        if progress is not None:
+            progress(f"origin {number} of {origins}: {stage}")
+
+    return report
 
 
-def accuracy_table(results: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
-    """Overall WAPE, bias, MASE and RMSSE per method, per day and on the horizon total."""
-    scales = naive_scales(history)
-    daily = score(results, scales, by=("model",))
-    totals = horizon_totals(results)
-    horizon = score(totals.with_columns(pl.col("cutoff").alias("day")), scales, by=("model",))
-    return daily.join(
+def horizon_totals(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
+    """Units and forecast summed per series, method and origin: what a purchase order is sized on."""
+    return results.group_by(key, "model", "cutoff").agg(pl.col("units", "forecast").sum())
+
+
+def accuracy_table(
+    results: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+) -> pl.DataFrame:
+    """Overall WAPE, bias, MASE and RMSSE per method, per period and on the horizon total."""
+    scales = naive_scales(history, keys=(key,), time=freq.column)
+    per_period = score(results, scales, keys=(key,), by=("model",))
+    totals = horizon_totals(results, key=key)
+    horizon = score(totals, scales, keys=(key,), by=("model",))
+    return per_period.join(
         horizon.select(
             "model", pl.col("wape").alias("wape_horizon"), pl.col("bias").alias("bias_horizon")
         ),
@@ -86,15 +113,15 @@ def accuracy_table(results: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame
     ).sort("wape_horizon")
 
 
-def per_sku_accuracy(results: pl.DataFrame) -> pl.DataFrame:
-    """Horizon-total WAPE per SKU and method (a wide table: one column per method)."""
-    per_sku = (
-        horizon_totals(results)
-        .group_by("sku", "model")
+def per_sku_accuracy(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
+    """Horizon-total WAPE per series and method (a wide table: one column per method)."""
+    per_series = (
+        horizon_totals(results, key=key)
+        .group_by(key, "model")
         .agg(
             ((pl.col("forecast") - pl.col("units")).abs().sum() / pl.col("units").sum()).alias(
                 "wape"
             )
         )
     )
-    return per_sku.pivot(on="model", index="sku", values="wape").sort("sku")
+    return per_series.pivot(on="model", index=key, values="wape").sort(key)

@@ -3,34 +3,48 @@
 The only module that talks to statsforecast: it renames to statsforecast's ``unique_id``/``ds``/``y``
 and back. Expensive models (AutoETS) run only on series with regular demand; intermittent series
 get the intermittent-demand methods (Croston SBA, TSB, ADIDA, IMAPA). Every series also gets the
-baselines a seller would use otherwise (seasonal naive, trailing 28-day average), so the winner is
-never worse on the validation windows than those.
+baselines a seller would use otherwise (seasonal naive, the trailing average of 28 days or 4
+weeks), so the winner is never worse on the validation windows than those. Series are days or ISO
+weeks (:mod:`demand.calendar`).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import polars as pl
 
+from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
+from icebergops.demand.selection import pick_models, select_models
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
 # AutoETS is the one costly model (~0.02 s a series as _run sets it up): it is tried where a SKU
-# sells on at least one day in three, where level and season can be estimated; rarer sellers get
-# the intermittent methods only.
+# sells in at least one period in three, where level and season can be estimated; rarer sellers
+# get the intermittent methods only.
 ETS_WORTH_ADI = 3.0
-COMBINE = 3  # the forecast is the mean of the best few: one model's luck on 2 windows is noise
-LEVELS = (80, 95)
-FIT_DAYS = 364  # days of history the models are fitted on (input_size)
+FIT_DAYS = DAY.fit  # days of daily history the models are fitted on (input_size)
 PARALLEL_FROM = 200  # series: fewer are not worth starting worker processes for
+# periods a series needs before its first validation window: AutoETS refuses to fit fewer than
+# its parameters plus 5 ("tiny datasets"), which weekly series with a short horizon can have
+MIN_TRAIN = 8
+
+#: Told what the forecaster is doing now (``"fitting 120 series (regular)"``), for a
+#: progress display; the CLI passes one, the library says nothing by default.
+Progress = Callable[[str], None]
 
 
-def _models(regular: bool, season_length: int) -> tuple[list[object], list[object]]:
+def _quiet(stage: str) -> None:
+    """A progress callback that says nothing."""
+
+
+def _models(
+    regular: bool, season_length: int, freq: Frequency
+) -> tuple[list[object], list[object]]:
     """Cheap models (refit on every window) and expensive ones (fitted once, then run forward)."""
     from statsforecast.models import (
         ADIDA,
@@ -42,7 +56,7 @@ def _models(regular: bool, season_length: int) -> tuple[list[object], list[objec
         WindowAverage,
     )
 
-    baselines: list[object] = [SeasonalNaive(season_length), WindowAverage(28)]
+    baselines: list[object] = [SeasonalNaive(season_length), WindowAverage(freq.window)]
     intermittent = [CrostonSBA(), TSB(alpha_d=0.1, alpha_p=0.1), ADIDA(), IMAPA()]
     # No trend: daily SKU demand seldom has one that lasts a horizon, and leaving the trended
     # variants out makes the fit about six times cheaper (benchmarks/forecast.py).
@@ -50,28 +64,34 @@ def _models(regular: bool, season_length: int) -> tuple[list[object], list[objec
     return [*baselines, *intermittent], expensive
 
 
-def _to_nixtla(history: pl.DataFrame, key: str) -> pl.DataFrame:
+def _to_nixtla(history: pl.DataFrame, key: str, freq: Frequency) -> pl.DataFrame:
     return history.select(
         pl.col(key).alias("unique_id"),
-        pl.col("day").alias("ds"),
+        pl.col(freq.column).alias("ds"),
         pl.col("units").cast(pl.Float64).alias("y"),
     )
 
 
 def _run(
-    history: pl.DataFrame, *, regular: bool, horizon: int, season_length: int, windows: int
+    history: pl.DataFrame,
+    *,
+    regular: bool,
+    horizon: int,
+    season_length: int,
+    windows: int,
+    freq: Frequency,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Cross-validation frame and forecast frame (wide: one column per model).
 
-    Models see the last ``FIT_DAYS`` of history: recent demand is what the next weeks resemble,
-    and fitting costs time in proportion to length. Expensive models are fitted once on the first
-    validation window and run forward over the later ones instead of being refitted.
+    Models see the last ``freq.fit`` periods of history: recent demand is what the next weeks
+    resemble, and fitting costs time in proportion to length. Expensive models are fitted once
+    on the first validation window and run forward over the later ones instead of being refitted.
     """
     from statsforecast import StatsForecast
 
-    cheap, expensive = _models(regular, season_length)
+    cheap, expensive = _models(regular, season_length, freq)
     jobs = _jobs(history)
-    recent = history.group_by("unique_id", maintain_order=True).tail(FIT_DAYS + windows * horizon)
+    recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
     validation, ahead = pl.DataFrame(), pl.DataFrame()
     with warnings.catch_warnings():
         # ETS on an all-zero stretch divides by zero inside statsforecast; the fit is discarded.
@@ -79,13 +99,13 @@ def _run(
         for models, refit in ((cheap, True), (expensive, False)):
             if not models:
                 continue
-            engine = StatsForecast(models=models, freq="1d", n_jobs=jobs)
+            engine = StatsForecast(models=models, freq=freq.interval, n_jobs=jobs)
             checked = engine.cross_validation(
                 df=recent,
                 h=horizon,
                 n_windows=windows,
                 step_size=horizon,
-                input_size=FIT_DAYS,
+                input_size=freq.fit,
                 refit=refit,
             )
             forecast = engine.forecast(df=recent, h=horizon)
@@ -104,180 +124,169 @@ def _beside(frame: pl.DataFrame, more: pl.DataFrame, keys: list[str]) -> pl.Data
     return more if frame.is_empty() else frame.join(more, on=keys, how="left")
 
 
-def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
-    """Per series, the model whose horizon totals were closest to the actual totals over the
-    validation windows (a purchase order is sized on the total, not on single days), and the
-    80/95% quantiles of its daily absolute errors (for conformal intervals)."""
-    long = validation.unpivot(
-        index=["unique_id", "ds", "cutoff", "y"],
-        on=list(models),
-        variable_name="model",
-        value_name="fc",
-    ).with_columns(pl.col("fc").clip(lower_bound=0))
-    daily = long.with_columns((pl.col("fc") - pl.col("y")).abs().alias("abs_error"))
-    quantiles = daily.group_by("unique_id", "model").agg(
-        pl.col("abs_error").mean().alias("mae"),
-        *(pl.col("abs_error").quantile(level / 100).alias(f"q{level}") for level in LEVELS),
-    )
-    totals = (
-        long.group_by("unique_id", "model", "cutoff")
-        .agg((pl.col("fc").sum() - pl.col("y").sum()).abs().alias("total_error"))
-        .group_by("unique_id", "model")
-        .agg(pl.col("total_error").mean())
-    )
-    ranked = quantiles.join(totals, on=["unique_id", "model"])
-    return (
-        ranked.sort("unique_id", "total_error", "mae", "model")
-        .group_by("unique_id", maintain_order=True)
-        .head(COMBINE)
-    )
+def history_needed(horizon: int, windows: int) -> int:
+    """Periods a series needs for models to be chosen by validation: shorter series get the
+    trailing average. ``windows`` validation horizons, and before them another horizon or
+    ``MIN_TRAIN`` periods, whichever is more."""
+    return windows * horizon + max(horizon, MIN_TRAIN)
 
 
 def forecast_demand(
     history: pl.DataFrame,
     *,
     horizon: int = 28,
-    season_length: int = 7,
     windows: int = 2,
     products: pl.DataFrame | None = None,
+    key: str = "sku",
+    freq: Frequency = DAY,
+    progress: Progress | None = None,
     yearly: bool = True,
 ) -> pl.DataFrame:
-    """Daily forecasts per SKU for ``horizon`` days after the history, with 80/95% intervals.
+    """Forecasts per series for ``horizon`` periods after the history, with 80/95% intervals.
 
-    ``history`` holds ``sku, day, units`` (zero-filled, see :func:`demand.history.daily_demand`).
-    With ``products`` (``sku, product``), the SKUs of products with several variants are
-    forecast top-down: the product's total, split by each variant's recent share (variants of
-    sizes and colours sell too rarely each to show a pattern). The ``method`` column says which.
-    Series shorter than ``windows + 1`` horizons get the trailing 28-day average, flagged; with
-    ``products`` naming categories, such new SKUs are blended with their category siblings'
-    rate instead (:mod:`demand.newskus`).
-    Forecasts and bounds are never negative (units per day).
+    ``history`` holds ``key, <period>, units``, zero-filled (see :mod:`demand.history`); periods
+    are days or weeks as ``freq`` says. With ``products`` (``key, product``), the series of
+    products with several variants are forecast top-down: the product's total, split by each
+    variant's recent share (variants of sizes and colours sell too rarely each to show a
+    pattern). The ``method`` column says which. Series shorter than ``windows + 1`` horizons
+    (or than ``windows`` horizons and ``MIN_TRAIN`` periods) get the trailing average, flagged;
+    daily per-SKU, with ``products`` naming categories, such new SKUs are blended with their
+    category siblings' rate instead (:mod:`demand.newskus`). Daily per-SKU forecasts with two
+    years of history are scaled by their category's yearly factor where ``yearly`` and where it
+    holds (:mod:`demand.yearly`); weekly series get a 52-week season instead.
+    Forecasts and bounds are never negative (units per period).
     """
-    classes = demand_classes(history).select("sku", "demand_class")
-    families = variant_families(history, products)
-    bottom_up = history.join(families.filter(~pl.col("top_down")).select("sku"), on="sku")
+    report = progress or _quiet
+    classes = demand_classes(history, keys=(key,)).select(key, "demand_class")
+    families = variant_families(history, products, key=key, freq=freq)
+    bottom_up = history.join(families.filter(~pl.col("top_down")).select(key), on=key)
     frames = []
     if not bottom_up.is_empty():
-        frames.append(
-            forecast_series(bottom_up, "sku", horizon, season_length, windows).with_columns(
-                pl.lit("per SKU").alias("method")
-            )
-        )
+        each = "per SKU" if key == "sku" else "per series"
+        fc = forecast_series(bottom_up, key, horizon, windows, freq=freq, progress=report)
+        frames.append(fc.with_columns(pl.lit(each).alias("method")))
     families = families.filter(pl.col("top_down"))
     if not families.is_empty():
-        totals = product_history(history, families)
-        product_fc = forecast_series(totals, "product", horizon, season_length, windows)
+        totals = product_history(history, families, key=key, freq=freq)
+        product_fc = forecast_series(
+            totals, "product", horizon, windows, freq=freq, progress=report
+        )
+        # without a catalogue the only families are the pool of sparse series
+        how = "top-down by product" if products is not None else "top-down (sparse pool)"
         frames.append(
-            split_by_mix(product_fc, history, families).with_columns(
-                pl.lit("top-down by product").alias("method")
+            split_by_mix(product_fc, history, families, key=key, freq=freq).with_columns(
+                pl.lit(how).alias("method")
             )
         )
     result = pl.concat(frames, how="diagonal_relaxed")
-    days = history.group_by("sku").agg(pl.len().alias("days"))
-    short = days.filter(pl.col("days") < (windows + 1) * horizon)["sku"]
-    new = bottom_up.select("sku").unique().join(short.to_frame(), on="sku")["sku"]
-    established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
-    result = start_from_siblings(result, history, products, new=new, established=established)
-    if yearly:
-        result = apply_yearly(result, yearly_factors(history, products, horizon=horizon))
-    result = result.join(classes, on="sku", how="left")
-    if "censored" in history.columns:  # stockout days kept out of fitting (imputed), counted
-        censored = history.group_by("sku").agg(pl.col("censored").sum().alias("censored_days"))
-        result = result.join(censored, on="sku", how="left")
-    return result.sort("sku", "day")
+    if key == "sku" and freq == DAY:  # demand.newskus counts SKUs' history in days
+        days = history.group_by("sku").agg(pl.len().alias("days"))
+        short = days.filter(pl.col("days") < history_needed(horizon, windows))["sku"]
+        new = bottom_up.select("sku").unique().join(short.to_frame(), on="sku")["sku"]
+        established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
+        result = start_from_siblings(result, history, products, new=new, established=established)
+        if yearly:  # weekly series carry their year in a 52-week season (demand.calendar)
+            result = apply_yearly(result, yearly_factors(history, products, horizon=horizon))
+    result = result.join(classes, on=key, how="left")
+    if "censored" in history.columns:  # stockout periods kept out of fitting (imputed), counted
+        censored = history.group_by(key).agg(
+            pl.col("censored").sum().alias(f"censored_{freq.name}s")
+        )
+        result = result.join(censored, on=key, how="left")
+    return result.sort(key, freq.column)
 
 
 def forecast_series(
-    history: pl.DataFrame, key: str, horizon: int, season_length: int, windows: int
+    history: pl.DataFrame,
+    key: str,
+    horizon: int,
+    windows: int,
+    *,
+    freq: Frequency = DAY,
+    progress: Progress | None = None,
 ) -> pl.DataFrame:
-    """Forecasts for every series of ``history`` (``key, day, units``), one model choice each."""
+    """Forecasts for every series of ``history`` (``key, <period>, units``), one model choice
+    each. Series are fitted in batches of one group (regular or intermittent) and one season
+    length (see :meth:`Frequency.season_length`)."""
+    report = progress or _quiet
     classes = demand_classes(history, keys=(key,))
-    lengths = history.group_by(key).agg(pl.len().alias("days"))
+    lengths = history.group_by(key).agg(pl.len().alias("periods"))
     info = classes.join(lengths, on=key).with_columns(
-        pl.when(pl.col("days") < (windows + 1) * horizon)
+        pl.when(pl.col("periods") < history_needed(horizon, windows))
         .then(pl.lit("short history"))
         .when(pl.col("demand_class").is_in(REGULAR) | (pl.col("adi") < ETS_WORTH_ADI))
         .then(pl.lit("regular"))
         .otherwise(pl.lit("intermittent"))
-        .alias("group")
+        .alias("group"),
+        freq.season_length(pl.col("periods")),
     )
     frames = []
-    for group in ("regular", "intermittent"):
-        ids = info.filter(pl.col("group") == group)[key]
-        if ids.is_empty():
-            continue
-        data = _to_nixtla(history.filter(pl.col(key).is_in(ids.implode())), key)
+    batches = (
+        info.filter(pl.col("group") != "short history")
+        .select("group", "season")
+        .unique()
+        .sort("group", "season", descending=[False, True])
+    )
+    for group, season in batches.iter_rows():
+        ids = info.filter((pl.col("group") == group) & (pl.col("season") == season))[key]
+        what = f"{ids.len():,} {'product totals' if key == 'product' else 'series'} ({group}" + (
+            f", season {season})" if season > 1 else ")"
+        )
+        report(f"fitting {what}")
+        data = _to_nixtla(history.filter(pl.col(key).is_in(ids.implode())), key, freq)
         validation, ahead = _run(
             data,
             regular=group == "regular",
             horizon=horizon,
-            season_length=season_length,
+            season_length=season,
             windows=windows,
+            freq=freq,
         )
+        report(f"selecting models for {what}")
         models = [c for c in ahead.columns if c not in ("unique_id", "ds")]
-        chosen = select_models(validation, models)
-        frames.append(_pick(ahead, chosen, models))
+        frames.append(pick_models(ahead, select_models(validation, models), models))
     short = info.filter(pl.col("group") == "short history")[key]
     if not short.is_empty():
         frames.append(
-            _trailing_average(history.filter(pl.col(key).is_in(short.implode())), key, horizon)
-        )
-    return pl.concat(frames, how="diagonal_relaxed").rename({"unique_id": key, "ds": "day"})
-
-
-def _pick(ahead: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
-    """Mean of the chosen models' forecasts per day; bounds from the best model's errors."""
-    long = ahead.unpivot(
-        index=["unique_id", "ds"], on=list(models), variable_name="model", value_name="fc"
-    )
-    picked = long.join(chosen, on=["unique_id", "model"], how="inner")
-    combined = picked.group_by("unique_id", "ds", maintain_order=True).agg(
-        pl.col("fc").clip(lower_bound=0).mean().alias("forecast"),
-        *(pl.col(f"q{level}").first() for level in LEVELS),
-        pl.col("model").str.join(" + ").alias("model"),
-    )
-    point = pl.col("forecast")
-    return combined.select(
-        "unique_id",
-        "ds",
-        point,
-        *(
-            expr
-            for level in LEVELS
-            for expr in (
-                (point - pl.col(f"q{level}")).clip(lower_bound=0).alias(f"lo_{level}"),
-                (point + pl.col(f"q{level}")).alias(f"hi_{level}"),
+            _trailing_average(
+                history.filter(pl.col(key).is_in(short.implode())), key, horizon, freq
             )
-        ),
-        "model",
-    )
+        )
+    return pl.concat(frames, how="diagonal_relaxed").rename({"unique_id": key, "ds": freq.column})
 
 
-def _trailing_average(history: pl.DataFrame, key: str, horizon: int) -> pl.DataFrame:
+def _trailing_average(
+    history: pl.DataFrame, key: str, horizon: int, freq: Frequency
+) -> pl.DataFrame:
+    time = freq.column
     recent = (
-        history.sort(key, "day")
+        history.sort(key, time)
         .group_by(key)
-        .agg(pl.col("units").tail(28).mean().alias("forecast"), pl.col("day").max().alias("last"))
+        .agg(pl.col("units").tail(freq.window).mean().alias("forecast"), pl.col(time).max())
     )
-    days = recent.select(
+    periods = recent.select(
         pl.col(key).alias("unique_id"),
         pl.date_ranges(
-            pl.col("last") + pl.duration(days=1), pl.col("last") + pl.duration(days=horizon)
+            pl.col(time) + pl.duration(days=freq.days),
+            pl.col(time) + pl.duration(days=freq.days * horizon),
+            interval=freq.interval,
         ).alias("ds"),
         "forecast",
     ).explode("ds")
-    return days.with_columns(pl.lit("trailing 28-day average (short history)").alias("model"))
+    return periods.with_columns(pl.lit(f"{freq.window_name} (short history)").alias("model"))
 
 
 def baseline_forecasts(
     history: pl.DataFrame,
     *,
     horizon: int,
-    season_length: int,
     names: dict[str, str],
     key: str = "sku",
+    freq: Frequency = DAY,
 ) -> pl.DataFrame:
-    """The baselines a seller would otherwise use, on every series: ``key, day, forecast, model``.
+    """The baselines a seller would otherwise use, on every series: ``key, <period>, forecast,
+    model``. Seasonal ones use the season where a series holds two (see
+    :meth:`Frequency.season_length`), else none.
 
     ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
     the names shown in reports.
@@ -285,22 +294,28 @@ def baseline_forecasts(
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
 
-    models = [
-        Naive(),
-        SeasonalNaive(season_length),
-        WindowAverage(28),
-        AutoETS(season_length=season_length),
-    ]
-    data = _to_nixtla(history, key)
-    engine = StatsForecast(models=models, freq="1d", n_jobs=_jobs(data))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ahead = engine.forecast(df=data, h=horizon)
-    return ahead.unpivot(
-        index=["unique_id", "ds"], variable_name="model", value_name="forecast"
-    ).select(
-        pl.col("unique_id").alias(key),
-        pl.col("ds").alias("day"),
-        pl.col("forecast").clip(lower_bound=0),
-        pl.col("model").replace_strict(names),
+    seasons = history.group_by(key).agg(freq.season_length(pl.len()))
+    frames = []
+    for season in seasons["season"].unique().sort():
+        models = [
+            Naive(),
+            SeasonalNaive(season),
+            WindowAverage(freq.window),
+            AutoETS(season_length=season),
+        ]
+        ids = seasons.filter(pl.col("season") == season)[key]
+        data = _to_nixtla(history.filter(pl.col(key).is_in(ids.implode())), key, freq)
+        engine = StatsForecast(models=models, freq=freq.interval, n_jobs=_jobs(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frames.append(engine.forecast(df=data, h=horizon))
+    return (
+        pl.concat(frames)
+        .unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
+        .select(
+            pl.col("unique_id").alias(key),
+            pl.col("ds").alias(freq.column),
+            pl.col("forecast").clip(lower_bound=0),
+            pl.col("model").replace_strict(names),
+        )
     )

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import polars as pl
 
+from icebergops.demand.calendar import DAY, Frequency
+
 RECENT_DAYS = 90  # the mix of variants is taken from this many most recent days
 
 
@@ -42,48 +44,66 @@ SPARSE_SHARE = 1 / 14  # a SKU that sold on fewer than one day in two weeks is "
 SPARSE_POOL = "all sparse SKUs"
 
 
-def variant_families(history: pl.DataFrame, products: pl.DataFrame | None) -> pl.DataFrame:
-    """``sku, product, top_down``: a SKU is forecast top-down when its product has several SKUs.
+def variant_families(
+    history: pl.DataFrame,
+    products: pl.DataFrame | None,
+    *,
+    key: str = "sku",
+    freq: Frequency = DAY,
+) -> pl.DataFrame:
+    """``key, product, top_down``: a series is forecast top-down when its product has several.
 
-    Sparse single-SKU products are pooled: the pool's total has a level and a season that
-    no single one of them shows, and each gets its recent share of it.
+    Sparse single-series products are pooled: the pool's total has a level and a season that
+    no single one of them shows, and each gets its recent share of it. ``products`` maps
+    ``key`` to ``product``; in weekly history "sparse" is the weekly equivalent of the daily
+    share (a week with a sale, at that daily rate).
     """
-    selling = history.group_by("sku").agg(((pl.col("units") > 0).mean()).alias("selling"))
-    skus = history.select("sku").unique().join(selling, on="sku")
+    sparse = 1 - (1 - SPARSE_SHARE) ** freq.days
+    selling = history.group_by(key).agg(((pl.col("units") > 0).mean()).alias("selling"))
+    series = history.select(key).unique().join(selling, on=key)
     if products is None:
-        mapped = skus.with_columns(pl.col("sku").alias("product"))
+        mapped = series.with_columns(pl.col(key).alias("product"))
     else:
-        mapped = skus.join(products.select("sku", "product").unique("sku"), on="sku", how="left")
-        mapped = mapped.with_columns(pl.coalesce("product", "sku").alias("product"))
+        mapped = series.join(products.select(key, "product").unique(key), on=key, how="left")
+        mapped = mapped.with_columns(pl.coalesce("product", key).alias("product"))
     single = pl.len().over("product") == 1
-    pooled = single & (pl.col("selling") < SPARSE_SHARE)
+    pooled = single & (pl.col("selling") < sparse)
     mapped = mapped.with_columns(
         pl.when(pooled).then(pl.lit(SPARSE_POOL)).otherwise(pl.col("product")).alias("product")
     )
-    return mapped.select("sku", "product", (pl.len().over("product") > 1).alias("top_down"))
+    return mapped.select(key, "product", (pl.len().over("product") > 1).alias("top_down"))
 
 
-def product_history(history: pl.DataFrame, families: pl.DataFrame) -> pl.DataFrame:
-    """Daily units per product (``product, day, units``), summed over its SKUs."""
+def product_history(
+    history: pl.DataFrame, families: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+) -> pl.DataFrame:
+    """Units per product and period (``product, <period>, units``), summed over its series."""
+    time = freq.column
     return (
-        history.join(families.select("sku", "product"), on="sku")
-        .group_by("product", "day")
+        history.join(families.select(key, "product"), on=key)
+        .group_by("product", time)
         .agg(pl.col("units").sum())
-        .sort("product", "day")
+        .sort("product", time)
     )
 
 
 def split_by_mix(
-    product_forecast: pl.DataFrame, history: pl.DataFrame, families: pl.DataFrame
+    product_forecast: pl.DataFrame,
+    history: pl.DataFrame,
+    families: pl.DataFrame,
+    *,
+    key: str = "sku",
+    freq: Frequency = DAY,
 ) -> pl.DataFrame:
-    """Each SKU's share of its product's units over the last ``RECENT_DAYS`` (all history where
-    the product sold nothing then) times the product forecast and bounds."""
-    last = history["day"].max()
+    """Each series' share of its product's units over the last ``RECENT_DAYS`` (all history
+    where the product sold nothing then) times the product forecast and bounds."""
+    time = freq.column
+    last = history[time].max()
     assert last is not None
-    recent = pl.col("day") > last - timedelta(days=RECENT_DAYS)  # type: ignore[operator]
+    recent = pl.col(time) > last - timedelta(days=RECENT_DAYS)  # type: ignore[operator]
     units = (
-        history.join(families.select("sku", "product"), on="sku")
-        .group_by("product", "sku")
+        history.join(families.select(key, "product"), on=key)
+        .group_by("product", key)
         .agg(
             pl.col("units").filter(recent).sum().alias("recent"), pl.col("units").sum().alias("all")
         )
@@ -97,8 +117,8 @@ def split_by_mix(
     )
     scaled = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
     return shares.join(product_forecast, on="product").select(
-        "sku",
-        "day",
+        key,
+        time,
         *((pl.col(c) * pl.col("share")).alias(c) for c in scaled if c in product_forecast.columns),
         pl.concat_str(pl.col("model"), pl.lit(" (product total)")).alias("model"),
     )

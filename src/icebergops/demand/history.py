@@ -6,7 +6,7 @@ subtracted from it: a return says nothing about how many units customers wanted 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -59,6 +59,42 @@ def daily_demand(
         calendar.join(per_day, on=[*keys, "day"], how="left")
         .with_columns(pl.col("units").fill_null(0))
         .sort(*keys, "day")
+    )
+
+
+def weekly_demand(daily: pl.DataFrame, *, keys: tuple[str, ...] = KEYS) -> pl.DataFrame:
+    """Units per ``keys`` per ISO week (Monday to Sunday, store-local), from daily history.
+
+    Returns ``*keys, week_start, units, revenue`` (``week_start`` is the Monday), plus
+    ``units_observed`` and ``censored`` where ``daily`` has them (see
+    :func:`demand.stockouts.censor_stockouts`): a week is censored when most of its days are, and
+    its units hold the imputed units of its censored days either way.
+
+    The week of the last day is left out unless it ends on that day (a Sunday): its first days
+    would read as a slump in a weekly series, so forecasts start with it, as a whole week. A
+    series' first week is kept even when the series starts mid-week: those are the units it sold.
+
+    >>> days = pl.DataFrame({"sku": "A", "day": pl.date_range(date(2024, 1, 3), date(2024, 1, 16),
+    ...                      eager=True), "units": range(14), "revenue": None})
+    >>> weekly_demand(days).select("week_start", "units").rows()
+    [(datetime.date(2024, 1, 1), 10), (datetime.date(2024, 1, 8), 56)]
+    """
+    last = daily["day"].max()
+    assert isinstance(last, date), "daily demand without a single day"
+    week = pl.col("day").dt.truncate("1w")  # polars' weeks start on Monday
+    extra = [
+        *([pl.col("units_observed").sum()] if "units_observed" in daily.columns else []),
+        *([(pl.col("censored").mean() > 0.5)] if "censored" in daily.columns else []),
+    ]
+    return (
+        daily.filter(week <= last - timedelta(days=6))
+        .group_by(*keys, week.alias("week_start"))
+        .agg(
+            pl.col("units").sum(),
+            pl.when(pl.col("revenue").is_not_null().any()).then(pl.col("revenue").sum()),
+            *extra,
+        )
+        .sort(*keys, "week_start")
     )
 
 

@@ -20,12 +20,12 @@ YEAR = 364  # days: same weekday one year earlier
 
 
 def censor_stockouts(
-    history: pl.DataFrame, *, out_of_stock: pl.Series | None = None
+    history: pl.DataFrame, *, out_of_stock: pl.Series | None = None, key: str = "sku"
 ) -> pl.DataFrame:
     """Add ``censored`` (bool) and replace censored days' ``units`` with the earlier rate.
 
-    ``out_of_stock`` holds the SKUs the inventory export shows at zero (or below) now. The
-    original units stay in ``units_observed``.
+    ``history`` holds ``key, day, units``; ``out_of_stock`` the series (of ``key``) the inventory
+    export shows at zero (or below) now. The original units stay in ``units_observed``.
 
     >>> h = pl.DataFrame({"sku": ["A"] * 45, "day": list(range(45)),
     ...                   "units": [3] * 20 + [0] * 20 + [2] * 5})
@@ -33,23 +33,23 @@ def censor_stockouts(
     20
     """
     zero = pl.col("units") == 0
-    ordered = history.sort("sku", "day").with_columns(
-        zero.rle_id().over("sku").alias("run"),
+    ordered = history.sort(key, "day").with_columns(
+        zero.rle_id().over(key).alias("run"),
         pl.col("units")
         .cast(pl.Float64)
         .rolling_mean(RATE_DAYS, min_samples=14)
         .shift(1)
-        .over("sku")
+        .over(key)
         .alias("rate_before"),
         (pl.col("units") > 0)
         .cast(pl.Float64)
         .rolling_mean(RATE_DAYS, min_samples=14)
         .shift(1)
-        .over("sku")
+        .over(key)
         .alias("selling_before"),
-        pl.col("units").shift(YEAR).over("sku").alias("last_year"),
+        pl.col("units").shift(YEAR).over(key).alias("last_year"),
     )
-    runs = ordered.group_by("sku", "run").agg(
+    runs = ordered.group_by(key, "run").agg(
         zero.all().alias("zero"),
         pl.len().alias("length"),
         pl.col("rate_before").first().alias("rate"),
@@ -57,11 +57,11 @@ def censor_stockouts(
         pl.col("day").max().alias("until"),
         pl.col("last_year").mean().alias("rate_last_year"),
     )
-    last_day = ordered.group_by("sku").agg(pl.col("day").max().alias("last"))
+    last_day = ordered.group_by(key).agg(pl.col("day").max().alias("last"))
     stocked_out = (
-        pl.col("sku").is_in(out_of_stock.implode()) if out_of_stock is not None else pl.lit(False)
+        pl.col(key).is_in(out_of_stock.implode()) if out_of_stock is not None else pl.lit(False)
     )
-    runs = runs.join(last_day, on="sku").with_columns(
+    runs = runs.join(last_day, on=key).with_columns(
         (
             pl.col("zero")
             & (
@@ -84,7 +84,7 @@ def censor_stockouts(
             ).fill_null(False)
         ).alias("censored")
     )
-    marked = ordered.join(runs.select("sku", "run", "censored", "rate"), on=["sku", "run"])
+    marked = ordered.join(runs.select(key, "run", "censored", "rate"), on=[key, "run"])
     return marked.select(
         *[c for c in history.columns if c != "units"],
         pl.when(pl.col("censored"))

@@ -1,0 +1,142 @@
+"""Which series to forecast: per SKU, per product, per SKU and location, per SKU and channel.
+
+The forecaster works on one key column. At the SKU level that is ``sku``; at the others it is a
+``series`` column built from the level's columns (``TEE-M @ Reno NV``; at the product level the
+product itself), which :func:`with_level_columns` splits back into them. A missing location or
+channel is :data:`NONE`, a series of its own: Amazon orders carry no location, and their units
+must not vanish from a per-location forecast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from icebergops.demand.calendar import DAY, Frequency
+from icebergops.demand.history import daily_demand, weekly_demand
+from icebergops.demand.stockouts import censor_stockouts
+from icebergops.errors import InputError
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "sku": ("sku",),
+    "product": ("product",),
+    "sku-location": ("sku", "location"),
+    "sku-channel": ("sku", "channel"),
+}
+#: How the one-line summary counts each level's series.
+NOUNS = {
+    "sku": "SKUs",
+    "product": "products",
+    "sku-location": "SKU × location series",
+    "sku-channel": "SKU × channel series",
+}
+NONE = "(none)"
+SEPARATOR = " @ "
+
+
+@dataclass(frozen=True)
+class LevelHistory:
+    """Demand history of one level's series, and how to turn its forecasts back into columns."""
+
+    level: str
+    key: str  # the forecaster's key column: ``sku``, or ``series``
+    history: pl.DataFrame  # key, period, units, revenue, units_observed, censored
+    index: pl.DataFrame  # key and the level's columns, one row per series
+    products: pl.DataFrame | None  # key, product: for top-down; None at the product level
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return LEVELS[self.level]
+
+
+def level_lines(order_lines: pl.DataFrame, *, level: str, catalogue: pl.DataFrame) -> pl.DataFrame:
+    """Order lines with the level's columns filled in: the product from ``catalogue`` (``sku,
+    product``; the SKU itself where it has none), :data:`NONE` for an empty location or channel.
+    """
+    lines = order_lines
+    if level == "product":
+        products = catalogue.select("sku", "product").unique("sku")
+        lines = lines.join(products, on="sku", how="left").with_columns(
+            pl.coalesce("product", "sku").alias("product")
+        )
+    blank = [c for c in LEVELS[level] if c in ("location", "channel")]
+    return lines.with_columns(
+        pl.when(pl.col(c).str.strip_chars().fill_null("") == "")
+        .then(pl.lit(NONE))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in blank
+    )
+
+
+def level_history(
+    order_lines: pl.DataFrame,
+    *,
+    level: str = "sku",
+    catalogue: pl.DataFrame,
+    freq: Frequency = DAY,
+    as_of: date | None = None,
+    out_of_stock: pl.Series | None = None,
+) -> LevelHistory:
+    """Demand per series of ``level`` per period of ``freq``, stockouts censored.
+
+    Stockouts are found on the daily history, before weeks are summed (see
+    :func:`demand.history.weekly_demand`). ``out_of_stock`` holds SKUs: each of a SKU's series
+    is out of stock with it, a product when all its SKUs that sold are.
+    """
+    columns = LEVELS[level]
+    lines = level_lines(order_lines, level=level, catalogue=catalogue)
+    daily = daily_demand(lines, as_of=as_of, keys=columns)
+    key = "sku" if level == "sku" else "series"
+    if key == "series":
+        daily = daily.with_columns(pl.concat_str(columns, separator=SEPARATOR).alias(key))
+    index = daily.select(key, *(c for c in columns if c != key)).unique().sort(key)
+    if index[key].n_unique() < index.height:
+        raise InputError(
+            f"two {level} series would share the name "
+            f"{index.filter(pl.col(key).is_duplicated())[key][0]!r}",
+            hint=f"a SKU, location or channel contains {SEPARATOR!r}; forecast per SKU",
+        )
+    daily = daily.drop([c for c in columns if c != key])
+    stocked_out = _stocked_out(lines, index, level, out_of_stock)
+    daily = censor_stockouts(daily, out_of_stock=stocked_out, key=key)
+    history = daily if freq == DAY else weekly_demand(daily, keys=(key,))
+    return LevelHistory(level, key, history, index, _families(index, level, catalogue))
+
+
+def _stocked_out(
+    lines: pl.DataFrame, index: pl.DataFrame, level: str, out_of_stock: pl.Series | None
+) -> pl.Series | None:
+    """The series (key values) out of stock now, from the SKUs that are."""
+    if out_of_stock is None:
+        return None
+    gone = pl.col("sku").is_in(out_of_stock.implode())
+    if level != "product":
+        return index.filter(gone)[index.columns[0]]
+    products = lines.select("sku", "product").unique().group_by("product").agg(gone.all())
+    return products.filter(pl.col("sku"))["product"]
+
+
+def _families(index: pl.DataFrame, level: str, catalogue: pl.DataFrame) -> pl.DataFrame | None:
+    """``key, product`` for top-down: a SKU's series at a location or in a channel belong to
+    the product there (``product @ location``)."""
+    products = catalogue.select("sku", "product").unique("sku")
+    if level == "product":
+        return None
+    if level == "sku":
+        return products
+    other = LEVELS[level][1]
+    return index.join(products, on="sku", how="left").select(
+        "series", pl.concat_str("product", other, separator=SEPARATOR).alias("product")
+    )
+
+
+def with_level_columns(forecast: pl.DataFrame, levels: LevelHistory) -> pl.DataFrame:
+    """``forecast`` (by the forecaster's key) with the level's columns first, the key dropped."""
+    if levels.key == "sku":
+        return forecast
+    return forecast.join(levels.index, on=levels.key, how="left").select(
+        *levels.columns, pl.exclude(levels.key, *levels.columns)
+    )

@@ -1,0 +1,90 @@
+"""Series per level: SKU × location and SKU × channel series, products, and back to columns."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from icebergops.demand.calendar import WEEK
+from icebergops.demand.history import daily_demand
+from icebergops.demand.series import NONE, level_history, with_level_columns
+
+DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(21)]  # Monday 1 Jan to Sunday 21 Jan
+
+
+def lines() -> pl.DataFrame:
+    """HAT-S and HAT-L (one product) sold from two warehouses and, without a location, on Amazon."""
+    rows = []
+    for i, day in enumerate(DAYS):
+        rows += [
+            ("HAT-S", "Sun Hat - S", day, 1 + i % 3, "Reno NV", "shopify"),
+            ("HAT-L", "Sun Hat - L", day, 2, "Columbus OH", "shopify"),
+        ]
+        if i % 2 == 0:
+            rows.append(("HAT-S", "Sun Hat - S", day, 5, "Columbus OH", "shopify"))
+        if i % 7 == 3:
+            rows.append(("HAT-L", "Sun Hat - L", day, 4, None, "amazon"))
+    return pl.DataFrame(
+        rows, schema=["sku", "title", "order_date", "quantity", "location", "channel"], orient="row"
+    ).with_columns(
+        pl.lit(10.0).alias("unit_price"), pl.lit("fulfilled").alias("status"),
+        pl.lit(False).alias("is_test"),
+    )  # fmt: skip
+
+
+CATALOGUE = pl.DataFrame({"sku": ["HAT-S", "HAT-L"], "product": ["Sun Hat", "Sun Hat"]})
+
+
+def test_one_series_per_sku_and_location_summing_to_the_sku() -> None:
+    levels = level_history(lines(), level="sku-location", catalogue=CATALOGUE)
+    assert levels.index.sort("series").rows() == [
+        ("HAT-L @ (none)", "HAT-L", NONE),
+        ("HAT-L @ Columbus OH", "HAT-L", "Columbus OH"),
+        ("HAT-S @ Columbus OH", "HAT-S", "Columbus OH"),
+        ("HAT-S @ Reno NV", "HAT-S", "Reno NV"),
+    ]
+    split = with_level_columns(levels.history, levels)
+    assert split.columns[:3] == ["sku", "location", "day"]
+    per_sku = split.group_by("sku", "day").agg(pl.col("units").sum()).sort("sku", "day")
+    expected = daily_demand(lines()).select("sku", "day", pl.col("units").cast(pl.Float64))
+    assert_frame_equal(per_sku, expected.sort("sku", "day"))
+    # the Amazon units (no location) are a series of their own, not dropped
+    assert split.filter(pl.col("location") == NONE)["units"].sum() == 3 * 4
+    # each series' variants belong to the product at that location, for top-down
+    assert levels.products is not None
+    assert dict(levels.products.iter_rows())["HAT-S @ Reno NV"] == "Sun Hat @ Reno NV"
+
+
+def test_channel_and_product_levels_in_weeks() -> None:
+    channels = level_history(lines(), level="sku-channel", catalogue=CATALOGUE, freq=WEEK)
+    weekly = with_level_columns(channels.history, channels)
+    assert sorted(set(weekly.select("sku", "channel").iter_rows())) == [
+        ("HAT-L", "amazon"),
+        ("HAT-L", "shopify"),
+        ("HAT-S", "shopify"),
+    ]
+    assert weekly.filter(pl.col("channel") == "amazon")["units"].to_list() == [4.0, 4.0, 4.0]
+    products = level_history(lines(), level="product", catalogue=CATALOGUE, freq=WEEK)
+    assert products.products is None  # nothing to split a product into
+    totals = with_level_columns(products.history, products)
+    assert totals.columns[:2] == ["product", "week_start"]
+    per_week = weekly.group_by("week_start").agg(pl.col("units").sum()).sort("week_start")
+    assert totals["units"].to_list() == per_week["units"].to_list()
+
+
+def test_a_sku_out_of_stock_now_censors_each_of_its_series() -> None:
+    # HAT-L stops selling at Columbus for the last 9 days: only the inventory says why
+    stopped = (pl.col("sku") == "HAT-L") & (pl.col("location").fill_null("") == "Columbus OH")
+    history = lines().filter(~(stopped & (pl.col("order_date") >= date(2024, 1, 13))))
+    out = pl.Series(["HAT-L"])
+    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, out_of_stock=out)
+    censored = dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
+    # the Amazon series last sold on 18 Jan: its last 3 days are censored too; HAT-S is in stock
+    assert censored == {
+        "HAT-L @ Columbus OH": 9,
+        "HAT-L @ (none)": 3,
+        "HAT-S @ Columbus OH": 0,
+        "HAT-S @ Reno NV": 0,
+    }
