@@ -13,6 +13,7 @@ from rich.console import Console
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
+    EngineOption,
     EventsOption,
     FormatOption,
     KindOption,
@@ -22,6 +23,7 @@ from icebergops.cli.options import (
 )
 from icebergops.cli.pipeline import require_dated
 from icebergops.config import load_config
+from icebergops.demand.engines import Engine, open_engine
 from icebergops.demand.evaluate import BASELINES, CHOSEN, accuracy_table, backtest
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
@@ -70,6 +72,7 @@ def forecast_command(
             "--plot", help="Write PNG charts of the top 10 SKUs by revenue here.", file_okay=False
         ),
     ] = None,
+    engine: EngineOption = "local",
 ) -> None:
     """Forecast units per SKU per day, choosing a model per SKU by backtest; 80/95% intervals."""
     settings = load_config(config)
@@ -83,10 +86,13 @@ def forecast_command(
     history = censor_stockouts(history, out_of_stock=out_of_stock(stock))
     exported = read_table(products, "products", config=settings) if products else None
     families = catalogue(lines, exported)
-    if evaluate:
-        _evaluate(history, families, days, origins, output, fmt)
-        return
-    result = forecast_demand(history, horizon=days, products=families)
+    with open_engine(engine) as backend:
+        if backend.fugue is not None:
+            err.print(f"models run on {backend.where}")
+        if evaluate:
+            _evaluate(history, families, days, origins, output, fmt, backend)
+            return
+        result = forecast_demand(history, horizon=days, products=families, engine=backend)
     if events is not None:
         known = read_table([events], "events", config=settings)
         for name in unmatched_events(result, known, families):
@@ -109,8 +115,9 @@ def _evaluate(
     origins: int,
     output: Path | None,
     fmt: str | None,
+    engine: Engine,
 ) -> None:
-    results = backtest(history, horizon=days, origins=origins, products=products)
+    results = backtest(history, horizon=days, origins=origins, products=products, engine=engine)
     table = accuracy_table(results, history)
     write_table(table, output, fmt, title=f"backtest: {origins} x {days} days")
     wape = dict(table.select("model", "wape_horizon").iter_rows())

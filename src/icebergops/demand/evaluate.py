@@ -12,6 +12,7 @@ from datetime import timedelta
 import polars as pl
 
 from icebergops.demand.accuracy import naive_scales, score
+from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import baseline_forecasts, forecast_demand
 
 CHOSEN = "icebergops (chosen per SKU)"
@@ -30,6 +31,7 @@ def backtest(
     origins: int = 3,
     season_length: int = 7,
     products: pl.DataFrame | None = None,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts of every method at every origin next to the actual units (long format)."""
     last = history["day"].max()
@@ -48,13 +50,17 @@ def backtest(
             actual = actual.filter(~pl.col("censored"))
         actual = actual.select("sku", "day", "units")
         chosen = forecast_demand(
-            train, horizon=horizon, season_length=season_length, products=products
+            train, horizon=horizon, season_length=season_length, products=products, engine=engine
         ).select("sku", "day", "forecast", pl.lit(CHOSEN).alias("model"))
         methods = pl.concat(
             [
                 chosen,
                 baseline_forecasts(
-                    train, horizon=horizon, season_length=season_length, names=BASELINES
+                    train,
+                    horizon=horizon,
+                    season_length=season_length,
+                    names=BASELINES,
+                    engine=engine,
                 ),
             ],
             how="vertical_relaxed",

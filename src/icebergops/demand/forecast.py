@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from icebergops.demand.classify import demand_classes
+from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 
 REGULAR = ("smooth", "erratic")
@@ -57,7 +58,13 @@ def _to_nixtla(history: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def _run(
-    history: pl.DataFrame, *, regular: bool, horizon: int, season_length: int, windows: int
+    history: pl.DataFrame,
+    *,
+    regular: bool,
+    horizon: int,
+    season_length: int,
+    windows: int,
+    engine: Engine = LOCAL,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Cross-validation frame and forecast frame (wide: one column per model).
 
@@ -65,8 +72,6 @@ def _run(
     and fitting costs time in proportion to length. Expensive models are fitted once on the first
     validation window and run forward over the later ones instead of being refitted.
     """
-    from statsforecast import StatsForecast
-
     cheap, expensive = _models(regular, season_length)
     jobs = _jobs(history)
     recent = history.group_by("unique_id", maintain_order=True).tail(FIT_DAYS + windows * horizon)
@@ -77,16 +82,18 @@ def _run(
         for models, refit in ((cheap, True), (expensive, False)):
             if not models:
                 continue
-            engine = StatsForecast(models=models, freq="1d", n_jobs=jobs)
             checked = engine.cross_validation(
-                df=recent,
+                models,
+                recent,
+                freq="1d",
+                n_jobs=jobs,
                 h=horizon,
                 n_windows=windows,
                 step_size=horizon,
                 input_size=FIT_DAYS,
                 refit=refit,
             )
-            forecast = engine.forecast(df=recent, h=horizon)
+            forecast = engine.forecast(models, recent, freq="1d", n_jobs=jobs, h=horizon)
             validation = _beside(validation, checked, ["unique_id", "ds", "cutoff", "y"])
             ahead = _beside(ahead, forecast, ["unique_id", "ds"])
     return validation, ahead
@@ -138,6 +145,7 @@ def forecast_demand(
     season_length: int = 7,
     windows: int = 2,
     products: pl.DataFrame | None = None,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Daily forecasts per SKU for ``horizon`` days after the history, with 80/95% intervals.
 
@@ -146,7 +154,8 @@ def forecast_demand(
     forecast top-down: the product's total, split by each variant's recent share (variants of
     sizes and colours sell too rarely each to show a pattern). The ``method`` column says which.
     Series shorter than ``windows + 1`` horizons get the trailing 28-day average, flagged.
-    Forecasts and bounds are never negative (units per day).
+    Forecasts and bounds are never negative (units per day). ``engine`` is where the models
+    run (see :mod:`demand.engines`); the choice among them is made here either way.
     """
     classes = demand_classes(history).select("sku", "demand_class")
     families = variant_families(history, products)
@@ -154,14 +163,14 @@ def forecast_demand(
     frames = []
     if not bottom_up.is_empty():
         frames.append(
-            forecast_series(bottom_up, "sku", horizon, season_length, windows).with_columns(
+            forecast_series(bottom_up, "sku", horizon, season_length, windows, engine).with_columns(
                 pl.lit("per SKU").alias("method")
             )
         )
     families = families.filter(pl.col("top_down"))
     if not families.is_empty():
         totals = product_history(history, families)
-        product_fc = forecast_series(totals, "product", horizon, season_length, windows)
+        product_fc = forecast_series(totals, "product", horizon, season_length, windows, engine)
         frames.append(
             split_by_mix(product_fc, history, families).with_columns(
                 pl.lit("top-down by product").alias("method")
@@ -175,7 +184,12 @@ def forecast_demand(
 
 
 def forecast_series(
-    history: pl.DataFrame, key: str, horizon: int, season_length: int, windows: int
+    history: pl.DataFrame,
+    key: str,
+    horizon: int,
+    season_length: int,
+    windows: int,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts for every series of ``history`` (``key, day, units``), one model choice each."""
     classes = demand_classes(history, keys=(key,))
@@ -200,6 +214,7 @@ def forecast_series(
             horizon=horizon,
             season_length=season_length,
             windows=windows,
+            engine=engine,
         )
         models = [c for c in ahead.columns if c not in ("unique_id", "ds")]
         chosen = select_models(validation, models)
@@ -263,26 +278,25 @@ def baseline_forecasts(
     season_length: int,
     names: dict[str, str],
     key: str = "sku",
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """The baselines a seller would otherwise use, on every series: ``key, day, forecast, model``.
 
     ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
     the names shown in reports.
     """
-    from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
 
-    models = [
+    models: list[object] = [
         Naive(),
         SeasonalNaive(season_length),
         WindowAverage(28),
         AutoETS(season_length=season_length),
     ]
     data = _to_nixtla(history, key)
-    engine = StatsForecast(models=models, freq="1d", n_jobs=_jobs(data))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ahead = engine.forecast(df=data, h=horizon)
+        ahead = engine.forecast(models, data, freq="1d", n_jobs=_jobs(data), h=horizon)
     return ahead.unpivot(
         index=["unique_id", "ds"], variable_name="model", value_name="forecast"
     ).select(
