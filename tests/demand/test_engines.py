@@ -79,7 +79,7 @@ def test_a_missing_extra_names_the_install_command(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, engines.NEEDS[name][0], None)  # import now fails
-    with pytest.raises(ConfigError) as raised, open_engine(name):  # type: ignore[arg-type]
+    with pytest.raises(ConfigError) as raised, open_engine(name):
         pass
     assert raised.value.exit_code == EXIT_CONFIG
     assert str(raised.value) == (

@@ -2,7 +2,8 @@
 
 On a cluster, statsforecast's ``FugueBackend`` runs the very models :mod:`demand.forecast` chose,
 one series per task, and the results are gathered back here as polars frames: the choice of
-model per series stays local. Each engine finds its cluster the way its own tools do (Dask:
+model per series stays local. Frames arrive from :mod:`demand.forecast` already in
+statsforecast's ``unique_id``/``ds``/``y``. Each engine finds its cluster the way its own tools do (Dask:
 ``DASK_SCHEDULER_ADDRESS``; Ray: ``RAY_ADDRESS``; Spark: ``SPARK_REMOTE`` or
 ``spark-defaults.conf``); with none set, a cluster on this machine is started for the run and
 shut down after it.
@@ -194,6 +195,8 @@ def _dask() -> Iterator[Engine]:
     from fugue_dask import DaskExecutionEngine
 
     address = dask.config.get("scheduler-address", None)  # DASK_SCHEDULER_ADDRESS
+    # Fugue groups rows by series with a shuffle; by tasks, not peer to peer, which logs a warning
+    # on every call.
     with _dask_quiet(), dask.config.set({"dataframe.shuffle.method": "tasks"}):
         if address:
             try:
@@ -222,17 +225,19 @@ def _dask() -> Iterator[Engine]:
 
 @contextmanager
 def _dask_quiet() -> Iterator[None]:
-    """Dask logs its every start and stop at INFO: shown with ``--verbose`` only, like ours.
-
-    Tasks, not the peer-to-peer shuffle, group rows by series: that one logs a warning per call.
-    """
+    """Dask logs its every start and stop at INFO: shown with ``--verbose`` only, as ours are."""
     logger = logging.getLogger("distributed")
-    level = logger.level
-    logger.setLevel(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
+    before = logger.level
+    logger.setLevel(_their_level())
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.setLevel(before)
+
+
+def _their_level() -> int:
+    """The level for a cluster's own logs: ours (WARNING; INFO with ``--verbose``), never DEBUG."""
+    return max(logging.getLogger().getEffectiveLevel(), logging.INFO)
 
 
 @contextmanager
@@ -240,17 +245,22 @@ def _ray() -> Iterator[Engine]:
     import ray
     from fugue_ray import RayExecutionEngine
 
-    try:
-        context = ray.init(include_dashboard=False, log_to_driver=False)
+    level = _their_level()
+    try:  # RAY_ADDRESS, when set, is read by ray.init itself
+        context = ray.init(include_dashboard=False, log_to_driver=False, logging_level=level)
     except ConnectionError as err:
         raise ConfigError(
             f"cannot reach the Ray cluster: {err}",
             hint="check RAY_ADDRESS, or unset it to start a local Ray",
         ) from None
+    data_logger = logging.getLogger("ray.data")  # a progress report every few seconds
+    before = data_logger.level
+    data_logger.setLevel(level)
     try:
         address = context.address_info.get("address", "a local Ray")
         yield Engine("ray", RayExecutionEngine(), f"Ray at {address}")
     finally:
+        data_logger.setLevel(before)
         ray.shutdown()
 
 
@@ -259,8 +269,15 @@ def _spark() -> Iterator[Engine]:
     from fugue_spark import SparkExecutionEngine
     from pyspark.sql import SparkSession
 
-    try:
-        session = SparkSession.builder.appName("icebergops").getOrCreate()
+    verbose = _their_level() <= logging.INFO
+    builder = (
+        SparkSession.builder.appName("icebergops")
+        .config("spark.log.level", "INFO" if verbose else "ERROR")
+        .config("spark.ui.showConsoleProgress", "false")  # progress bars over our stderr
+        .config("spark.ui.enabled", "false")  # a web page on every interface otherwise
+    )
+    try:  # Spark Connect ignores the options it cannot apply
+        session = builder.getOrCreate()
     except Exception as err:  # Java missing, or SPARK_REMOTE unreachable: pyspark's own errors
         raise ConfigError(
             f"cannot start or reach Spark: {str(err).strip().splitlines()[0]}",

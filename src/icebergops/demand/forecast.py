@@ -4,7 +4,8 @@ The only module that talks to statsforecast: it renames to statsforecast's ``uni
 and back. Expensive models (AutoETS) run only on series with regular demand; intermittent series
 get the intermittent-demand methods (Croston SBA, TSB, ADIDA, IMAPA). Every series also gets the
 baselines a seller would use otherwise (seasonal naive, trailing 28-day average), so the winner is
-never worse on the validation windows than those.
+never worse on the validation windows than those. :mod:`demand.engines` makes the calls, in
+this process or on a cluster.
 """
 
 from __future__ import annotations
