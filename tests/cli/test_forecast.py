@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
@@ -158,3 +160,38 @@ def test_weekly_evaluate_names_the_four_week_average(store: dict[str, Path]) -> 
     models = {row["model"] for row in json.loads(result.stdout)}
     assert {"trailing 4-week average", "naive (last week)", "icebergops (chosen per SKU)"} <= models
     assert "for the trailing 4-week average" in result.stderr
+
+
+@pytest.mark.slow
+def test_engine_dask_forecasts_what_local_does(store: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    tables = {}
+    for engine in ("local", "dask"):
+        target = tmp_path / f"{engine}.csv"
+        args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(target),
+                "--products", str(store["shopify_products"]), "--engine", engine]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        tables[engine] = pl.read_csv(target)
+    assert "models run on a local Dask cluster" in result.stderr
+    assert "distributed" not in result.stderr  # dask's INFO logs stay quiet without --verbose
+    assert_frame_equal(tables["dask"], tables["local"], check_exact=False, rel_tol=1e-9)
+
+
+def test_engine_without_its_extra_is_a_one_line_error(
+    store: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the ray extra were not installed
+    result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--engine", "ray"])
+    assert result.exit_code == 78
+    assert result.stderr == (
+        "error: --engine ray needs the ray extra, which is not installed: "
+        "pip install 'icebergops[ray]'\n"
+    )
+    assert result.stdout == ""
+
+
+def test_unknown_engine_is_a_usage_error(store: dict[str, Path]) -> None:
+    result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--engine", "hadoop"])
+    assert result.exit_code == 2
+    assert "'hadoop' is not one of" in result.output  # the list wraps inside Click's box

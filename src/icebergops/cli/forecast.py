@@ -15,6 +15,7 @@ from rich.console import Console
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
+    EngineOption,
     EventsOption,
     FormatOption,
     KindOption,
@@ -26,6 +27,7 @@ from icebergops.cli.pipeline import require_dated
 from icebergops.cli.progress import stages
 from icebergops.config import Config, load_config
 from icebergops.demand.calendar import FREQUENCIES, Frequency
+from icebergops.demand.engines import Engine, open_engine
 from icebergops.demand.evaluate import accuracy_table, backtest, method_names
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
@@ -108,6 +110,7 @@ def forecast_command(
             "--plot", help="Write PNG charts of the top 10 series by revenue here.", file_okay=False
         ),
     ] = None,
+    engine: EngineOption = "local",
 ) -> None:
     """Forecast units per series and period, choosing a model per series by backtest; 80/95%
     intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
@@ -129,18 +132,22 @@ def forecast_command(
             out_of_stock=out_of_stock(stock),
         )
     _warn_unforecast(levels, period, err)
-    if evaluate:
-        _evaluate(levels, period, periods, origins, output, fmt, err)
-        return
-    with stages(err) as progress:
-        fitted = forecast_demand(
-            levels.history,
-            horizon=periods,
-            products=levels.products,
-            key=levels.key,
-            freq=period,
-            progress=progress,
-        )
+    with open_engine(engine) as backend:
+        if backend.fugue is not None:
+            err.print(f"models run on {backend.where}")
+        if evaluate:
+            _evaluate(levels, period, periods, origins, output, fmt, err, backend)
+            return
+        with stages(err) as progress:
+            fitted = forecast_demand(
+                levels.history,
+                horizon=periods,
+                products=levels.products,
+                key=levels.key,
+                freq=period,
+                progress=progress,
+                engine=backend,
+            )
     result = with_level_columns(fitted, levels)
     if known is not None:
         for name in unmatched_events(result, known, families, freq=period):
@@ -191,6 +198,7 @@ def _evaluate(
     output: Path | None,
     fmt: str | None,
     err: Console,
+    engine: Engine,
 ) -> None:
     with stages(err) as progress:
         results = backtest(
@@ -201,6 +209,7 @@ def _evaluate(
             key=levels.key,
             freq=period,
             progress=progress,
+            engine=engine,
         )
     table = accuracy_table(results, levels.history, key=levels.key, freq=period)
     write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")

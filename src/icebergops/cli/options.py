@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from icebergops.demand.engines import EngineName
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -69,4 +71,11 @@ ServiceLevelOption = Annotated[
 ]
 ReviewDaysOption = Annotated[
     int | None, typer.Option(min=1, max=365, help="Days until you next order.")
+]
+EngineOption = Annotated[
+    EngineName,
+    typer.Option(
+        help="Where the models run: this machine, or a Dask, Ray or Spark cluster "
+        "(each needs the extra of its name; see the README)."
+    ),
 ]

@@ -13,6 +13,7 @@ import polars as pl
 
 from icebergops.demand.accuracy import naive_scales, score
 from icebergops.demand.calendar import DAY, Frequency
+from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
 
 
@@ -47,6 +48,7 @@ def backtest(
     key: str = "sku",
     freq: Frequency = DAY,
     progress: Progress | None = None,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts of every method at every origin next to the actual units (long format:
     ``key, <period>, forecast, model, units, cutoff``); ``horizon`` in periods of ``freq``."""
@@ -69,10 +71,18 @@ def backtest(
         actual = actual.select(key, time, "units")
         step = _origin(origins - back + 1, origins, progress)
         chosen = forecast_demand(
-            train, horizon=horizon, products=products, key=key, freq=freq, progress=step
+            train,
+            horizon=horizon,
+            products=products,
+            key=key,
+            freq=freq,
+            progress=step,
+            engine=engine,
         ).select(key, time, "forecast", pl.lit(names["chosen"]).alias("model"))
         step("fitting the baselines")
-        baselines = baseline_forecasts(train, horizon=horizon, names=names, key=key, freq=freq)
+        baselines = baseline_forecasts(
+            train, horizon=horizon, names=names, key=key, freq=freq, engine=engine
+        )
         methods = pl.concat([chosen, baselines], how="vertical_relaxed")
         frames.append(
             methods.join(actual, on=[key, time], how="inner").with_columns(

@@ -5,7 +5,8 @@ and back. Expensive models (AutoETS) run only on series with regular demand; int
 get the intermittent-demand methods (Croston SBA, TSB, ADIDA, IMAPA). Every series also gets the
 baselines a seller would use otherwise (seasonal naive, the trailing average of 28 days or 4
 weeks), so the winner is never worse on the validation windows than those. Series are days or ISO
-weeks (:mod:`demand.calendar`).
+weeks (:mod:`demand.calendar`); :mod:`demand.engines` makes the calls, in this process or on a
+cluster.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
+from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
 from icebergops.demand.selection import pick_models, select_models
@@ -80,6 +82,7 @@ def _run(
     season_length: int,
     windows: int,
     freq: Frequency,
+    engine: Engine = LOCAL,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Cross-validation frame and forecast frame (wide: one column per model).
 
@@ -87,8 +90,6 @@ def _run(
     resemble, and fitting costs time in proportion to length. Expensive models are fitted once
     on the first validation window and run forward over the later ones instead of being refitted.
     """
-    from statsforecast import StatsForecast
-
     cheap, expensive = _models(regular, season_length, freq)
     jobs = _jobs(history)
     recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
@@ -99,16 +100,18 @@ def _run(
         for models, refit in ((cheap, True), (expensive, False)):
             if not models:
                 continue
-            engine = StatsForecast(models=models, freq=freq.interval, n_jobs=jobs)
             checked = engine.cross_validation(
-                df=recent,
+                models,
+                recent,
+                freq=freq.interval,
+                n_jobs=jobs,
                 h=horizon,
                 n_windows=windows,
                 step_size=horizon,
                 input_size=freq.fit,
                 refit=refit,
             )
-            forecast = engine.forecast(df=recent, h=horizon)
+            forecast = engine.forecast(models, recent, freq=freq.interval, n_jobs=jobs, h=horizon)
             validation = _beside(validation, checked, ["unique_id", "ds", "cutoff", "y"])
             ahead = _beside(ahead, forecast, ["unique_id", "ds"])
     return validation, ahead
@@ -141,6 +144,7 @@ def forecast_demand(
     freq: Frequency = DAY,
     progress: Progress | None = None,
     yearly: bool = True,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts per series for ``horizon`` periods after the history, with 80/95% intervals.
 
@@ -154,7 +158,8 @@ def forecast_demand(
     category siblings' rate instead (:mod:`demand.newskus`). Daily per-SKU forecasts with two
     years of history are scaled by their category's yearly factor where ``yearly`` and where it
     holds (:mod:`demand.yearly`); weekly series get a 52-week season instead.
-    Forecasts and bounds are never negative (units per period).
+    Forecasts and bounds are never negative (units per period). ``engine`` is where the models
+    run (see :mod:`demand.engines`); the choice among them is made here either way.
     """
     report = progress or _quiet
     classes = demand_classes(history, keys=(key,)).select(key, "demand_class")
@@ -163,13 +168,15 @@ def forecast_demand(
     frames = []
     if not bottom_up.is_empty():
         each = "per SKU" if key == "sku" else "per series"
-        fc = forecast_series(bottom_up, key, horizon, windows, freq=freq, progress=report)
+        fc = forecast_series(
+            bottom_up, key, horizon, windows, freq=freq, progress=report, engine=engine
+        )
         frames.append(fc.with_columns(pl.lit(each).alias("method")))
     families = families.filter(pl.col("top_down"))
     if not families.is_empty():
         totals = product_history(history, families, key=key, freq=freq)
         product_fc = forecast_series(
-            totals, "product", horizon, windows, freq=freq, progress=report
+            totals, "product", horizon, windows, freq=freq, progress=report, engine=engine
         )
         # without a catalogue the only families are the pool of sparse series
         how = "top-down by product" if products is not None else "top-down (sparse pool)"
@@ -204,6 +211,7 @@ def forecast_series(
     *,
     freq: Frequency = DAY,
     progress: Progress | None = None,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts for every series of ``history`` (``key, <period>, units``), one model choice
     each. Series are fitted in batches of one group (regular or intermittent) and one season
@@ -241,6 +249,7 @@ def forecast_series(
             season_length=season,
             windows=windows,
             freq=freq,
+            engine=engine,
         )
         report(f"selecting models for {what}")
         models = [c for c in ahead.columns if c not in ("unique_id", "ds")]
@@ -283,6 +292,7 @@ def baseline_forecasts(
     names: dict[str, str],
     key: str = "sku",
     freq: Frequency = DAY,
+    engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """The baselines a seller would otherwise use, on every series: ``key, <period>, forecast,
     model``. Seasonal ones use the season where a series holds two (see
@@ -291,13 +301,12 @@ def baseline_forecasts(
     ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
     the names shown in reports.
     """
-    from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
 
     seasons = history.group_by(key).agg(freq.season_length(pl.len()))
     frames = []
     for season in seasons["season"].unique().sort():
-        models = [
+        models: list[object] = [
             Naive(),
             SeasonalNaive(season),
             WindowAverage(freq.window),
@@ -305,10 +314,11 @@ def baseline_forecasts(
         ]
         ids = seasons.filter(pl.col("season") == season)[key]
         data = _to_nixtla(history.filter(pl.col(key).is_in(ids.implode())), key, freq)
-        engine = StatsForecast(models=models, freq=freq.interval, n_jobs=_jobs(data))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            frames.append(engine.forecast(df=data, h=horizon))
+            frames.append(
+                engine.forecast(models, data, freq=freq.interval, n_jobs=_jobs(data), h=horizon)
+            )
     return (
         pl.concat(frames)
         .unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
