@@ -23,7 +23,7 @@ import polars as pl
 
 YEAR = 364  # 52 weeks: the same weekdays a year ago
 BASE_DAYS = 28  # the recent stretch the models' level comes from
-HISTORY_DAYS = 2 * 365  # the issue's rule: yearly seasonality when two years of history exist
+HISTORY_DAYS = 2 * YEAR  # the issue's rule: yearly seasonality when two years of history exist
 MIN_UNITS = 28  # fewer units than this a year ago measure noise, not a season
 CLIP = (0.25, 4.0)
 WHOLE_STORE = "(whole store)"
