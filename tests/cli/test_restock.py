@@ -147,3 +147,95 @@ def test_orders_without_lines_are_an_input_error(store: dict[str, Path], tmp_pat
     )
     assert result.exit_code == 65
     assert f"error: {empty}: has no dated order lines to plan from" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def by_location(store: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    target = tmp_path_factory.mktemp("located") / "plan.csv"
+    result = runner.invoke(app, _args(store, "--per-location", "-o", str(target)))
+    assert result.exit_code == 0, result.output
+    assert "SKU-locations planned;" in result.stderr
+    assert "sold without a location (e.g. Amazon orders): planned at each SKU's home" in (
+        " ".join(result.stderr.split())
+    )
+    return pl.read_csv(target, try_parse_dates=True)
+
+
+def test_per_location_plans_each_sku_where_it_is_stocked_or_sold(
+    store: dict[str, Path], by_location: pl.DataFrame, plan: pl.DataFrame
+) -> None:
+    from icebergops.config import Config
+    from icebergops.sources import read_table
+
+    assert by_location.columns[:2] == ["sku", "location"]
+    assert by_location.select("sku", "location").n_unique() == by_location.height
+    inventory = read_table([store["shopify_inventory"]], "inventory", config=Config())
+    stocked = inventory.filter(pl.col("stocked")).select("sku", "location", "on_hand")
+    assert by_location.height >= stocked.height > plan.height
+    planned = stocked.join(by_location, on=["sku", "location"], how="left", suffix="_plan")
+    assert (planned["on_hand"] == planned["on_hand_plan"]).all()
+    # forecast per location, not split from the per-SKU one: close, not equal
+    assert by_location["demand_per_day"].sum() == pytest.approx(
+        plan["demand_per_day"].sum(), rel=0.05
+    )
+
+
+def test_per_location_purchase_orders_say_where_to_deliver(
+    store: dict[str, Path], tmp_path: Path, by_location: pl.DataFrame
+) -> None:
+    result = runner.invoke(
+        app,
+        _args(store, "--per-location", "--po-dir", str(tmp_path), "-o", str(tmp_path / "p.csv")),
+    )
+    assert result.exit_code == 0, result.output
+    ordered = by_location.filter(pl.col("order_quantity") > 0)
+    documents = sorted(tmp_path.glob("PO-*.csv"))
+    assert len(documents) == ordered["supplier"].n_unique()
+    lines = pl.concat([pl.read_csv(path).head(-1) for path in documents])
+    assert lines.columns[:3] == ["sku", "title", "location"]
+    assert set(lines["location"]) == set(ordered["location"])
+    assert lines["quantity (units)"].sum() == ordered["order_quantity"].sum()
+
+
+def test_per_location_explains_each_location(
+    store: dict[str, Path], by_location: pl.DataFrame
+) -> None:
+    sku = by_location.filter(pl.col("order_quantity") > 0)["sku"][0]
+    where = by_location.filter(pl.col("sku") == sku)["location"].to_list()
+    result = runner.invoke(app, _args(store, "--per-location", "--explain", sku, "-f", "csv"))
+    assert result.exit_code == 0, result.output
+    steps = pl.read_csv(result.stdout.encode())
+    assert sorted(steps["location"].unique()) == sorted(where)
+    one = runner.invoke(
+        app, _args(store, "--per-location", "--explain", f"{sku} @ {where[0]}", "-f", "csv")
+    )
+    assert set(pl.read_csv(one.stdout.encode())["location"]) == {where[0]}
+
+
+def test_per_location_needs_stock_per_location(store: dict[str, Path], tmp_path: Path) -> None:
+    with_stock = tmp_path / "products_export.csv"
+    products = pl.read_csv(store["shopify_products"], infer_schema=False)
+    products.with_columns(pl.lit("5").alias("Variant Inventory Qty")).write_csv(with_stock)
+    for inventory in (["--inventory", str(with_stock)], []):
+        args = ["restock", str(store["shopify_orders"]), *inventory, "--per-location"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 65, result.output
+        assert "error: planning per location needs stock per location: " in result.stderr
+    assert "no inventory export was given" in result.stderr
+
+
+def test_per_location_from_the_config_and_overridden(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    config = tmp_path / "icebergops.yaml"
+    config.write_text("restock:\n  per_location: true\n")
+    result = runner.invoke(
+        app, _args(store, "--config", str(config), "-o", str(tmp_path / "a.csv"))
+    )
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(tmp_path / "a.csv").columns[:2] == ["sku", "location"]
+    result = runner.invoke(
+        app, _args(store, "--config", str(config), "--per-sku", "-o", str(tmp_path / "b.csv"))
+    )
+    assert result.exit_code == 0, result.output
+    assert "location" not in pl.read_csv(tmp_path / "b.csv").columns

@@ -95,6 +95,7 @@ def with_options(
     service_level: float | None,
     review_days: int | None,
     budget: float | None,
+    per_location: bool | None = None,
 ) -> RestockSettings:
     """The config's restock settings with the command-line options that were given."""
     return replace(
@@ -102,6 +103,7 @@ def with_options(
         service_level=service_level or settings.service_level,
         review_days=review_days or settings.review_days,
         budget=settings.budget if budget is None else budget,
+        per_location=settings.per_location if per_location is None else per_location,
     )
 
 
@@ -148,8 +150,11 @@ def _stock(paths: Sequence[Path], config: Config) -> tuple[pl.DataFrame, pl.Data
     return stock, pl.concat(snapshots) if snapshots else None
 
 
-def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None = None) -> Planned:
-    """Forecast each SKU far enough ahead to cover its lead time and review, then plan."""
+def plan_store(
+    tables: Tables, *, settings: RestockSettings, as_of: date | None = None, noun: str = "SKUs"
+) -> Planned:
+    """Forecast each SKU far enough ahead to cover its lead time and review, then plan
+    (``noun`` names what a row is in the warnings: SKUs, or SKU-locations)."""
     history = daily_demand(tables.lines, as_of=as_of)
     last = history["day"].max()
     today = as_of or (last if isinstance(last, date) else date.today())
@@ -173,7 +178,7 @@ def plan_store(tables: Tables, *, settings: RestockSettings, as_of: date | None 
         today=today,
         settings=settings,
     )
-    return Planned(history, forecast, plan, learned, today, _warnings(plan, tables))
+    return Planned(history, forecast, plan, learned, today, _warnings(plan, tables, noun))
 
 
 def _supply(
@@ -216,7 +221,7 @@ def _titles(tables: Tables) -> pl.DataFrame:
     return pl.concat([listed, sold.join(listed, on="sku", how="anti")])
 
 
-def _warnings(plan: pl.DataFrame, tables: Tables) -> list[str]:
+def _warnings(plan: pl.DataFrame, tables: Tables, noun: str = "SKUs") -> list[str]:
     """What the seller should look at: counted, with an example each."""
     checks = {
         "SKUs have no supplier (planned with the default lead time, no case pack or MOQ)": plan[
@@ -241,7 +246,7 @@ def _warnings(plan: pl.DataFrame, tables: Tables) -> list[str]:
         if not hits.is_empty():
             example = hits["supplier" if text.startswith("suppliers") else "sku"][0]
             count = hits["supplier"].n_unique() if text.startswith("suppliers") else hits.height
-            warnings.append(f"{count:,} {text}, e.g. {example}")
+            warnings.append(f"{count:,} {text.replace('SKUs', noun, 1)}, e.g. {example}")
     return warnings
 
 

@@ -9,6 +9,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
+from icebergops.cli.locations import NOUN, explain_locations, plan_restock_of
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
@@ -27,7 +28,6 @@ from icebergops.cli.pipeline import (
     Planned,
     StoreFiles,
     main_currency,
-    plan_store,
     read_store,
     with_options,
     write_purchase_orders,
@@ -39,7 +39,7 @@ from icebergops.outputs import write_table
 
 # What a seller reads on a terminal (short headers); --output gets every column.
 SHOWN = {
-    "sku": "sku", "title": "title", "supplier": "supplier", "on_hand": "on hand",
+    "sku": "sku", "location": "location", "title": "title", "supplier": "supplier", "on_hand": "on hand",
     "incoming": "incoming", "days_of_cover": "cover (days)", "order_quantity": "order",
     "order_value": "value", "order_by_date": "order by",
 }  # fmt: skip
@@ -65,7 +65,20 @@ def restock_command(
         ),
     ] = None,
     explain_sku: Annotated[
-        str | None, typer.Option("--explain", help="Show how every number of this SKU came about.")
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Show how every number of this SKU came about (per location: each of its "
+            "locations, or one as 'SKU @ location').",
+        ),
+    ] = None,
+    per_location: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-location/--per-sku",
+            help="Plan per SKU and warehouse from an inventory export with a row per location "
+            "(default: restock.per_location in the config, else per SKU).",
+        ),
     ] = None,
     suppliers_report: Annotated[
         bool,
@@ -87,22 +100,29 @@ def restock_command(
     )
     tables = read_store(files, config=settings, kind=kind)
     restock = with_options(
-        settings.restock, service_level=service_level, review_days=review_days, budget=budget
+        settings.restock,
+        service_level=service_level,
+        review_days=review_days,
+        budget=budget,
+        per_location=per_location,
     )
-    planned = plan_store(tables, settings=restock, as_of=as_of.date() if as_of else None)
+    planned = plan_restock_of(tables, settings=restock, as_of=as_of.date() if as_of else None)
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         return
     if explain_sku is not None:
         write_table(
-            explain(planned.plan, sku=explain_sku, history=planned.history),
+            explain_locations(planned, explain_sku)
+            if restock.per_location
+            else explain(planned.plan, sku=explain_sku, history=planned.history),
             output,
             fmt,
             title=f"restock {explain_sku}",
         )
         return
     to_order = planned.plan.filter(pl.col("order_quantity") > 0).sort("order_by_date", "sku")
-    shown = planned.plan if output is not None else to_order.select(SHOWN).rename(SHOWN)
+    columns = {name: header for name, header in SHOWN.items() if name in to_order.columns}
+    shown = planned.plan if output is not None else to_order.select(list(columns)).rename(columns)
     write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
     currency = settings.store.currency or main_currency(tables.lines)
     if po_dir is not None:
@@ -120,19 +140,20 @@ def _summary(
     currency: str | None,
     err: Console,
 ) -> None:
+    rows = NOUN if "location" in planned.plan.columns else "SKUs"
     money = f" {currency}" if currency else ""
     unpriced = int(to_order["order_value"].null_count())
     value = f"{to_order['order_value'].sum():,.2f}{money} in all"
     if unpriced:
         value += f" ({unpriced:,} of them without a unit cost in the suppliers file, not counted)"
     err.print(
-        f"{planned.plan.height:,} SKUs planned; {to_order.height:,} to order from "
+        f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
         f"{to_order['supplier'].n_unique():,} suppliers, {value}"
     )
     if budget is not None and "deferred_quantity" in planned.plan.columns:
         cut = deferred(planned.plan)
         err.print(
-            f"budget {budget:,.2f}{money}: {cut.height:,} SKUs cut by "
+            f"budget {budget:,.2f}{money}: {cut.height:,} {rows} cut by "
             f"{cut['deferred_value'].sum():,.2f}{money} (expected margin lost "
             f"{cut['deferred_margin'].sum():,.2f}{money})"
             + (f", most: {', '.join(cut['sku'].head(5))}" if cut.height else "")

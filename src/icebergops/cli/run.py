@@ -14,11 +14,11 @@ import typer
 from rich.console import Console
 
 from icebergops import __version__
+from icebergops.cli.locations import NOUN, plan_restock_of
 from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
     StoreFiles,
     main_currency,
-    plan_store,
     read_store,
     write_purchase_orders,
 )
@@ -64,11 +64,12 @@ def run_command(
         clock.lap(
             "read", err, f"{tables.lines.height:,} order lines, {tables.stock.height:,} stock rows"
         )
-        planned = plan_store(
+        planned = plan_restock_of(
             tables, settings=settings.restock, as_of=as_of.date() if as_of else None
         )
         to_order = planned.plan.filter(pl.col("order_quantity") > 0)
-        clock.lap("plan", err, f"{planned.plan.height:,} SKUs, {to_order.height:,} to order")
+        rows = NOUN if settings.restock.per_location else "SKUs"
+        clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
         currency = settings.store.currency or main_currency(tables.lines)
         written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
         clock.lap("write", err, f"{len(written)} files in {root / day}")
@@ -77,6 +78,7 @@ def run_command(
             "run_date": day,
             "as_of": planned.today.isoformat(),
             "store": settings.store.name,
+            "per_location": settings.restock.per_location,
             "inputs": {str(p): p.stat().st_size for p in _all(files)},
             "counts": {
                 "order_lines": tables.lines.height,

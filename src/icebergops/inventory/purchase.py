@@ -15,7 +15,8 @@ def purchase_orders(
 
     Columns name their unit and currency: ``quantity (units)``, ``unit cost (USD)``,
     ``line total (USD)``; ``needed by`` is today plus the lead time, the day the goods should
-    arrive. Only rows with a positive ``order_quantity``.
+    arrive. Only rows with a positive ``order_quantity``. A plan per location gives each line
+    its ``location``, the warehouse to deliver it to (lines grouped by it).
 
     >>> plan = pl.DataFrame({"supplier": ["Acme"], "sku": ["A"], "title": ["Anvil"],
     ...     "order_quantity": [12], "unit_cost": [2.5], "lead_time_days": [10.0]})
@@ -23,12 +24,14 @@ def purchase_orders(
     [('A', 'Anvil', 12, 2.5, 30.0, datetime.date(2026, 3, 12)), ('TOTAL', '1 line', 12, None, 30.0, None)]
     """
     money = f" ({currency})" if currency else ""
-    wanted = plan.filter(pl.col("order_quantity") > 0).sort("supplier", "sku")
+    located = ["location"] if "location" in plan.columns else []
+    wanted = plan.filter(pl.col("order_quantity") > 0).sort("supplier", *located, "sku")
     documents = {}
     for (supplier,), lines in wanted.group_by("supplier", maintain_order=True):
         rows = lines.select(
             pl.col("sku"),
             pl.col("title"),
+            *located,
             pl.col("order_quantity").alias("quantity (units)"),
             pl.col("unit_cost").round(4).alias(f"unit cost{money}"),
             (pl.col("order_quantity") * pl.col("unit_cost")).round(2).alias(f"line total{money}"),
@@ -40,6 +43,7 @@ def purchase_orders(
             {
                 "sku": ["TOTAL"],
                 "title": [f"{rows.height} line" + ("s" if rows.height != 1 else "")],
+                **{column: [None] for column in located},
                 "quantity (units)": [rows["quantity (units)"].sum()],
                 f"unit cost{money}": [None],
                 f"line total{money}": [round(rows[f"line total{money}"].sum(), 2)],

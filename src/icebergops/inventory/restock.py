@@ -27,6 +27,8 @@ class RestockSettings:
     default_lead_time_days: float = 14.0
     overstock_days: float = 180.0
     budget: float | None = None
+    # plan per SKU and location (``cli.locations``); the plan itself never reads it
+    per_location: bool = False
 
 
 def protection_periods(

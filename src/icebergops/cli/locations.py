@@ -1,0 +1,155 @@
+"""Planning per SKU and location (``restock --per-location``, ``restock: per_location``):
+the store's tables keyed by ``SKU @ location``, planned as per SKU, split back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+
+from icebergops.cli.pipeline import Planned, Tables, plan_store
+from icebergops.demand.history import demand_lines
+from icebergops.demand.series import SEPARATOR
+from icebergops.errors import InputError
+from icebergops.inventory.explain import explain
+from icebergops.inventory.inputs import stock_levels
+from icebergops.inventory.locations import (
+    BLANK,
+    at_home,
+    by_series,
+    home_locations,
+    located_lines,
+    main_location,
+    series_index,
+    series_key,
+    split_series,
+)
+from icebergops.inventory.restock import RestockSettings
+
+NOUN = "SKU-locations"
+
+
+def plan_locations(
+    tables: Tables, *, settings: RestockSettings, as_of: date | None = None
+) -> Planned:
+    """The plan, history and forecast with one row per SKU and location (``sku, location``
+    first); the first warning says where units sold without a location were planned."""
+    keyed, index, note = keyed_tables(tables)
+    planned = plan_store(keyed, settings=settings, as_of=as_of, noun=NOUN)
+    return replace(
+        planned,
+        history=split_series(planned.history, index),
+        forecast=split_series(planned.forecast, index),
+        plan=split_series(planned.plan, index),
+        warnings=[note, *planned.warnings] if note else planned.warnings,
+    )
+
+
+def keyed_tables(tables: Tables) -> tuple[Tables, pl.DataFrame, str | None]:
+    """Every table keyed by ``SKU @ location``, the series index and the note on units sold
+    without a location (None when every line has one)."""
+    snapshot = _snapshot(tables)
+    home = home_locations(tables.lines, snapshot)
+    lines = located_lines(tables.lines, home)
+    index = series_index(lines, snapshot)
+    located = snapshot.filter(~BLANK).with_columns(series_key().alias("sku"))
+    po = at_home(tables.purchase_orders, home) if tables.purchase_orders is not None else None
+    keyed = Tables(
+        lines=lines.with_columns(series_key().alias("sku")),
+        stock=stock_levels(located, po),
+        stock_snapshot=located,
+        products=_products(tables.products, index),
+        suppliers=by_series(tables.suppliers, index),
+        purchase_orders=po,
+        events=_events(tables.events, index),
+    )
+    return keyed, index, _note(tables.lines, snapshot)
+
+
+def _snapshot(tables: Tables) -> pl.DataFrame:
+    """The inventory snapshot, refused when it holds no stock per location."""
+    snapshot = tables.stock_snapshot
+    if snapshot is None or snapshot.filter(~BLANK).is_empty():
+        why = (
+            "no inventory export was given"
+            if tables.stock.is_empty()
+            else "the stock given is one number per SKU (a products export)"
+            if snapshot is None
+            else "the inventory export names no location"
+        )
+        raise InputError(
+            f"planning per location needs stock per location: {why}",
+            hint="give an inventory export with a row per SKU and location (Shopify: Products "
+            "> Inventory > Export) with --inventory, or plan per SKU without --per-location",
+        )
+    return snapshot
+
+
+def _products(products: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFrame | None:
+    """Products per series; a product at a location is its own family (``handle @ location``)
+    so that variants are split top-down from their product's sales at that location."""
+    if products is None:
+        return None
+    return (
+        products.join(index, on="sku")
+        .with_columns(pl.col("series").alias("sku"), series_key("handle").alias("handle"))
+        .drop("series", "location")
+    )
+
+
+def _events(events: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFrame | None:
+    """Events on a SKU apply to each of its series, events on a product to it at each location."""
+    if events is None:
+        return None
+    scope = pl.col("scope").fill_null("")
+    on_sku = (
+        events.filter(scope == "sku")
+        .join(index.select("series", "sku"), left_on="target", right_on="sku")
+        .with_columns(pl.col("series").alias("target"))
+        .drop("series")
+    )
+    on_product = (
+        events.filter(scope == "product")
+        .join(index.select("location").unique(), how="cross")
+        .with_columns(series_key("target").alias("target"))
+        .drop("location")
+    )
+    return pl.concat([events.filter(~scope.is_in(["sku", "product"])), on_sku, on_product])
+
+
+def _note(lines: pl.DataFrame, snapshot: pl.DataFrame) -> str | None:
+    sold = demand_lines(lines)
+    units = int(sold.filter(BLANK)["quantity"].sum())
+    if not units:
+        return None
+    share = units / max(int(sold["quantity"].sum()), 1)
+    return (
+        f"{units:,} units ({share:.1%}) were sold without a location (e.g. Amazon orders): "
+        "planned at each SKU's home location, the one that shipped most of its units (else "
+        f"the one holding most of it, else {main_location(lines, snapshot)}, which ships most)"
+    )
+
+
+def plan_restock_of(
+    tables: Tables, *, settings: RestockSettings, as_of: date | None = None
+) -> Planned:
+    """Per SKU and location when ``settings.per_location`` says so, else per SKU."""
+    if settings.per_location:
+        return plan_locations(tables, settings=settings, as_of=as_of)
+    return plan_store(tables, settings=settings, as_of=as_of)
+
+
+def explain_locations(planned: Planned, sku: str) -> pl.DataFrame:
+    """``--explain`` of a per-location plan: every location of ``sku``, or only the one of
+    ``SKU @ location``; each with its own history."""
+    own, _, at = sku.partition(SEPARATOR)
+    rows = planned.plan.filter(pl.col("sku") == own)
+    locations = [at] if at else rows["location"].to_list()
+    if not locations:
+        return explain(rows, sku=own)  # the error naming the SKU
+    history = planned.history
+    return pl.concat(
+        explain(rows, sku=own, location=where, history=history.filter(pl.col("location") == where))
+        for where in locations
+    )
