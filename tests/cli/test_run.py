@@ -111,3 +111,19 @@ def test_a_bad_input_leaves_no_folder(folder: Path, tmp_path: Path) -> None:
     assert "is empty" in result.stderr
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_run_plans_per_location_when_the_config_says_so(tmp_path: Path) -> None:
+    generate_demo_store(tmp_path / "store")
+    assert "\nrestock:\n" in CONFIG
+    config = CONFIG.replace("\nrestock:\n", "\nrestock:\n  per_location: true\n", 1)
+    (tmp_path / "icebergops.yaml").write_text(config)
+    args = ["run", "--config", str(tmp_path / "icebergops.yaml"), "--run-date", "2026-11-20"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    latest = tmp_path / "runs" / "latest"
+    plan = pl.read_csv(latest / "restock.csv")
+    assert plan.columns[:2] == ["sku", "location"]
+    assert json.loads((latest / "summary.json").read_text())["per_location"] is True
+    orders = [pl.read_csv(path) for path in (latest / "purchase_orders").glob("PO-*.csv")]
+    assert orders and all("location" in po.columns for po in orders)
