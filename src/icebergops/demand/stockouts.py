@@ -84,7 +84,10 @@ def censor_stockouts(
             ).fill_null(False)
         ).alias("censored")
     )
-    marked = ordered.join(runs.select("sku", "run", "censored", "rate"), on=["sku", "run"])
+    # kept in sku and day order: the restock plan reads the history as one slice per SKU
+    marked = ordered.join(
+        runs.select("sku", "run", "censored", "rate"), on=["sku", "run"], maintain_order="left"
+    )
     return marked.select(
         *[c for c in history.columns if c != "units"],
         pl.when(pl.col("censored"))

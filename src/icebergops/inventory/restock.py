@@ -9,6 +9,7 @@ from datetime import date
 
 import polars as pl
 
+from icebergops.demand.series import daily_series
 from icebergops.inventory.budget import fit_budget
 from icebergops.inventory.classes import abc_xyz
 from icebergops.inventory.inputs import INTERMITTENT, demand_quantiles, demand_rates
@@ -71,9 +72,10 @@ def restock_plan(
     """
     skus = pl.concat([forecast["sku"], stock["sku"]]).unique()
     protection = protection_periods(skus, supply, settings)
+    series = daily_series(history)  # laid out once for the XYZ classes and the quantiles
     classes = abc_xyz(
         prices.select("sku", "revenue"),
-        history,
+        series,
         levels=settings.service_levels,
         default_level=settings.service_level,
     )
@@ -82,7 +84,7 @@ def restock_plan(
     wanted = protection.join(sparse, on="sku").join(
         classes.select("sku", "service_level"), on="sku"
     )
-    quantiles = demand_quantiles(history, wanted)
+    quantiles = demand_quantiles(series, wanted)
     period_total = pl.col("demand_per_day") * pl.col("protection_days")
     demand = (
         rates.join(prices.select("sku", "price"), on="sku", how="left")
