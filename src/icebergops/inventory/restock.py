@@ -27,6 +27,7 @@ class RestockSettings:
     review_days: int = 7
     default_lead_time_days: float = 14.0
     overstock_days: float = 180.0
+    top_up_limit: float = 0.5  # a bigger top-up to a supplier minimum is deferred if not due
     budget: float | None = None
 
 
@@ -88,7 +89,7 @@ def restock_plan(
     period_total = pl.col("demand_per_day") * pl.col("protection_days")
     demand = (
         rates.join(prices.select("sku", "price"), on="sku", how="left")
-        .join(classes.select("sku", "service_level"), on="sku", how="left")
+        .join(classes.select("sku", "service_level", "abc_class"), on="sku", how="left")
         .join(quantiles, on="sku", how="left")
         .join(protection, on="sku", how="left")
         .with_columns(
@@ -107,6 +108,7 @@ def restock_plan(
         service_level=settings.service_level,
         default_lead_time_days=settings.default_lead_time_days,
         overstock_days=settings.overstock_days,
+        top_up_limit=settings.top_up_limit,
     )
     if settings.budget is not None:
         plan = fit_budget(plan, budget=settings.budget)
