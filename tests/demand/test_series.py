@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from icebergops.demand.series import as_series, daily_series
+from icebergops.demand.series import DailySeries, as_series, daily_series
 
 DAY = date(2026, 1, 1)
 
@@ -18,21 +18,33 @@ def history(skus: list[str], offsets: list[int], units: list[float | None]) -> p
     )
 
 
-def test_a_history_in_series_and_day_order_is_read_as_it_is() -> None:
-    # "b" before "a": together and in day order is enough, no sort
-    got = daily_series(history(["b", "b", "a"], [0, 1, 0], [1, 2, 3]))
-    assert got.keys["sku"].to_list() == ["b", "a"]
-    assert (got.starts.tolist(), got.ends.tolist(), got.rows.tolist()) == ([0, 2], [2, 3], [2, 1])
+def runs(got: DailySeries) -> dict[str | None, list[int]]:
+    """Units per series, whatever the order of the series."""
+    bounds = zip(got.keys["sku"], got.starts, got.ends, strict=True)
+    return {sku: got.units[start:end].tolist() for sku, start, end in bounds}
+
+
+def test_a_history_in_sku_and_day_order_is_read_as_it_is() -> None:
+    got = daily_series(history(["a", "b", "b"], [0, 0, 1], [1, 2, 3]))
+    assert got.keys["sku"].to_list() == ["a", "b"]
+    assert (got.starts.tolist(), got.ends.tolist(), got.rows.tolist()) == ([0, 1], [1, 3], [1, 2])
     assert got.units.tolist() == [1, 2, 3]
-    assert got.day.tolist() == [20454, 20455, 20454]  # days since 1970-01-01
+    assert got.day.tolist() == [20454, 20454, 20455]  # days since 1970-01-01
 
 
-def test_split_series_or_days_out_of_order_are_sorted() -> None:
-    split = daily_series(history(["a", "b", "a"], [0, 0, 1], [1, 2, 3]))
-    assert split.keys["sku"].to_list() == ["a", "b"]
-    assert split.units.tolist() == [1, 3, 2]
-    backwards = daily_series(history(["a", "a", "b"], [1, 0, 0], [1, 2, 3]))
-    assert backwards.units.tolist() == [2, 1, 3]
+def test_other_orders_are_sorted_into_series_in_day_order() -> None:
+    assert runs(daily_series(history(["b", "b", "a"], [0, 1, 0], [1, 2, 3]))) == {
+        "a": [3],
+        "b": [1, 2],
+    }
+    assert runs(daily_series(history(["a", "b", "a"], [0, 0, 1], [1, 2, 3]))) == {
+        "a": [1, 3],
+        "b": [2],
+    }
+    assert runs(daily_series(history(["a", "a", "b"], [1, 0, 0], [1, 2, 3]))) == {
+        "a": [2, 1],
+        "b": [3],
+    }
 
 
 def test_missing_units_count_zero_and_float_units_stay_float() -> None:
@@ -55,7 +67,4 @@ def test_several_keys_and_an_empty_history() -> None:
 
 def test_a_shuffled_history_with_a_missing_sku_is_put_in_order() -> None:
     frame = history(["a", None, "b", None, "a"], [1, 1, 0, 0, 0], [1, 2, 3, 4, 5])
-    got = daily_series(frame)
-    runs = {sku: got.units[start:end].tolist() for sku, start, end in
-            zip(got.keys["sku"], got.starts, got.ends, strict=True)}  # fmt: skip
-    assert runs == {"a": [5, 1], None: [4, 2], "b": [3]}
+    assert runs(daily_series(frame)) == {"a": [5, 1], None: [4, 2], "b": [3]}

@@ -72,24 +72,25 @@ def _order(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.Seri
 def daily_series(history: pl.DataFrame, keys: Sequence[str] = ("sku",)) -> DailySeries:
     """``history`` (``*keys, day, units``; ``day`` a date) as :class:`DailySeries`.
 
-    Rows stay in their order when each series' rows are already together and in day order (as
+    Rows stay in their order when they are already in key and day order (as
     :func:`~icebergops.demand.history.daily_demand` and the stockout censoring leave them);
-    otherwise they are put in that order first (a sort of the whole history: seconds for 33
-    million rows).
+    otherwise they are put in that order first (a sort of the whole history: about 7 s for 33
+    million rows, where the sorted case takes 0.4 s).
 
     >>> from datetime import date
-    >>> h = pl.DataFrame({"sku": ["b", "b", "a"], "day": [date(2026, 1, d) for d in (1, 2, 1)],
+    >>> h = pl.DataFrame({"sku": ["a", "b", "b"], "day": [date(2026, 1, d) for d in (1, 1, 2)],
     ...                   "units": [1, 2, 3]})
     >>> s = daily_series(h)
     >>> s.keys["sku"].to_list(), s.starts.tolist(), s.ends.tolist(), s.units.tolist()
-    (['b', 'a'], [0, 2], [2, 3], [1, 2, 3])
+    (['a', 'b'], [0, 1], [1, 3], [1, 2, 3])
     """
     frame = history.select(*keys, pl.col("day").cast(pl.Date), pl.col("units").fill_null(0))
     key = frame.select(_key(keys)).to_series()
-    starts, ends = _bounds(key)
+    # sorted keys are together; other orders are rare and sorted below, runs or not
+    starts, ends = _bounds(key) if key.is_sorted() else (np.zeros(0, np.int64),) * 2
     day = frame["day"].to_physical().to_numpy()
     first = pl.Series(starts)
-    if key.gather(first).n_unique() != len(starts) or not _in_order(day, starts):
+    if len(day) and (len(starts) == 0 or not _in_order(day, starts)):
         order, key = _order(frame, keys)
         frame = frame.select(pl.col("day", "units").gather(order))
         starts, ends = _bounds(key)
