@@ -63,8 +63,12 @@ def demand_quantiles(
     protection period's length over the last year (empirical demand, not Croston's intervals,
     which do not hold for demand that is mostly zeros).
 
-    ``history``: ``sku, day, units``; ``protection``: ``sku, protection_days, service_level``
-    for the SKUs wanted. Returns ``sku, demand_quantile`` (units over the period).
+    ``history``: ``sku, day, units`` (daily, zero-filled; or laid out by
+    :func:`~icebergops.demand.series.daily_series`); ``protection``: ``sku, protection_days,
+    service_level`` for the SKUs wanted. A window is ``ceil(protection_days)`` consecutive rows of
+    the SKU's last ``year_days`` days of the history; the quantile is the "higher" one, the
+    sorted window sums at ceil(level·(n − 1)). Returns ``sku, demand_quantile`` (units over the
+    period), none for a SKU with no whole window.
 
     >>> from datetime import date, timedelta
     >>> h = pl.DataFrame({"sku": ["A"] * 10, "day": [date(2026, 1, 1) + timedelta(d) for d in range(10)],
