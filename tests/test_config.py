@@ -29,6 +29,7 @@ def test_online_retail_example_loads() -> None:
 def test_commented_example_loads() -> None:
     config = load_config(EXAMPLES / "icebergops.yaml")
     assert config.store.name
+    assert config.restock.top_up_limit == 0.5
 
 
 def test_unknown_key_names_its_path(tmp_path: Path) -> None:
@@ -101,6 +102,7 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
             "restock.service_levels.AQ: not an ABC-XYZ class",
         ),
         ("restock:\n  review_days: 0\n", "restock.review_days: 0 is not a positive number of days"),
+        ("restock:\n  top_up_limit: -1\n", "restock.top_up_limit: -1.0 is negative"),
         ("run:\n  orders: orders.csv\n", "run.orders: expected a list, got str 'orders.csv'"),
     ],
 )

@@ -165,6 +165,12 @@ def _check_restock(restock: RestockSettings, path: Path) -> None:
             f"restock.review_days: {restock.review_days} is not a positive number of days",
             where=Where(file=path),
         )
+    if restock.top_up_limit < 0:
+        raise ConfigError(
+            f"restock.top_up_limit: {restock.top_up_limit} is negative",
+            where=Where(file=path),
+            hint="a share of the order such as 0.5: a bigger top-up is deferred when nothing is due",
+        )
 
 
 def _check_timezone(name: str, path: Path) -> None:

@@ -152,3 +152,25 @@ def test_the_budget_is_never_exceeded_and_orders_stay_orderable(
     assert (after["order_quantity"] + after["deferred_quantity"] == before["order_quantity"]).all()
     if budget >= before.get_column("order_value").sum():
         assert (after["deferred_quantity"] == 0).all()
+
+
+def test_a_cut_below_a_suppliers_minimum_is_flagged_and_said() -> None:
+    # 2 × 17 units at 1.00 is 34, topped up to acme's minimum of 40 (+3 each); a budget of 20
+    # cuts the top-ups first, then leaves the order below the minimum
+    before = plan_restock(
+        pl.DataFrame({"sku": ["s0", "s1"], "demand_per_day": [1.0, 1.0],
+                      "demand_std_per_day": [0.0, 0.0], "price": [5.0, 5.0]}),
+        pl.DataFrame({"sku": ["s0", "s1"], "on_hand": [0, 0]}),
+        pl.DataFrame({"sku": ["s0", "s1"], "supplier": ["acme"] * 2, "unit_cost": [1.0] * 2,
+                      "min_order_value": [40.0] * 2, "lead_time_days": [10.0] * 2}),
+        today=TODAY,
+    )  # fmt: skip
+    assert before.select("order_quantity", "top_up_quantity").rows() == [(20, 3), (20, 3)]
+    after = fit_budget(before, budget=20.0)
+    assert after["order_quantity"].sum() == 20
+    assert after["top_up_quantity"].to_list() == [0, 0]
+    assert after["supplier_minimum_status"].to_list() == ["below", "below"]
+    assert after["below_supplier_minimum"].all()
+    assert after["reason"][0].endswith(
+        "; the budget leaves acme's order at 20.0, below its minimum 40.0"
+    )

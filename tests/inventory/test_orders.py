@@ -1,4 +1,4 @@
-"""Rounding to case packs and MOQs; supplier minimum order values."""
+"""Rounding to case packs and MOQs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from icebergops.inventory.orders import effective_moq, moq_warning, round_order, supplier_minimums
+from icebergops.inventory.orders import effective_moq, moq_warning, round_order
 
 
 def rounded(raw: float | None, case_pack: int | None, moq: int | None) -> int:
@@ -76,17 +76,3 @@ def test_effective_moq_and_its_warning() -> None:
         None,
         None,
     ]
-
-
-def test_supplier_minimums_sum_over_the_suppliers_rows() -> None:
-    plan = pl.DataFrame(
-        {
-            "supplier": ["a", "a", "b", "c", None],
-            "order_value": [40.0, 30.0, 0.0, 80.0, 5.0],
-            "min_order_value": [100.0, 100.0, 50.0, None, 10.0],
-        }
-    )
-    got = supplier_minimums(plan)
-    assert got.get_column("supplier_order_value").to_list() == [70.0, 70.0, 0.0, 80.0, None]
-    assert got.get_column("supplier_shortfall").to_list() == [30.0, 30.0, None, None, None]
-    assert got.get_column("below_supplier_minimum").to_list() == [True, True, False, False, False]

@@ -62,12 +62,17 @@ def test_one_sku_worked_through_by_hand() -> None:
     assert row["safety_stock"] == pytest.approx(38.364, abs=1e-3)
     assert row["reorder_point"] == pytest.approx(128.364, abs=1e-3)
     assert row["order_up_to"] == pytest.approx(198.364, abs=1e-3)
-    assert (row["position"], row["order_quantity"], row["moq_effective"]) == (90, 120, 60)
+    assert (row["position"], row["raw_quantity"], row["moq_effective"]) == (
+        90,
+        pytest.approx(108.364, abs=1e-3),
+        60,
+    )
     assert (
         row["moq_warning"]
         == "MOQ 50 is not a multiple of the case pack 12: at least 60 are ordered"
     )
-    assert row["order_value"] == 960.0
+    # 120 at 8.00 is 960, below acme's minimum of 1000, and A is due: one more case, 1056
+    assert (row["order_quantity"], row["top_up_quantity"], row["order_value"]) == (132, 12, 1056.0)
     # already below the reorder point: order today; 90 on the shelf last 9 days
     assert (row["order_by_date"], row["stockout_date"], row["days_of_cover"]) == (
         TODAY,
@@ -81,8 +86,11 @@ def test_one_sku_worked_through_by_hand() -> None:
         row["supplier_order_value"],
         row["supplier_shortfall"],
         row["below_supplier_minimum"],
-    ) == (960.0, 40.0, True)
-    assert row["reason"] == "position 90 is below order-up-to level 198.4"
+        row["supplier_minimum_status"],
+    ) == (1056.0, 0.0, False, "topped up")
+    assert row["reason"] == (
+        "position 90 is below order-up-to level 198.4; +12 units to reach acme's minimum order 1000.0"
+    )
 
 
 def two_per_day(on_hand: int, **plan_options: object) -> dict[str, object]:

@@ -238,7 +238,11 @@ def _warnings(plan: pl.DataFrame, tables: Tables, noun: str = "SKUs") -> list[st
         "SKUs have an MOQ that is not a multiple of the case pack (MOQ rounded up)": plan[
             "moq_warning"
         ].is_not_null(),
-        "suppliers' orders are below their minimum order value": plan["below_supplier_minimum"],
+        "suppliers' orders stay below their minimum order value (the reason column says why)": plan[
+            "below_supplier_minimum"
+        ],
+        "suppliers' orders are deferred to the next review (well below their minimum, nothing "
+        "due)": plan["supplier_minimum_status"] == "defer",
     }
     warnings = []
     for text, mask in checks.items():

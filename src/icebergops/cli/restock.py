@@ -150,6 +150,13 @@ def _summary(
         f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
         f"{to_order['supplier'].n_unique():,} suppliers, {value}"
     )
+    topped = planned.plan.filter(pl.col("top_up_quantity") > 0)
+    if topped.height:
+        err.print(
+            f"{topped['supplier'].n_unique():,} suppliers topped up to their minimum order value: "
+            f"{topped['top_up_quantity'].sum():,} units on {topped.height:,} SKUs, "
+            f"{(topped['top_up_quantity'] * topped['unit_cost']).sum():,.2f}{money}"
+        )
     if budget is not None and "deferred_quantity" in planned.plan.columns:
         cut = deferred(planned.plan)
         err.print(

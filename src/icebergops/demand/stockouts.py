@@ -84,7 +84,10 @@ def censor_stockouts(
             ).fill_null(False)
         ).alias("censored")
     )
-    marked = ordered.join(runs.select(key, "run", "censored", "rate"), on=[key, "run"])
+    # kept in key and day order: the restock plan reads the history as one slice per SKU
+    marked = ordered.join(
+        runs.select(key, "run", "censored", "rate"), on=[key, "run"], maintain_order="left"
+    )
     return marked.select(
         *[c for c in history.columns if c != "units"],
         pl.when(pl.col("censored"))

@@ -1,4 +1,5 @@
-"""Inventory: lead times, ABC/XYZ classes, safety stock, the restock plan and the budget fit.
+"""Inventory: lead times, ABC/XYZ classes, safety stock, the restock plan, supplier minimums and
+the budget fit.
 
 Pure functions of polars frames; the ``restock`` command wires them to files.
 """
@@ -12,6 +13,7 @@ from icebergops.inventory.leadtime import (
     learn_lead_times,
     supplier_terms,
 )
+from icebergops.inventory.minimums import supplier_minimums, top_up_to_minimums
 from icebergops.inventory.policy import PLAN_COLUMNS, plan_restock
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "learn_lead_times",
     "plan_restock",
     "service_levels",
+    "supplier_minimums",
     "supplier_terms",
+    "top_up_to_minimums",
     "xyz_classes",
 ]

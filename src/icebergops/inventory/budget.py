@@ -18,7 +18,8 @@ from __future__ import annotations
 import polars as pl
 
 from icebergops.errors import ConfigError, InputError
-from icebergops.inventory.orders import pack_size, supplier_minimums
+from icebergops.inventory.minimums import supplier_minimums
+from icebergops.inventory.orders import pack_size
 from icebergops.inventory.safety import expected_shortage
 
 MAX_STEPS = 20  # beyond 20 steps a big order moves in groups of cases: ~2M rows for 100k SKUs
@@ -165,7 +166,29 @@ def _apply(plan: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
             .alias("deferred_margin"),
         )
     )
-    return supplier_minimums(cut).drop("_row", "_kept")
+    flag = "below_supplier_minimum"
+    before = pl.col(flag).fill_null(False) if flag in plan.columns else pl.lit(False)
+    # a top-up is the top of a row's order, so the budget cuts it first
+    topped = (pl.col("top_up_quantity") - pl.col("deferred_quantity")).clip(lower_bound=0)
+    if "top_up_quantity" in plan.columns:
+        cut = cut.with_columns(topped.alias("top_up_quantity"))
+    checked = supplier_minimums(cut.with_columns(before.alias("_below_before")))
+    if "reason" in checked.columns:
+        checked = checked.with_columns(_below_after_cut())
+    return checked.drop("_row", "_kept", "_below_before")
+
+
+def _below_after_cut() -> pl.Expr:
+    """``reason``, saying so where the cut leaves a supplier's order below its minimum."""
+    newly = pl.col("below_supplier_minimum") & ~pl.col("_below_before")
+    touched = (pl.col("order_quantity") > 0) | (pl.col("deferred_quantity") > 0)
+    note = pl.format(
+        "; the budget leaves {}'s order at {}, below its minimum {}",
+        "supplier",
+        pl.col("supplier_order_value").round(2),
+        pl.col("min_order_value").max().over("supplier").round(2),
+    )
+    return pl.concat_str("reason", pl.when(newly & touched).then(note).otherwise(pl.lit("")))
 
 
 def deferred(plan: pl.DataFrame) -> pl.DataFrame:

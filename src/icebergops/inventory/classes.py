@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from icebergops.demand.arrays import DailySeries, as_series
 from icebergops.errors import ConfigError
 
 
@@ -53,7 +56,7 @@ def abc_classes(
 
 
 def xyz_classes(
-    history: pl.DataFrame,
+    history: pl.DataFrame | DailySeries,
     *,
     keys: Sequence[str] = ("sku",),
     period_days: int = 7,
@@ -63,7 +66,8 @@ def xyz_classes(
     """``xyz_class`` from the coefficient of variation of demand per period of ``period_days``.
 
     ``history`` holds ``*keys, day, units`` per day, zero-filled (as from
-    :func:`icebergops.demand.history.daily_demand`). Periods are counted from the first day of
+    :func:`icebergops.demand.history.daily_demand`), or is that history laid out by
+    :func:`~icebergops.demand.arrays.daily_series`. Periods are counted from the first day of
     the whole history so every SKU shares them; a period a SKU has fewer than ``period_days``
     days in (the partial week at either end) is left out. CV = sample standard deviation /
     mean of units per period: X below ``x_cut``, Y below ``y_cut``, else Z; a SKU with no
@@ -76,26 +80,18 @@ def xyz_classes(
     >>> xyz_classes(h).row(0)
     ('s', 2, 14.0, 0.7071067811865476, 'Y')
     """
-    start = history.get_column("day").min()
-    period = ((pl.col("day") - pl.lit(start)).dt.total_days() // period_days).alias("_period")
-    totals = (
-        history.group_by(*keys, period)
-        .agg(pl.col("units").sum().cast(pl.Float64).alias("_units"), pl.len().alias("_days"))
-        .filter(pl.col("_days") == period_days)
-    )
-    stats = totals.group_by(keys).agg(
-        pl.len().alias("periods"),
-        pl.col("_units").mean().alias("period_mean"),
-        pl.when(pl.col("_units").mean() > 0)
-        .then(pl.col("_units").std() / pl.col("_units").mean())
-        .alias("demand_cv"),
-    )
+    series = as_series(history, keys)
+    names = series.keys.columns
     cv = pl.col("demand_cv")
-    every = history.select(keys).unique()
+    # a SKU that is null matches no other table: no statistics, as for one without history
+    unknown = pl.any_horizontal(pl.col(names).is_null())
     return (
-        every.join(stats, on=list(keys), how="left")
+        series.keys.with_columns(_period_stats(series, period_days))
         .with_columns(
-            pl.col("periods").fill_null(0),
+            pl.when(unknown).then(0).otherwise(pl.col("periods")).cast(pl.UInt32).alias("periods"),
+            pl.when(~unknown).then(pl.col("period_mean", "demand_cv")),
+        )
+        .with_columns(
             pl.when(cv.is_null())
             .then(pl.lit("Z"))
             .when(cv < x_cut)
@@ -105,8 +101,46 @@ def xyz_classes(
             .otherwise(pl.lit("Z"))
             .alias("xyz_class"),
         )
-        .sort(keys)
+        .sort(names)
     )
+
+
+def _whole_periods(
+    series: DailySeries, period_days: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Each whole period's series (its row in ``series.keys``) and units (float).
+
+    In day order a series' period is a slice of rows; a period with fewer than
+    ``period_days`` rows is partial and left out.
+    """
+    day, n = series.day, len(series.day)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    period = (day - day.min()) // period_days
+    opens = np.ones(n, dtype=bool)
+    np.not_equal(period[1:], period[:-1], out=opens[1:])
+    opens[series.starts] = True
+    first = np.flatnonzero(opens)
+    whole = np.diff(first, append=n) == period_days
+    totals = np.add.reduceat(series.units, first)[whole].astype(np.float64)
+    return np.searchsorted(series.ends, first[whole], side="right"), totals
+
+
+def _period_stats(series: DailySeries, period_days: int) -> list[pl.Series]:
+    """``periods``, ``period_mean`` (units) and ``demand_cv`` (null without two whole periods
+    or without demand) per series: counts, means and sample deviations by ``np.bincount``."""
+    owner, totals = _whole_periods(series, period_days)
+    size = series.keys.height
+    periods = np.bincount(owner, minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(owner, weights=totals, minlength=size) / periods
+        spread = np.bincount(owner, weights=(totals - mean[owner]) ** 2, minlength=size)
+        cv = np.sqrt(spread / (periods - 1)) / mean
+    return [
+        pl.Series("periods", periods, dtype=pl.UInt32),
+        pl.Series("period_mean", np.where(periods > 0, mean, np.nan)).fill_nan(None),
+        pl.Series("demand_cv", np.where((periods > 1) & (mean > 0), cv, np.nan)).fill_nan(None),
+    ]
 
 
 def service_levels(
@@ -139,7 +173,7 @@ def service_levels(
 
 def abc_xyz(
     revenue: pl.DataFrame,
-    history: pl.DataFrame,
+    history: pl.DataFrame | DailySeries,
     *,
     levels: Mapping[str, float] | None = None,
     default_level: float = 0.95,

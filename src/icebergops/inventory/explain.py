@@ -57,7 +57,9 @@ def _steps(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
             f"up to cases of {r['case_pack']}, at least MOQ {r['moq_effective']}"
             + (f" ({r['moq_warning']})" if r["moq_warning"] else ""),
         ),
+        *_top_up(r),
         ("order value", r["order_value"], f"× unit cost {_n(r['unit_cost'])}"),
+        *_minimum(r),
         ("order by", r["order_by_date"], "when the position reaches the reorder point"),
         ("stockout date", r["stockout_date"], "today + (on hand − committed) / d"),
         ("units short before arrival", r["units_short"], "σ_L·G((position − d·L)/σ_L)"),
@@ -65,6 +67,31 @@ def _steps(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
         *_budget(r),
         ("why", r["reason"], ""),
     ]
+
+
+def _top_up(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    if not r.get("top_up_quantity"):
+        return []
+    how = f"cases added to reach {r['supplier']}'s minimum order value, least cover first"
+    return [("of which top-up", r["top_up_quantity"], how)]
+
+
+def _minimum(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """The supplier's order against its minimum order value, and what was done about it."""
+    status = r.get("supplier_minimum_status")
+    if status is None:
+        return []
+    done = {
+        "met": "met as planned",
+        "topped up": "met by topping up (least days of cover first, A-class and margin next)",
+        "below": "still below: see why",
+        "defer": "order skipped this cycle: see why",
+    }
+    how = (
+        f"{r['supplier']}: order {_n(r['supplier_order_value'])} against minimum "
+        f"{_n(r['min_order_value'])}; {done.get(status, status)}"
+    )
+    return [("supplier minimum", status, how)]
 
 
 def _budget(r: dict[str, Any]) -> list[tuple[str, Any, str]]:

@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from statistics import NormalDist
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from icebergops.demand.arrays import DailySeries, as_series
 from icebergops.demand.history import demand_lines
 from icebergops.inventory.leadtime import incoming_units, lead_times
 
@@ -17,6 +20,8 @@ from icebergops.inventory.leadtime import incoming_units, lead_times
 BAND_80_Z = NormalDist().inv_cdf(0.90)
 INTERMITTENT = ("intermittent", "lumpy")
 UNKNOWN_SUPPLIER = "(unknown supplier)"
+BLOCK_ROWS = 4096  # SKUs per window-sum matrix (4,096 × 364 days × 8 bytes = 12 MB)
+_LARGEST = np.iinfo(np.int64).max
 
 
 def demand_rates(forecast: pl.DataFrame, protection: pl.DataFrame) -> pl.DataFrame:
@@ -52,14 +57,18 @@ def demand_rates(forecast: pl.DataFrame, protection: pl.DataFrame) -> pl.DataFra
 
 
 def demand_quantiles(
-    history: pl.DataFrame, protection: pl.DataFrame, *, year_days: int = 364
+    history: pl.DataFrame | DailySeries, protection: pl.DataFrame, *, year_days: int = 364
 ) -> pl.DataFrame:
     """For intermittent SKUs: the service-level quantile of units sold in any window of the
     protection period's length over the last year (empirical demand, not Croston's intervals,
     which do not hold for demand that is mostly zeros).
 
-    ``history``: ``sku, day, units``; ``protection``: ``sku, protection_days, service_level``
-    for the SKUs wanted. Returns ``sku, demand_quantile`` (units over the period).
+    ``history``: ``sku, day, units`` (daily, zero-filled; or laid out by
+    :func:`~icebergops.demand.arrays.daily_series`); ``protection``: ``sku, protection_days,
+    service_level`` for the SKUs wanted. A window is ``ceil(protection_days)`` consecutive rows of
+    the SKU's last ``year_days`` days of the history; the quantile is the "higher" one, the
+    sorted window sums at ceil(level·(n − 1)). Returns ``sku, demand_quantile`` (units over the
+    period), none for a SKU with no whole window.
 
     >>> from datetime import date, timedelta
     >>> h = pl.DataFrame({"sku": ["A"] * 10, "day": [date(2026, 1, 1) + timedelta(d) for d in range(10)],
@@ -68,26 +77,73 @@ def demand_quantiles(
     >>> demand_quantiles(h, p).row(0)
     ('A', 5.0)
     """
-    wanted = protection.select(
-        "sku",
-        pl.col("protection_days").ceil().cast(pl.Int64).alias("_w"),
-        pl.col("service_level").alias("_level"),
+    series = as_series(history)
+    wanted = series.keys.with_row_index("_series").join(
+        protection.select(
+            "sku",
+            pl.col("protection_days").ceil().cast(pl.Int64).clip(lower_bound=0).alias("_w"),
+            pl.col("service_level").alias("_level"),
+        ),
+        on="sku",
     )
-    last = history["day"].max()
-    recent = history.filter(pl.col("day") > pl.lit(last) - pl.duration(days=year_days))
-    w = pl.col("_w").first()
-    # units in the window ending on each day: cumulative units minus those w days earlier,
-    # from the first day a whole window fits
-    cum = pl.col("units").sort_by("day").cum_sum()
-    sums = (cum - cum.shift(w).fill_null(0)).slice(w - 1)
-    # the "higher" quantile at each SKU's own level: sorted sums at index ceil(level·(n − 1))
-    at = (pl.col("_level").first() * (sums.len() - 1)).ceil().cast(pl.Int64)
-    return (
-        recent.join(wanted, on="sku")
-        .group_by("sku")
-        .agg(sums.sort().get(at, null_on_oob=True).cast(pl.Float64).alias("demand_quantile"))
-        .filter(pl.col("demand_quantile").is_not_null())
-    )
+    which, width = wanted["_series"].to_numpy().astype(np.int64), wanted["_w"].to_numpy()
+    recent = _recent_rows(series, year_days)[which]
+    level = wanted["_level"].to_numpy(allow_copy=True).astype(np.float64)
+    found = np.full(wanted.height, np.nan)
+    span = int(recent.max(initial=0))
+    # row e of the view: the span units before row e of the history (zeros before its start)
+    units = np.concatenate([np.zeros(span, series.units.dtype), series.units])
+    view = np.lib.stride_tricks.sliding_window_view(units, span) if span else units[:, None]
+    # one matrix per window length, at most BLOCK_ROWS SKUs each: memory stays ~10 MB a block
+    for w in np.unique(width):
+        rows = np.flatnonzero(width == w)
+        for block in np.array_split(rows, -(-len(rows) // BLOCK_ROWS)):
+            laid = view[series.ends[which[block]]]
+            found[block] = _quantile(laid, recent[block], int(w), level[block])
+    quantiles = pl.Series("demand_quantile", found).fill_nan(None)
+    return wanted.select("sku", quantiles).filter(pl.col("demand_quantile").is_not_null())
+
+
+def _recent_rows(series: DailySeries, year_days: int) -> npt.NDArray[np.int64]:
+    """Rows per series in the last ``year_days`` days of the whole history (its last rows)."""
+    if len(series.day) == 0:
+        return series.rows
+    recent = series.day > series.day.max() - year_days
+    return np.add.reduceat(recent.view(np.uint8), series.starts, dtype=np.int64)
+
+
+def _quantile(
+    laid: npt.NDArray[np.int64] | npt.NDArray[np.float64],
+    recent: npt.NDArray[np.int64],
+    width: int,
+    level: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The "higher" ``level`` quantile of units in ``width`` consecutive rows among the last
+    ``recent`` of each row of ``laid`` (a series' rows, right-aligned): sorted window sums at
+    ceil(level·(n − 1)). NaN where no window fits or the level is missing; 0 for no rows.
+
+    The columns before a series' recent rows are zeroed, so running totals start at its first
+    recent row: the additions of a polars ``cum_sum`` over those rows alone, and float units
+    give the same window sums bit for bit.
+    """
+    count = recent - width + 1 if width > 0 else np.minimum(recent, 1)
+    at = np.ceil(level * (count - 1))
+    usable = (count > 0) & ~np.isnan(at)
+    found = np.full(len(recent), np.nan)
+    if width == 0 or not usable.any():
+        return np.where(usable, 0.0, found)
+    span = laid.shape[1]
+    before = np.arange(span)[None, :] < (span - recent)[:, None]
+    laid[before] = 0
+    start = np.zeros((len(recent), 1), laid.dtype)
+    totals = np.concatenate([start, laid.cumsum(axis=1)], axis=1)
+    sums = totals[:, width:] - totals[:, : span + 1 - width]
+    # a window starting before the recent rows is no window: sorted last, never picked
+    sums[before[:, : span + 1 - width]] = np.inf if laid.dtype.kind == "f" else _LARGEST
+    sums.sort(axis=1)
+    picked = np.take_along_axis(sums[usable], at[usable].astype(np.intp)[:, None], axis=1)
+    found[usable] = picked[:, 0]
+    return found
 
 
 def selling_prices(order_lines: pl.DataFrame, *, today: date, days: int = 365) -> pl.DataFrame:

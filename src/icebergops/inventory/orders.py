@@ -1,4 +1,7 @@
-"""Order quantities as suppliers accept them: whole case packs, at least the MOQ, supplier minimums."""
+"""Order quantities as suppliers accept them: whole case packs, at least the MOQ.
+
+Supplier minimum order values are :mod:`icebergops.inventory.minimums`.
+"""
 
 from __future__ import annotations
 
@@ -57,31 +60,4 @@ def round_order(raw: pl.Expr, *, case_pack: pl.Expr, moq: pl.Expr) -> pl.Expr:
         .then(pl.max_horizontal(rounded, effective_moq(moq, case_pack)))
         .otherwise(0)
         .cast(pl.Int64)
-    )
-
-
-def supplier_minimums(plan: pl.DataFrame) -> pl.DataFrame:
-    """Flag suppliers whose order this run is worth less than their minimum order value.
-
-    Adds ``supplier_order_value`` (currency, the sum of ``order_value`` over the supplier's
-    rows), ``supplier_shortfall`` (what is missing to reach ``min_order_value``) and
-    ``below_supplier_minimum``. Suppliers with nothing to order are not flagged. The plan is
-    not topped up: which extra units are worth buying is the seller's call (more of an A item
-    or a first order of something new), so the shortfall is reported, not spent.
-
-    >>> p = pl.DataFrame({"supplier": ["a", "a", "b"], "order_value": [40.0, 30.0, 0.0],
-    ...                   "min_order_value": [100.0, 100.0, 50.0]})
-    >>> supplier_minimums(p).get_column("below_supplier_minimum").to_list()
-    [True, True, False]
-    """
-    total = pl.col("order_value").fill_null(0.0).sum().over("supplier")
-    minimum = pl.col("min_order_value").max().over("supplier")
-    short = (minimum - pl.col("supplier_order_value")).clip(lower_bound=0.0)
-    return plan.with_columns(
-        pl.when(pl.col("supplier").is_not_null()).then(total).alias("supplier_order_value")
-    ).with_columns(
-        pl.when(pl.col("supplier_order_value") > 0).then(short).alias("supplier_shortfall"),
-        ((pl.col("supplier_order_value") > 0) & (short > 0))
-        .fill_null(False)
-        .alias("below_supplier_minimum"),
     )

@@ -19,7 +19,8 @@ from typing import Literal
 import polars as pl
 
 from icebergops.errors import InputError
-from icebergops.inventory.orders import effective_moq, moq_warning, round_order, supplier_minimums
+from icebergops.inventory.minimums import LIMIT, top_up_to_minimums
+from icebergops.inventory.orders import effective_moq, moq_warning, round_order
 from icebergops.inventory.safety import expected_shortage, protection_std, z_scores
 
 Trigger = Literal["order-up-to", "reorder-point"]
@@ -31,6 +32,7 @@ _DEMAND: dict[str, tuple[pl.DataType, object]] = {
     "demand_quantile": (pl.Float64(), None),
     "price": (pl.Float64(), None),
     "service_level": (pl.Float64(), None),
+    "abc_class": (pl.String(), None),
 }
 _STOCK: dict[str, tuple[pl.DataType, object]] = {
     "on_hand": (pl.Int64(), 0),
@@ -220,10 +222,10 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "lead_time_std_days", "lead_time_source", "review_days", "protection_days", "service_level",
     "z", "protection_std", "safety_method", "safety_stock", "reorder_point", "order_up_to",
     "on_hand", "committed", "incoming", "position", "raw_quantity", "case_pack", "moq",
-    "moq_effective", "moq_warning", "order_quantity", "unit_cost", "order_value", "price",
-    "order_by_date", "stockout_date", "days_of_cover", "units_short", "revenue_at_risk",
-    "overstock", "dead_stock", "min_order_value", "supplier_order_value", "supplier_shortfall",
-    "below_supplier_minimum", "reason",
+    "moq_effective", "moq_warning", "order_quantity", "top_up_quantity", "unit_cost",
+    "order_value", "price", "order_by_date", "stockout_date", "days_of_cover", "units_short",
+    "revenue_at_risk", "overstock", "dead_stock", "min_order_value", "supplier_order_value",
+    "supplier_shortfall", "below_supplier_minimum", "supplier_minimum_status", "reason",
 )
 # fmt: on
 
@@ -239,6 +241,7 @@ def plan_restock(
     default_lead_time_days: float = 14.0,
     trigger: Trigger = "order-up-to",
     overstock_days: float = 180.0,
+    top_up_limit: float = LIMIT,
 ) -> pl.DataFrame:
     """What to order today, per SKU (per SKU and location when ``demand`` and ``stock`` both
     have a ``location`` column; otherwise stock is pooled per SKU).
@@ -246,7 +249,8 @@ def plan_restock(
     - ``demand``: ``sku, demand_per_day, demand_std_per_day`` (units/day over the coming
       L + R days), optional ``demand_quantile`` (units over L + R days at the SKU's service
       level; when given it replaces the normal approximation: S = quantile, for intermittent
-      SKUs), ``price`` (per unit) and ``service_level`` (else ``service_level``).
+      SKUs), ``price`` (per unit), ``service_level`` (else ``service_level``) and
+      ``abc_class`` (A-class SKUs go first in a top-up to a supplier minimum).
     - ``stock``: ``sku, on_hand, committed, incoming`` (units; missing cells count 0). On hand
       may be negative: oversold units are a backlog the next order must cover too.
     - ``supply``: one row per SKU, as from :func:`~icebergops.inventory.leadtime.lead_times`:
@@ -259,8 +263,10 @@ def plan_restock(
     module docstring), rounded up to whole cases and to the MOQ. Days of cover and the
     stockout date use stock on the shelf (on hand − committed), since incoming has not arrived;
     ``units_short`` is the expected shortage before an order placed today arrives,
-    σ_L·G((position − d·L)/σ_L), and ``revenue_at_risk`` prices it. Returns the key columns
-    then :data:`PLAN_COLUMNS`, sorted by key.
+    σ_L·G((position − d·L)/σ_L), and ``revenue_at_risk`` prices it. A supplier's order below
+    its minimum order value is topped up, deferred or flagged
+    (:func:`~icebergops.inventory.minimums.top_up_to_minimums`, with ``overstock_days`` and
+    ``top_up_limit``). Returns the key columns then :data:`PLAN_COLUMNS`, sorted by key.
 
     Example: d = 10 ± 3 units/day, L = 9 ± 2 days, R = 7, 95%: SS = 1.645·√(16·9 + 100·4) =
     38.4, S = 10·16 + 38.4 = 198.4; position 100 − 10 = 90; 108.4 more in cases of 12 is 120.
@@ -278,5 +284,6 @@ def plan_restock(
     """
     frame, keys = _inputs(demand, stock, supply, default_lead_time_days)
     frame = _levels(frame, review_days, service_level)
-    frame = _signals(_quantities(frame, trigger), today, overstock_days)
-    return _reason(supplier_minimums(frame)).select(*keys, *PLAN_COLUMNS).sort(keys)
+    frame = _reason(_signals(_quantities(frame, trigger), today, overstock_days))
+    frame = top_up_to_minimums(frame, overstock_days=overstock_days, limit=top_up_limit)
+    return frame.select(*keys, *PLAN_COLUMNS).sort(keys)

@@ -9,6 +9,7 @@ from datetime import date
 
 import polars as pl
 
+from icebergops.demand.arrays import daily_series
 from icebergops.inventory.budget import fit_budget
 from icebergops.inventory.classes import abc_xyz
 from icebergops.inventory.inputs import INTERMITTENT, demand_quantiles, demand_rates
@@ -26,6 +27,7 @@ class RestockSettings:
     review_days: int = 7
     default_lead_time_days: float = 14.0
     overstock_days: float = 180.0
+    top_up_limit: float = 0.5  # a bigger top-up to a supplier minimum is deferred if not due
     budget: float | None = None
     # plan per SKU and location (``cli.locations``); the plan itself never reads it
     per_location: bool = False
@@ -73,9 +75,10 @@ def restock_plan(
     """
     skus = pl.concat([forecast["sku"], stock["sku"]]).unique()
     protection = protection_periods(skus, supply, settings)
+    series = daily_series(history)  # laid out once for the XYZ classes and the quantiles
     classes = abc_xyz(
         prices.select("sku", "revenue"),
-        history,
+        series,
         levels=settings.service_levels,
         default_level=settings.service_level,
     )
@@ -84,11 +87,11 @@ def restock_plan(
     wanted = protection.join(sparse, on="sku").join(
         classes.select("sku", "service_level"), on="sku"
     )
-    quantiles = demand_quantiles(history, wanted)
+    quantiles = demand_quantiles(series, wanted)
     period_total = pl.col("demand_per_day") * pl.col("protection_days")
     demand = (
         rates.join(prices.select("sku", "price"), on="sku", how="left")
-        .join(classes.select("sku", "service_level"), on="sku", how="left")
+        .join(classes.select("sku", "service_level", "abc_class"), on="sku", how="left")
         .join(quantiles, on="sku", how="left")
         .join(protection, on="sku", how="left")
         .with_columns(
@@ -107,6 +110,7 @@ def restock_plan(
         service_level=settings.service_level,
         default_lead_time_days=settings.default_lead_time_days,
         overstock_days=settings.overstock_days,
+        top_up_limit=settings.top_up_limit,
     )
     if settings.budget is not None:
         plan = fit_budget(plan, budget=settings.budget)

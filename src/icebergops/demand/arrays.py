@@ -1,0 +1,108 @@
+"""Daily demand history as numpy arrays, each series' days in one contiguous run of rows.
+
+Per-SKU statistics over a year of daily history for 100,000 SKUs (33 million rows) cost seconds
+as polars group-bys, most of it hashing SKU strings. On a history already in series and day
+order, as :func:`~icebergops.demand.history.daily_demand` returns it, a series is a slice and
+the statistics are numpy over slices: no hashing, no sort. Other histories are sorted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+
+@dataclass(frozen=True)
+class DailySeries:
+    """``keys``: one row per series in row order; the series of row ``i`` of ``keys`` holds
+    rows ``starts[i]`` to ``ends[i] - 1`` of ``day`` (days since 1970-01-01, ascending) and
+    ``units`` (int64 or float64, nulls as 0)."""
+
+    keys: pl.DataFrame
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int32]
+    units: npt.NDArray[np.int64] | npt.NDArray[np.float64]
+
+    @property
+    def rows(self) -> npt.NDArray[np.int64]:
+        """Rows (days) per series."""
+        return self.ends - self.starts
+
+
+def _key(keys: Sequence[str]) -> pl.Expr:
+    return pl.col(keys[0]) if len(keys) == 1 else pl.struct(*keys)
+
+
+def _bounds(key: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """First and one-past-last row of each run of equal values of ``key``."""
+    lengths = key.rle().struct.field("len").to_numpy().astype(np.int64)
+    ends = np.cumsum(lengths)
+    return ends - lengths, ends
+
+
+def _in_order(day: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]) -> bool:
+    """Whether days never go back within a run (a run may start earlier than the last ended)."""
+    later = day[1:] >= day[:-1]
+    later[starts[1:] - 1] = True
+    return bool(later.all())
+
+
+def _order(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.Series]:
+    """Row numbers that put ``frame`` in series and day order (series in no particular order),
+    and a column whose runs are the series in that order.
+
+    One SKU column sorts as one int64, category code × 2³² + day: several times faster than
+    sorting by the strings. Several key columns sort as they are.
+    """
+    if len(keys) > 1:
+        order = frame.select(pl.arg_sort_by(*keys, "day")).to_series()
+        return order, frame.select(_key(keys)).to_series().gather(order)
+    code = pl.col(keys[0]).cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1)
+    day = pl.col("day").to_physical()
+    both = frame.select((code * 2**32 + day - day.min()).alias("_key")).to_series()
+    order = both.arg_sort()
+    return order, both.gather(order) // 2**32
+
+
+def daily_series(history: pl.DataFrame, keys: Sequence[str] = ("sku",)) -> DailySeries:
+    """``history`` (``*keys, day, units``; ``day`` a date) as :class:`DailySeries`.
+
+    Rows stay in their order when they are already in key and day order (as
+    :func:`~icebergops.demand.history.daily_demand` and the stockout censoring leave them);
+    otherwise they are put in that order first (a sort of the whole history: about 7 s for 33
+    million rows, where the sorted case takes 0.4 s).
+
+    >>> from datetime import date
+    >>> h = pl.DataFrame({"sku": ["a", "b", "b"], "day": [date(2026, 1, d) for d in (1, 1, 2)],
+    ...                   "units": [1, 2, 3]})
+    >>> s = daily_series(h)
+    >>> s.keys["sku"].to_list(), s.starts.tolist(), s.ends.tolist(), s.units.tolist()
+    (['a', 'b'], [0, 1], [1, 3], [1, 2, 3])
+    """
+    frame = history.select(*keys, pl.col("day").cast(pl.Date), pl.col("units").fill_null(0))
+    key = frame.select(_key(keys)).to_series()
+    # sorted keys are together; other orders are rare and sorted below, runs or not
+    starts, ends = _bounds(key) if key.is_sorted() else (np.zeros(0, np.int64),) * 2
+    day = frame["day"].to_physical().to_numpy()
+    first = pl.Series(starts)
+    if len(day) and (len(starts) == 0 or not _in_order(day, starts)):
+        order, key = _order(frame, keys)
+        frame = frame.select(pl.col("day", "units").gather(order))
+        starts, ends = _bounds(key)
+        day = frame["day"].to_physical().to_numpy()
+        first = order.gather(pl.Series(starts))
+    names = history.select(pl.col(keys).gather(first))
+    units = frame["units"]
+    array = units.cast(pl.Float64 if units.dtype.is_float() else pl.Int64).to_numpy()
+    return DailySeries(names, starts, ends, day, array)
+
+
+def as_series(history: pl.DataFrame | DailySeries, keys: Sequence[str] = ("sku",)) -> DailySeries:
+    """``history`` laid out by :func:`daily_series`, unless it already is (one layout, many
+    statistics: the restock plan reads the history once for XYZ classes and quantiles)."""
+    return history if isinstance(history, DailySeries) else daily_series(history, keys)

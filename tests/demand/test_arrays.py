@@ -1,0 +1,70 @@
+"""Daily history laid out as one contiguous run of rows per series."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from icebergops.demand.arrays import DailySeries, as_series, daily_series
+
+DAY = date(2026, 1, 1)
+
+
+def history(skus: list[str], offsets: list[int], units: list[float | None]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"sku": skus, "day": [DAY + timedelta(d) for d in offsets], "units": units},
+        schema_overrides={"units": pl.Int64},
+    )
+
+
+def runs(got: DailySeries) -> dict[str | None, list[int]]:
+    """Units per series, whatever the order of the series."""
+    bounds = zip(got.keys["sku"], got.starts, got.ends, strict=True)
+    return {sku: got.units[start:end].tolist() for sku, start, end in bounds}
+
+
+def test_a_history_in_sku_and_day_order_is_read_as_it_is() -> None:
+    got = daily_series(history(["a", "b", "b"], [0, 0, 1], [1, 2, 3]))
+    assert got.keys["sku"].to_list() == ["a", "b"]
+    assert (got.starts.tolist(), got.ends.tolist(), got.rows.tolist()) == ([0, 1], [1, 3], [1, 2])
+    assert got.units.tolist() == [1, 2, 3]
+    assert got.day.tolist() == [20454, 20454, 20455]  # days since 1970-01-01
+
+
+def test_other_orders_are_sorted_into_series_in_day_order() -> None:
+    assert runs(daily_series(history(["b", "b", "a"], [0, 1, 0], [1, 2, 3]))) == {
+        "a": [3],
+        "b": [1, 2],
+    }
+    assert runs(daily_series(history(["a", "b", "a"], [0, 0, 1], [1, 2, 3]))) == {
+        "a": [1, 3],
+        "b": [2],
+    }
+    assert runs(daily_series(history(["a", "a", "b"], [1, 0, 0], [1, 2, 3]))) == {
+        "a": [2, 1],
+        "b": [3],
+    }
+
+
+def test_missing_units_count_zero_and_float_units_stay_float() -> None:
+    assert daily_series(history(["a", "a"], [0, 1], [None, 4])).units.tolist() == [0, 4]
+    floats = history(["a"], [0], [1]).with_columns(pl.lit(1.5).alias("units"))
+    assert daily_series(floats).units.dtype.kind == "f"
+
+
+def test_several_keys_and_an_empty_history() -> None:
+    frame = history(["a", "a", "a"], [0, 0, 1], [1, 2, 3]).with_columns(
+        pl.Series("location", ["x", "y", "x"])
+    )
+    got = daily_series(frame, ["sku", "location"])
+    assert got.keys.rows() == [("a", "x"), ("a", "y")]
+    assert got.units.tolist() == [1, 3, 2]
+    empty = daily_series(history([], [], []))
+    assert (empty.keys.height, len(empty.day)) == (0, 0)
+    assert as_series(got) is got
+
+
+def test_a_shuffled_history_with_a_missing_sku_is_put_in_order() -> None:
+    frame = history(["a", None, "b", None, "a"], [1, 1, 0, 0, 0], [1, 2, 3, 4, 5])
+    assert runs(daily_series(frame)) == {"a": [5, 1], None: [4, 2], "b": [3]}
