@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +67,19 @@ def test_a_failed_write_leaves_neither_a_half_file_nor_a_temporary(tmp_path: Pat
         raise RuntimeError("disk full")
     assert target.read_text() == "old plan\n"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+def test_a_pipe_or_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # `-o /dev/null` once renamed a plain file over the device: a FIFO stands in for it here
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    write_table(pl.DataFrame({"sku": ["A"], "quantity": [2]}), pipe, "csv")
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received == [b"sku,quantity\nA,2\n"]
 
 
 def test_format_choice() -> None:

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -79,9 +80,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
+        if target.exists() and not target.is_file():
+            _write_into(temporary, target)
+        else:
+            os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _write_into(temporary: Path, target: Path) -> None:
+    """Copy into a device or pipe (``-o /dev/null``, ``-o /dev/stdout``): a rename would put a
+    plain file in its place."""
+    if target.is_dir():
+        raise OutputError("is a folder, not a file", where=Where(file=target))
+    with temporary.open("rb") as source, target.open("wb") as sink:
+        shutil.copyfileobj(source, sink)
 
 
 def write_text(text: str, target: Path) -> None:
