@@ -69,3 +69,32 @@ def test_forecast_and_bounds_are_scaled_and_the_factor_shown() -> None:
     factors = pl.DataFrame({"sku": ["A"], "yearly_factor": [1.5]})
     scaled = apply_yearly(forecast, factors).sort("sku")
     assert scaled.rows() == [("A", 3.0, 1.5, 6.0, 1.5), ("B", 2.0, 1.0, 4.0, 1.0)]
+
+
+def test_last_years_promotion_listed_in_events_is_not_counted_again() -> None:
+    # flat demand, with a 4-day sale a year ago that lands in the weeks ahead then: it lifts
+    # last year's weeks ahead, but events.csv lifts this year's sale by itself
+    sale = pl.col("day").is_between(date(2023, 10, 30), date(2023, 11, 2))
+    history = until(seasonal(1100, peak=1.0), date(2024, 10, 20)).with_columns(
+        pl.when(sale).then(pl.col("units") * 3).otherwise(pl.col("units")).alias("units")
+    )
+    unlisted = yearly_factors(history, FAMILIES, horizon=28)["yearly_factor"]
+    assert unlisted.to_list() == pytest.approx([(24 * 10 + 4 * 30) / 280] * 2)
+    events = pl.DataFrame(
+        {
+            "name": ["Autumn sale 2023"],
+            "start": [date(2023, 10, 30)],
+            "end": [date(2023, 11, 2)],
+            "scope": ["all"],
+            "target": [None],
+            "uplift_pct": [200.0],
+        },
+        schema_overrides={"target": pl.String},
+    )
+    listed = yearly_factors(history, FAMILIES, horizon=28, events=events)["yearly_factor"]
+    assert listed.to_list() == pytest.approx([1.0, 1.0])
+    in_gloves = events.with_columns(
+        pl.lit("category").alias("scope"), pl.lit("Gloves").alias("target")
+    )
+    by_category = yearly_factors(history, FAMILIES, horizon=28, events=in_gloves)["yearly_factor"]
+    assert by_category.to_list() == pytest.approx([1.0, 1.0])

@@ -146,6 +146,7 @@ def forecast_command(
                 key=levels.key,
                 freq=period,
                 progress=progress,
+                events=known,
                 engine=backend,
             )
     result = with_level_columns(fitted, levels)

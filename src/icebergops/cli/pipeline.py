@@ -163,7 +163,7 @@ def plan_store(
     skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
     supply, learned = _supply(tables, skus, settings)
     horizon = forecast_days(protection_periods(skus, supply, settings))
-    forecast = forecast_demand(history, horizon=horizon, products=families)
+    forecast = forecast_demand(history, horizon=horizon, products=families, events=tables.events)
     if tables.events is not None:
         forecast = apply_events(forecast, tables.events, catalogue=families)
     titles = _titles(tables)
@@ -280,7 +280,7 @@ def policy_levels(
     origin = start
     while origin <= last:
         past = history.filter(pl.col("day") < origin)
-        forecast = forecast_demand(past, horizon=horizon, products=families)
+        forecast = forecast_demand(past, horizon=horizon, products=families, events=tables.events)
         if tables.events is not None:
             forecast = apply_events(forecast, tables.events, catalogue=families)
         prices = _prices(tables, origin - timedelta(days=1))

@@ -144,6 +144,7 @@ def forecast_demand(
     freq: Frequency = DAY,
     progress: Progress | None = None,
     yearly: bool = True,
+    events: pl.DataFrame | None = None,
     engine: Engine = LOCAL,
 ) -> pl.DataFrame:
     """Forecasts per series for ``horizon`` periods after the history, with 80/95% intervals.
@@ -157,7 +158,8 @@ def forecast_demand(
     daily per-SKU, with ``products`` naming categories, such new SKUs are blended with their
     category siblings' rate instead (:mod:`demand.newskus`). Daily per-SKU forecasts with two
     years of history are scaled by their category's yearly factor where ``yearly`` and where it
-    holds (:mod:`demand.yearly`); weekly series get a 52-week season instead.
+    holds (:mod:`demand.yearly`), measured on days outside ``events`` (which the caller applies
+    itself); weekly series get a 52-week season instead.
     Forecasts and bounds are never negative (units per period). ``engine`` is where the models
     run (see :mod:`demand.engines`); the choice among them is made here either way.
     """
@@ -193,7 +195,8 @@ def forecast_demand(
         established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
         result = start_from_siblings(result, history, products, new=new, established=established)
         if yearly:  # weekly series carry their year in a 52-week season (demand.calendar)
-            result = apply_yearly(result, yearly_factors(history, products, horizon=horizon))
+            factors = yearly_factors(history, products, horizon=horizon, events=events)
+            result = apply_yearly(result, factors)
     result = result.join(classes, on=key, how="left")
     if "censored" in history.columns:  # stockout periods kept out of fitting (imputed), counted
         censored = history.group_by(key).agg(

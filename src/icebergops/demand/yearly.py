@@ -38,8 +38,45 @@ def _group(families: pl.DataFrame | None) -> pl.DataFrame | None:
 
 
 def _totals(daily: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
+    """Units per group over ``first``..``last``: the mean of its days without an event (a
+    promotion listed in events.csv) times the window's days, so a promotion a year ago is not
+    counted again on top of this year's, which events.csv lifts by itself."""
     window = pl.col("day").is_between(first, last)
-    return daily.group_by("season_group").agg(pl.col("units").filter(window).sum().alias("units"))
+    plain = window & ~pl.col("event_day")
+    days = (last - first).days + 1
+    return daily.group_by("season_group").agg(
+        (pl.col("units").filter(plain).mean().fill_null(0.0) * days).alias("units")
+    )
+
+
+def _event_days(daily: pl.DataFrame, events: pl.DataFrame | None) -> pl.Series:
+    """Whether each row of ``daily`` (``season_group, day``) falls in an event for all SKUs or
+    for that category (SKU and product events are too narrow to move a category)."""
+    if events is None or events.is_empty():
+        return pl.Series("event_day", [False] * daily.height)
+    wide = (
+        events.filter(pl.col("scope").is_in(["all", "category"]))
+        .select(
+            pl.when(pl.col("scope") == "all")
+            .then(None)
+            .otherwise(pl.col("target"))
+            .alias("target"),
+            pl.date_ranges("start", "end").alias("day"),
+        )
+        .explode("day")
+    )
+    everywhere = wide.filter(pl.col("target").is_null())["day"].implode()
+    in_category = (
+        wide.filter(pl.col("target").is_not_null())
+        .select(pl.col("target").alias("season_group"), "day", pl.lit(True).alias("hit"))
+        .unique()
+    )
+    marked = daily.select("season_group", "day").join(
+        in_category, on=["season_group", "day"], how="left", maintain_order="left"
+    )
+    return marked.select(
+        (pl.col("day").is_in(everywhere) | pl.col("hit").fill_null(False)).alias("event_day")
+    ).to_series()
 
 
 def _factors(daily: pl.DataFrame, origin: date, horizon: int) -> pl.DataFrame:
@@ -55,13 +92,20 @@ def _factors(daily: pl.DataFrame, origin: date, horizon: int) -> pl.DataFrame:
 
 
 def yearly_factors(
-    history: pl.DataFrame, families: pl.DataFrame | None, *, horizon: int, checks: int = 2
+    history: pl.DataFrame,
+    families: pl.DataFrame | None,
+    *,
+    horizon: int,
+    checks: int = 2,
+    events: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """``sku, yearly_factor``: the factor per SKU, 1.0 where it is not used (see the module).
 
-    A category's factor is kept where, over the last ``checks`` horizons before the end of the
-    history, scaling the category's recent 28-day rate by each origin's factor came at least as
-    close to what the category then sold as the rate alone did (summed absolute errors).
+    Days of ``events`` (events.csv) are left out of the measurement, so that the forecast's
+    own event uplift is not applied twice. A category's factor is kept where, over the last
+    ``checks`` horizons before the end of the history, scaling the category's recent 28-day rate
+    by each origin's factor came at least as close to what the category then sold as the rate
+    alone did (summed absolute errors).
     """
     groups = _group(families)
     skus = history.select("sku").unique()
@@ -78,6 +122,7 @@ def yearly_factors(
     daily = (
         history.join(mapped, on="sku").group_by("season_group", "day").agg(pl.col("units").sum())
     )
+    daily = daily.with_columns(_event_days(daily, events))
     errors = []
     for back in range(checks, 0, -1):
         cutoff = last - timedelta(days=back * horizon)
