@@ -56,22 +56,7 @@ class Engine:
                 df=data, **settings
             )
             return checked
-        with _quiet():
-            result = _backend(self.fugue).cross_validation(
-                df=data.to_pandas(),
-                models=models,
-                freq=pandas_freq(freq),
-                fallback_model=None,
-                test_size=None,
-                level=None,
-                fitted=False,
-                prediction_intervals=None,
-                id_col="unique_id",
-                time_col="ds",
-                target_col="y",
-                **settings,
-            )
-            return _gathered(result, data)  # computed here, on the cluster
+        return self._on_cluster("cross_validation", models, data, freq, test_size=None, **settings)
 
     def forecast(
         self, models: list[object], data: pl.DataFrame, *, freq: str, n_jobs: int, h: int
@@ -80,20 +65,26 @@ class Engine:
         if self.fugue is None:
             ahead: pl.DataFrame = _local(models, freq, n_jobs).forecast(df=data, h=h)
             return ahead
+        return self._on_cluster("forecast", models, data, freq, X_df=None, h=h)
+
+    def _on_cluster(
+        self, call: str, models: list[object], data: pl.DataFrame, freq: str, **settings: Any
+    ) -> pl.DataFrame:
+        """The backend's ``call`` (``forecast`` or ``cross_validation``) run on the cluster and
+        gathered here."""
         with _quiet():
-            result = _backend(self.fugue).forecast(
+            result = getattr(_backend(self.fugue), call)(
                 df=data.to_pandas(),
                 models=models,
                 freq=pandas_freq(freq),
                 fallback_model=None,
-                X_df=None,
-                h=h,
                 level=None,
                 fitted=False,
                 prediction_intervals=None,
                 id_col="unique_id",
                 time_col="ds",
                 target_col="y",
+                **settings,
             )
             return _gathered(result, data)
 
