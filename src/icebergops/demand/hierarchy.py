@@ -12,6 +12,7 @@ from datetime import timedelta
 import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
+from icebergops.demand.events import SCALED
 
 RECENT_DAYS = 90  # the mix of variants is taken from this many most recent days
 
@@ -115,11 +116,10 @@ def split_by_mix(
         .fill_nan(0.0)
         .alias("share")
     )
-    scaled = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
     return shares.join(product_forecast, on="product").select(
         key,
         time,
-        *((pl.col(c) * pl.col("share")).alias(c) for c in scaled if c in product_forecast.columns),
+        *((pl.col(c) * pl.col("share")).alias(c) for c in SCALED if c in product_forecast.columns),
         pl.concat_str(pl.col("model"), pl.lit(" (product total)")).alias("model"),
     )
 

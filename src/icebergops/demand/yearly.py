@@ -21,6 +21,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from icebergops.demand.events import SCALED
+
 YEAR = 364  # 52 weeks: the same weekdays a year ago
 BASE_DAYS = 28  # the recent stretch the models' level comes from
 HISTORY_DAYS = 2 * YEAR  # the issue's rule: yearly seasonality when two years of history exist
@@ -109,10 +111,10 @@ def yearly_factors(
     """
     groups = _group(families)
     skus = history.select("sku").unique()
-    mapped = (skus.join(groups, on="sku", how="left") if groups is not None else skus).with_columns(
+    if groups is None:
+        groups = pl.DataFrame(schema={"sku": pl.String, "season_group": pl.String})
+    mapped = skus.join(groups, on="sku", how="left").with_columns(
         pl.col("season_group").fill_null(WHOLE_STORE)
-        if groups is not None
-        else pl.lit(WHOLE_STORE).alias("season_group")
     )
     first, last = history["day"].min(), history["day"].max()
     assert isinstance(first, date) and isinstance(last, date)
@@ -162,7 +164,7 @@ def yearly_factors(
 
 def apply_yearly(forecast: pl.DataFrame, factors: pl.DataFrame) -> pl.DataFrame:
     """Forecast and bounds times each SKU's factor, which is shown (``yearly_factor``)."""
-    scaled = [c for c in ("forecast", "lo_80", "hi_80", "lo_95", "hi_95") if c in forecast.columns]
+    scaled = [c for c in SCALED if c in forecast.columns]
     return forecast.join(factors, on="sku", how="left").with_columns(
         pl.col("yearly_factor").fill_null(1.0),
         *(pl.col(c) * pl.col("yearly_factor").fill_null(1.0) for c in scaled),
