@@ -122,13 +122,6 @@ def _order_lines(
         .then(pl.col("quantity").abs())
         .otherwise(pl.col("quantity"))
         .alias("quantity"),
-        pl.lit(mapping.channel).alias("channel"),
-        pl.coalesce(
-            pl.col("currency") if "currency" in mapping.columns else pl.lit(None, pl.String),
-            pl.lit(mapping.currency or options.currency, pl.String),
-        ).alias("currency"),
-        pl.lit("merchant").alias("fulfilment"),
-        pl.lit(False).alias("is_test"),
     )
     if "ship_country" in mapping.columns and mapping.country_names:
         country = mapping.columns["ship_country"]
@@ -149,4 +142,14 @@ def _order_lines(
     frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
+    # Cells the same on every line are added last: the filter above need not copy them.
+    frame = frame.with_columns(
+        pl.lit(mapping.channel).alias("channel"),
+        pl.coalesce(
+            pl.col("currency") if "currency" in mapping.columns else pl.lit(None, pl.String),
+            pl.lit(mapping.currency or options.currency, pl.String),
+        ).alias("currency"),
+        pl.lit("merchant").alias("fulfilment"),
+        pl.lit(False).alias("is_test"),
+    )
     return finish(frame, ORDER_LINES)
