@@ -74,12 +74,18 @@ def test_channel_and_product_levels_in_weeks() -> None:
     assert totals["units"].to_list() == per_week["units"].to_list()
 
 
+def stock(rows: list[tuple[str, str, int]]) -> pl.DataFrame:
+    """An inventory snapshot: ``(sku, location, available)`` rows, every one stocked."""
+    frame = pl.DataFrame(rows, schema=["sku", "location", "available"], orient="row")
+    return frame.with_columns(pl.col("available").alias("on_hand"), pl.lit(True).alias("stocked"))
+
+
 def test_a_sku_out_of_stock_now_censors_each_of_its_series() -> None:
     # HAT-L stops selling at Columbus for the last 9 days: only the inventory says why
     stopped = (pl.col("sku") == "HAT-L") & (pl.col("location").fill_null("") == "Columbus OH")
     history = lines().filter(~(stopped & (pl.col("order_date") >= date(2024, 1, 13))))
-    out = pl.Series(["HAT-L"])
-    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, out_of_stock=out)
+    out = stock([("HAT-L", "Columbus OH", 0), ("HAT-S", "Reno NV", 4)])
+    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, stock=out)
     censored = dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
     # the Amazon series last sold on 18 Jan: its last 3 days are censored too; HAT-S is in stock
     assert censored == {
@@ -88,3 +94,22 @@ def test_a_sku_out_of_stock_now_censors_each_of_its_series() -> None:
         "HAT-S @ Columbus OH": 0,
         "HAT-S @ Reno NV": 0,
     }
+
+
+def test_a_location_out_of_stock_censors_that_series_only() -> None:
+    # HAT-S stops selling at Columbus for the last 8 days while Reno still holds 6 of it
+    stopped = (pl.col("sku") == "HAT-S") & (pl.col("location") == "Columbus OH")
+    history = lines().filter(~(stopped & (pl.col("order_date") >= date(2024, 1, 14))))
+    out = stock([("HAT-S", "Columbus OH", 0), ("HAT-S", "Reno NV", 6), ("HAT-L", "Reno NV", 0),
+                 ("HAT-L", "Columbus OH", 5)])  # fmt: skip
+    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, stock=out)
+    censored = dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
+    # HAT-L is out at Reno, where it never sold: its Columbus series is in stock as far as we know
+    assert censored == {
+        "HAT-S @ Columbus OH": 8,
+        "HAT-S @ Reno NV": 0,
+        "HAT-L @ Columbus OH": 0,
+        "HAT-L @ (none)": 0,
+    }
+    per_sku = level_history(history, level="sku", catalogue=CATALOGUE, stock=out)
+    assert per_sku.history["censored"].sum() == 0  # the SKU as a whole still has stock

@@ -34,7 +34,6 @@ from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
-from icebergops.demand.stockouts import out_of_stock
 from icebergops.demand.summary import forecast_summary
 from icebergops.outputs import render_table, write_table
 from icebergops.sources import ReadOptions, read_table
@@ -102,7 +101,10 @@ def forecast_command(
     events: EventsOption = None,
     inventory: Annotated[
         list[Path] | None,
-        typer.Option("--inventory", help="Inventory export: SKUs out of stock now are censored."),
+        typer.Option(
+            "--inventory",
+            help="Inventory export: series out of stock now are censored (per location too).",
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
@@ -129,7 +131,7 @@ def forecast_command(
             catalogue=families,
             freq=period,
             as_of=as_of.date() if as_of else None,
-            out_of_stock=out_of_stock(stock),
+            stock=stock,
         )
     _warn_unforecast(levels, period, err)
     with open_engine(engine) as backend:

@@ -16,7 +16,7 @@ import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.history import daily_demand, weekly_demand
-from icebergops.demand.stockouts import censor_stockouts
+from icebergops.demand.stockouts import censor_stockouts, out_of_stock, out_of_stock_at
 from icebergops.errors import InputError
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -78,13 +78,15 @@ def level_history(
     catalogue: pl.DataFrame,
     freq: Frequency = DAY,
     as_of: date | None = None,
-    out_of_stock: pl.Series | None = None,
+    stock: pl.DataFrame | None = None,
 ) -> LevelHistory:
     """Demand per series of ``level`` per period of ``freq``, stockouts censored.
 
     Stockouts are found on the daily history, before weeks are summed (see
-    :func:`demand.history.weekly_demand`). ``out_of_stock`` holds SKUs: each of a SKU's series
-    is out of stock with it, a product when all its SKUs that sold are.
+    :func:`demand.history.weekly_demand`). ``stock`` is the inventory snapshot: a SKU with
+    nothing available anywhere is out of stock in each of its series, a product when all its
+    SKUs that sold are; per SKU and location, a location with nothing available is out of stock
+    there too, whatever the others hold.
     """
     columns = LEVELS[level]
     lines = level_lines(order_lines, level=level, catalogue=catalogue)
@@ -100,23 +102,28 @@ def level_history(
             hint=f"a SKU, location or channel contains {SEPARATOR!r}; forecast per SKU",
         )
     daily = daily.drop([c for c in columns if c != key])
-    stocked_out = _stocked_out(lines, index, level, out_of_stock)
+    stocked_out = _stocked_out(lines, index, level, stock)
     daily = censor_stockouts(daily, out_of_stock=stocked_out, key=key)
     history = daily if freq == DAY else weekly_demand(daily, keys=(key,))
     return LevelHistory(level, key, history, index, _families(index, level, catalogue))
 
 
 def _stocked_out(
-    lines: pl.DataFrame, index: pl.DataFrame, level: str, out_of_stock: pl.Series | None
+    lines: pl.DataFrame, index: pl.DataFrame, level: str, stock: pl.DataFrame | None
 ) -> pl.Series | None:
-    """The series (key values) out of stock now, from the SKUs that are."""
-    if out_of_stock is None:
+    """The series (key values) out of stock now, from the inventory snapshot ``stock``."""
+    everywhere = out_of_stock(stock)
+    if stock is None or everywhere is None:
         return None
-    gone = pl.col("sku").is_in(out_of_stock.implode())
-    if level != "product":
-        return index.filter(gone)[index.columns[0]]
-    products = lines.select("sku", "product").unique().group_by("product").agg(gone.all())
-    return products.filter(pl.col("sku"))["product"]
+    gone = pl.col("sku").is_in(everywhere.implode())
+    if level == "product":
+        products = lines.select("sku", "product").unique().group_by("product").agg(gone.all())
+        return products.filter(pl.col("sku"))["product"]
+    if level == "sku-location":
+        here = out_of_stock_at(stock)
+        index = index.join(here, on=["sku", "location"], how="left")
+        gone = gone | pl.col("out_here").fill_null(False)
+    return index.filter(gone)[index.columns[0]]
 
 
 def _families(index: pl.DataFrame, level: str, catalogue: pl.DataFrame) -> pl.DataFrame | None:

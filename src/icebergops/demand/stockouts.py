@@ -106,3 +106,16 @@ def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:
     available = pl.coalesce("available", "on_hand")
     totals = inventory.filter(pl.col("stocked")).group_by("sku").agg(available.sum())
     return totals.filter(pl.col("available") <= 0)["sku"]
+
+
+def out_of_stock_at(inventory: pl.DataFrame) -> pl.DataFrame:
+    """``sku, location, out_here`` (true) where a location that stocks the SKU has nothing
+    available; the location's stock says nothing about the others'."""
+    available = pl.coalesce("available", "on_hand")
+    located = pl.col("location").str.strip_chars().fill_null("") != ""
+    return (
+        inventory.filter(pl.col("stocked") & located)
+        .group_by("sku", "location")
+        .agg((available.sum() <= 0).alias("out_here"))
+        .filter(pl.col("out_here"))
+    )
