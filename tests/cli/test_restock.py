@@ -251,16 +251,31 @@ def test_suppliers_below_their_minimum_are_topped_up_and_explained(
         pl.col("top_up_quantity").sum(),
     )
     assert (per_supplier["order_value"] >= per_supplier["min_order_value"]).all()
-    topped = ordering.filter(pl.col("top_up_quantity") > 0)
-    assert topped.height > 0  # the demo's Lusitana Home order falls short of its 1,500
+    # the smallest order's supplier now asks for 10% more than it orders (within the top-up limit)
+    smallest = per_supplier.sort("order_value").row(0, named=True)
+    raised = round(smallest["order_value"] * 1.1, 2)
+    suppliers = pl.read_csv(store["suppliers"], infer_schema=False).with_columns(
+        pl.when((pl.col("supplier") == smallest["supplier"]) & pl.col("sku").is_null())
+        .then(pl.lit(f"{raised:.2f}"))
+        .otherwise(pl.col("min_order_value"))
+        .alias("min_order_value")
+    )
+    suppliers.write_csv(tmp_path / "suppliers.csv")
+    raised_store = {**store, "suppliers": tmp_path / "suppliers.csv"}
+    result = runner.invoke(app, _args(raised_store, "-o", str(tmp_path / "raised.csv")))
+    assert result.exit_code == 0, result.output
+    assert "suppliers topped up to their minimum order value" in result.stderr
+    again = pl.read_csv(tmp_path / "raised.csv").filter(pl.col("order_quantity") > 0)
+    mine = again.filter(pl.col("supplier") == smallest["supplier"])
+    assert mine["order_value"].sum() >= raised
+    topped = mine.filter(pl.col("top_up_quantity") > 0)
+    assert topped.height > 0
     assert (topped["supplier_minimum_status"] == "topped up").all()
     assert (topped["order_quantity"] % topped["case_pack"] == 0).all()
     sku = topped["sku"][0]
-    result = runner.invoke(app, _args(store, "--explain", sku, "-f", "csv"))
+    result = runner.invoke(app, _args(raised_store, "--explain", sku, "-f", "csv"))
     assert result.exit_code == 0, result.output
     steps = dict(pl.read_csv(result.stdout.encode()).select("step", "value").iter_rows())
     assert int(steps["of which top-up"]) == topped["top_up_quantity"][0]
     assert steps["supplier minimum"] == "topped up"
     assert "minimum order" in steps["why"]
-    summary = runner.invoke(app, _args(store, "-o", str(tmp_path / "plan.csv")))
-    assert "suppliers topped up to their minimum order value" in summary.stderr

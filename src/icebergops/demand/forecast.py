@@ -21,7 +21,7 @@ from icebergops.demand.classify import demand_classes
 from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
-from icebergops.demand.selection import pick_models, select_models
+from icebergops.demand.selection import flat_shape, pick_models, select_models
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
@@ -256,7 +256,8 @@ def forecast_series(
         )
         report(f"selecting models for {what}")
         models = [c for c in ahead.columns if c not in ("unique_id", "ds")]
-        frames.append(pick_models(ahead, select_models(validation, models), models))
+        chosen = select_models(validation, models)
+        frames.append(pick_models(ahead, chosen, models, flat_shape(validation, chosen, models)))
     short = info.filter(pl.col("group") == "short history")[key]
     if not short.is_empty():
         frames.append(

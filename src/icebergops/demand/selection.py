@@ -13,6 +13,7 @@ import polars as pl
 
 COMBINE = 3  # the forecast is the mean of the best few: one model's luck on 2 windows is noise
 LEVELS = (80, 95)
+TIE = 1e-9  # relative: squared errors closer than this are equal
 
 
 def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
@@ -44,8 +45,35 @@ def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFra
     )
 
 
-def pick_models(ahead: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
-    """Mean of the chosen models' forecasts per period; bounds from the best model's errors."""
+def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.Series:
+    """Series whose combined forecast, spread evenly over each validation horizon, came closer
+    day by day (squared error) than its own shape: same horizon totals, less noise from models
+    that guessed which day the few sales fall on."""
+    long = validation.unpivot(
+        index=["unique_id", "ds", "cutoff", "y"], on=list(models), variable_name="model",
+        value_name="fc",
+    )  # fmt: skip
+    picked = long.join(chosen.select("unique_id", "model"), on=["unique_id", "model"])
+    daily = picked.group_by("unique_id", "cutoff", "ds").agg(
+        pl.col("fc").clip(lower_bound=0).mean(), pl.col("y").first()
+    )
+    flat = pl.col("fc").mean().over("unique_id", "cutoff")
+    errors = daily.group_by("unique_id").agg(
+        ((pl.col("fc") - pl.col("y")) ** 2).sum().alias("shaped"),
+        ((flat - pl.col("y")) ** 2).sum().alias("flat"),
+    )
+    # a forecast flat already ties with itself: rounding must not decide (nor rename it)
+    return errors.filter(pl.col("flat") < pl.col("shaped") * (1 - TIE))["unique_id"]
+
+
+def pick_models(
+    ahead: pl.DataFrame,
+    chosen: pl.DataFrame,
+    models: Sequence[str],
+    flat: pl.Series | None = None,
+) -> pl.DataFrame:
+    """Mean of the chosen models' forecasts per period; bounds from the best model's errors.
+    Series in ``flat`` (see :func:`flat_shape`) get their horizon's mean in every period."""
     long = ahead.unpivot(
         index=["unique_id", "ds"], on=list(models), variable_name="model", value_name="fc"
     )
@@ -55,6 +83,18 @@ def pick_models(ahead: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]
         *(pl.col(f"q{level}").first() for level in LEVELS),
         pl.col("model").str.join(" + ").alias("model"),
     )
+    if flat is not None and not flat.is_empty():
+        even = pl.col("unique_id").is_in(flat.implode())
+        combined = combined.with_columns(
+            pl.when(even)
+            .then(pl.col("forecast").mean().over("unique_id"))
+            .otherwise(pl.col("forecast"))
+            .alias("forecast"),
+            pl.when(even)
+            .then(pl.concat_str(pl.col("model"), pl.lit(" (spread evenly)")))
+            .otherwise(pl.col("model"))
+            .alias("model"),
+        )
     point = pl.col("forecast")
     return combined.select(
         "unique_id",
