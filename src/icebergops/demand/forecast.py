@@ -87,34 +87,55 @@ def _run(
     """Cross-validation frame and forecast frame (wide: one column per model).
 
     Models see the last ``freq.fit`` periods of history: recent demand is what the next weeks
-    resemble, and fitting costs time in proportion to length. Expensive models are fitted once
-    on the first validation window and run forward over the later ones instead of being refitted.
+    resemble, and fitting costs time in proportion to length. Expensive models are fitted once,
+    on the first validation window, and run forward over the later ones and on to the forecast
+    (the model that was validated is the one that forecasts), instead of being fitted again.
     """
     cheap, expensive = _models(regular, season_length, freq)
     jobs = _jobs(history)
     recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
     validation, ahead = pl.DataFrame(), pl.DataFrame()
+    settings = {"h": horizon, "step_size": horizon, "input_size": freq.fit}
     with warnings.catch_warnings():
         # ETS on an all-zero stretch divides by zero inside statsforecast; the fit is discarded.
         warnings.simplefilter("ignore", RuntimeWarning)
-        for models, refit in ((cheap, True), (expensive, False)):
-            if not models:
-                continue
+        if cheap:
             checked = engine.cross_validation(
-                models,
-                recent,
-                freq=freq.interval,
-                n_jobs=jobs,
-                h=horizon,
-                n_windows=windows,
-                step_size=horizon,
-                input_size=freq.fit,
-                refit=refit,
+                cheap, recent, freq=freq.interval, n_jobs=jobs, n_windows=windows, refit=True,
+                **settings,
+            )  # fmt: skip
+            forecast = engine.forecast(cheap, recent, freq=freq.interval, n_jobs=jobs, h=horizon)
+            validation, ahead = checked, forecast
+        if expensive:
+            # one more window after the history (its actuals are placeholders): the forecast
+            padded = pl.concat([recent, _placeholders(recent, horizon, freq)]).sort(
+                "unique_id", "ds"
             )
-            forecast = engine.forecast(models, recent, freq=freq.interval, n_jobs=jobs, h=horizon)
-            validation = _beside(validation, checked, ["unique_id", "ds", "cutoff", "y"])
+            checked = engine.cross_validation(
+                expensive, padded, freq=freq.interval, n_jobs=jobs, n_windows=windows + 1,
+                refit=False, **settings,
+            )  # fmt: skip
+            last = pl.col("cutoff") == pl.col("cutoff").max().over("unique_id")
+            forecast = checked.filter(last).drop("cutoff", "y")
+            validation = _beside(
+                validation, checked.filter(~last), ["unique_id", "ds", "cutoff", "y"]
+            )
             ahead = _beside(ahead, forecast, ["unique_id", "ds"])
     return validation, ahead
+
+
+def _placeholders(recent: pl.DataFrame, horizon: int, freq: Frequency) -> pl.DataFrame:
+    """``horizon`` periods after each series' last, with zero demand (never scored)."""
+    ends = recent.group_by("unique_id", maintain_order=True).agg(pl.col("ds").max())
+    return ends.select(
+        "unique_id",
+        pl.date_ranges(
+            pl.col("ds") + pl.duration(days=freq.days),
+            pl.col("ds") + pl.duration(days=freq.days * horizon),
+            interval=freq.interval,
+        ).alias("ds"),
+        pl.lit(0.0).alias("y"),
+    ).explode("ds")
 
 
 def _jobs(data: pl.DataFrame) -> int:
