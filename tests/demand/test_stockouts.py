@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from icebergops.demand.stockouts import censor_stockouts, out_of_stock
+from icebergops.demand.stockouts import censor_stockouts, out_of_stock, out_of_stock_at
 
 DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(90)]
 
@@ -48,3 +48,21 @@ def test_out_of_stock_sums_stocked_locations() -> None:
     )
     got = out_of_stock(stock)
     assert got is not None and got.to_list() == ["B"]
+
+
+def test_each_named_location_says_whether_it_is_out() -> None:
+    stock = pl.DataFrame(
+        {
+            "sku": ["A", "A", "B", "C", "C"],
+            "location": ["Reno", "Ohio", "Reno", "Reno", "Ohio"],
+            "available": [0, 2, None, 0, 0],
+            "on_hand": [0, 2, None, 0, 0],
+            "stocked": [True, True, True, False, True],
+        }
+    )
+    got = {(r["sku"], r["location"]): r["out_here"] for r in out_of_stock_at(stock).to_dicts()}
+    # B's only row has no number: unknown, left out; C is not stocked at Reno any more
+    assert got == {("A", "Reno"): True, ("A", "Ohio"): False, ("C", "Reno"): False,
+                   ("C", "Ohio"): True}  # fmt: skip
+    everywhere = out_of_stock(stock)
+    assert everywhere is not None and sorted(everywhere.to_list()) == ["C"]

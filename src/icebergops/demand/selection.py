@@ -77,11 +77,13 @@ def pick_models(
     long = ahead.unpivot(
         index=["unique_id", "ds"], on=list(models), variable_name="model", value_name="fc"
     )
-    picked = long.join(chosen, on=["unique_id", "model"], how="inner")
+    # chosen lists each series' models best first: the bounds and the name follow that rank
+    ranked = chosen.with_columns(pl.int_range(pl.len()).over("unique_id").alias("rank"))
+    picked = long.join(ranked, on=["unique_id", "model"], how="inner")
     combined = picked.group_by("unique_id", "ds", maintain_order=True).agg(
         pl.col("fc").clip(lower_bound=0).mean().alias("forecast"),
-        *(pl.col(f"q{level}").first() for level in LEVELS),
-        pl.col("model").str.join(" + ").alias("model"),
+        *(pl.col(f"q{level}").sort_by("rank").first() for level in LEVELS),
+        pl.col("model").sort_by("rank").str.join(" + ").alias("model"),
     )
     if flat is not None and not flat.is_empty():
         even = pl.col("unique_id").is_in(flat.implode())

@@ -85,8 +85,9 @@ def level_history(
     Stockouts are found on the daily history, before weeks are summed (see
     :func:`demand.history.weekly_demand`). ``stock`` is the inventory snapshot: a SKU with
     nothing available anywhere is out of stock in each of its series, a product when all its
-    SKUs that sold are; per SKU and location, a location with nothing available is out of stock
-    there too, whatever the others hold.
+    SKUs that sold are; per SKU and location, a location the snapshot names for the SKU is out
+    of stock where it has nothing available, whatever the others hold, and in stock otherwise;
+    series at locations it does not name (Amazon's ``(none)``) follow the SKU as a whole.
     """
     columns = LEVELS[level]
     lines = level_lines(order_lines, level=level, catalogue=catalogue)
@@ -119,10 +120,10 @@ def _stocked_out(
     if level == "product":
         products = lines.select("sku", "product").unique().group_by("product").agg(gone.all())
         return products.filter(pl.col("sku"))["product"]
-    if level == "sku-location":
+    if level == "sku-location":  # where the snapshot names the location, it decides
         here = out_of_stock_at(stock)
         index = index.join(here, on=["sku", "location"], how="left")
-        gone = gone | pl.col("out_here").fill_null(False)
+        gone = pl.when(pl.col("out_here").is_not_null()).then(pl.col("out_here")).otherwise(gone)
     return index.filter(gone)[index.columns[0]]
 
 

@@ -100,22 +100,26 @@ def censor_stockouts(
 
 
 def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:
-    """SKUs with nothing available at any stocked location (units on hand less committed)."""
+    """SKUs with nothing available at any stocked location (units on hand less committed);
+    rows without a number say nothing."""
     if inventory is None:
         return None
     available = pl.coalesce("available", "on_hand")
-    totals = inventory.filter(pl.col("stocked")).group_by("sku").agg(available.sum())
+    counted = inventory.filter(pl.col("stocked") & available.is_not_null())
+    totals = counted.group_by("sku").agg(available.sum())
     return totals.filter(pl.col("available") <= 0)["sku"]
 
 
 def out_of_stock_at(inventory: pl.DataFrame) -> pl.DataFrame:
-    """``sku, location, out_here`` (true) where a location that stocks the SKU has nothing
-    available; the location's stock says nothing about the others'."""
+    """``sku, location, out_here`` for each location the snapshot names for a SKU: true where
+    it stocks the SKU and has nothing available, false where it has some or does not stock it
+    (a location that stopped carrying a SKU awaits no stock). Rows without a number are left
+    out: what they hold is unknown."""
     available = pl.coalesce("available", "on_hand")
     located = pl.col("location").str.strip_chars().fill_null("") != ""
+    known = ~pl.col("stocked") | available.is_not_null()
     return (
-        inventory.filter(pl.col("stocked") & located)
+        inventory.filter(located & known)
         .group_by("sku", "location")
-        .agg((available.sum() <= 0).alias("out_here"))
-        .filter(pl.col("out_here"))
+        .agg((pl.col("stocked") & (available.sum() <= 0)).any().alias("out_here"))
     )
