@@ -16,16 +16,17 @@ LEVELS = (80, 95)
 TIE = 1e-9  # relative: squared errors closer than this are equal
 
 
+def by_model(wide: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
+    """statsforecast's one column per model as rows: ``model, fc`` beside the other columns."""
+    index = [c for c in wide.columns if c not in models]
+    return wide.unpivot(index=index, on=list(models), variable_name="model", value_name="fc")
+
+
 def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
     """Per series, the model whose horizon totals were closest to the actual totals over the
     validation windows (a purchase order is sized on the total, not on single days), and the
     80/95% quantiles of its absolute errors per period (for conformal intervals)."""
-    long = validation.unpivot(
-        index=["unique_id", "ds", "cutoff", "y"],
-        on=list(models),
-        variable_name="model",
-        value_name="fc",
-    ).with_columns(pl.col("fc").clip(lower_bound=0))
+    long = by_model(validation, models).with_columns(pl.col("fc").clip(lower_bound=0))
     errors = long.with_columns((pl.col("fc") - pl.col("y")).abs().alias("abs_error"))
     quantiles = errors.group_by("unique_id", "model").agg(
         pl.col("abs_error").mean().alias("mae"),
@@ -49,11 +50,9 @@ def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[
     """Series whose combined forecast, spread evenly over each validation horizon, came closer
     day by day (squared error) than its own shape: same horizon totals, less noise from models
     that guessed which day the few sales fall on."""
-    long = validation.unpivot(
-        index=["unique_id", "ds", "cutoff", "y"], on=list(models), variable_name="model",
-        value_name="fc",
-    )  # fmt: skip
-    picked = long.join(chosen.select("unique_id", "model"), on=["unique_id", "model"])
+    picked = by_model(validation, models).join(
+        chosen.select("unique_id", "model"), on=["unique_id", "model"]
+    )
     daily = picked.group_by("unique_id", "cutoff", "ds").agg(
         pl.col("fc").clip(lower_bound=0).mean(), pl.col("y").first()
     )
@@ -74,9 +73,7 @@ def pick_models(
 ) -> pl.DataFrame:
     """Mean of the chosen models' forecasts per period; bounds from the best model's errors.
     Series in ``flat`` (see :func:`flat_shape`) get their horizon's mean in every period."""
-    long = ahead.unpivot(
-        index=["unique_id", "ds"], on=list(models), variable_name="model", value_name="fc"
-    )
+    long = by_model(ahead, models)
     # chosen lists each series' models best first: the bounds and the name follow that rank
     ranked = chosen.with_columns(pl.int_range(pl.len()).over("unique_id").alias("rank"))
     picked = long.join(ranked, on=["unique_id", "model"], how="inner")

@@ -17,6 +17,7 @@ STEADY = 0.5  # only SKUs that sold on at least half the days before a run can b
 RATE_DAYS = 56  # the rate before a run is the mean of this many earlier days
 MAX_RUN = 56  # days: a longer lull is more likely a season or a discontinued product
 YEAR = 364  # days: same weekday one year earlier
+AVAILABLE = pl.coalesce("available", "on_hand")  # units free to sell in an inventory row
 
 
 def censor_stockouts(
@@ -104,9 +105,8 @@ def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:
     rows without a number say nothing."""
     if inventory is None:
         return None
-    available = pl.coalesce("available", "on_hand")
-    counted = inventory.filter(pl.col("stocked") & available.is_not_null())
-    totals = counted.group_by("sku").agg(available.sum())
+    counted = inventory.filter(pl.col("stocked") & AVAILABLE.is_not_null())
+    totals = counted.group_by("sku").agg(AVAILABLE.sum())
     return totals.filter(pl.col("available") <= 0)["sku"]
 
 
@@ -115,11 +115,10 @@ def out_of_stock_at(inventory: pl.DataFrame) -> pl.DataFrame:
     it stocks the SKU and has nothing available, false where it has some or does not stock it
     (a location that stopped carrying a SKU awaits no stock). Rows without a number are left
     out: what they hold is unknown."""
-    available = pl.coalesce("available", "on_hand")
     located = pl.col("location").str.strip_chars().fill_null("") != ""
-    known = ~pl.col("stocked") | available.is_not_null()
+    known = ~pl.col("stocked") | AVAILABLE.is_not_null()
     return (
         inventory.filter(located & known)
         .group_by("sku", "location")
-        .agg((pl.col("stocked") & (available.sum() <= 0)).any().alias("out_here"))
+        .agg((pl.col("stocked") & (AVAILABLE.sum() <= 0)).any().alias("out_here"))
     )
