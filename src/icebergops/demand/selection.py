@@ -39,8 +39,10 @@ def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFra
         .agg(pl.col("total_error").mean())
     )
     ranked = quantiles.join(totals, on=["unique_id", "model"])
+    # errors equal to 9 decimals are a tie, broken by name: float noise (another engine, another
+    # machine) must not reorder the models, nor change the bounds taken from the best one
     return (
-        ranked.sort("unique_id", "total_error", "mae", "model")
+        ranked.sort("unique_id", pl.col("total_error").round(9), pl.col("mae").round(9), "model")
         .group_by("unique_id", maintain_order=True)
         .head(COMBINE)
     )
