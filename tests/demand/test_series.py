@@ -80,13 +80,22 @@ def stock(rows: list[tuple[str, str, int]]) -> pl.DataFrame:
     return frame.with_columns(pl.col("available").alias("on_hand"), pl.lit(True).alias("stocked"))
 
 
+def stopped(sku: str, location: str, since: date) -> pl.DataFrame:
+    """:func:`lines` without ``sku``'s sales at ``location`` from ``since`` on."""
+    gone = (pl.col("sku") == sku) & (pl.col("location").fill_null("") == location)
+    return lines().filter(~(gone & (pl.col("order_date") >= since)))
+
+
+def censored_days(history: pl.DataFrame, out: pl.DataFrame) -> dict[str, int]:
+    """Censored days per SKU × location series, with ``out`` as the inventory snapshot."""
+    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, stock=out)
+    return dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
+
+
 def test_a_sku_out_of_stock_now_censors_each_of_its_series() -> None:
     # HAT-L stops selling at Columbus for the last 9 days: only the inventory says why
-    stopped = (pl.col("sku") == "HAT-L") & (pl.col("location").fill_null("") == "Columbus OH")
-    history = lines().filter(~(stopped & (pl.col("order_date") >= date(2024, 1, 13))))
-    out = stock([("HAT-L", "Columbus OH", 0), ("HAT-S", "Reno NV", 4)])
-    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, stock=out)
-    censored = dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
+    history = stopped("HAT-L", "Columbus OH", date(2024, 1, 13))
+    censored = censored_days(history, stock([("HAT-L", "Columbus OH", 0), ("HAT-S", "Reno NV", 4)]))
     # the Amazon series last sold on 18 Jan: its last 3 days are censored too; HAT-S is in stock
     assert censored == {
         "HAT-L @ Columbus OH": 9,
@@ -98,12 +107,10 @@ def test_a_sku_out_of_stock_now_censors_each_of_its_series() -> None:
 
 def test_a_location_out_of_stock_censors_that_series_only() -> None:
     # HAT-S stops selling at Columbus for the last 8 days while Reno still holds 6 of it
-    stopped = (pl.col("sku") == "HAT-S") & (pl.col("location") == "Columbus OH")
-    history = lines().filter(~(stopped & (pl.col("order_date") >= date(2024, 1, 14))))
+    history = stopped("HAT-S", "Columbus OH", date(2024, 1, 14))
     out = stock([("HAT-S", "Columbus OH", 0), ("HAT-S", "Reno NV", 6), ("HAT-L", "Reno NV", 0),
                  ("HAT-L", "Columbus OH", 5)])  # fmt: skip
-    levels = level_history(history, level="sku-location", catalogue=CATALOGUE, stock=out)
-    censored = dict(levels.history.group_by("series").agg(pl.col("censored").sum()).iter_rows())
+    censored = censored_days(history, out)
     # HAT-L is out at Reno, where it never sold: its Columbus series is in stock as far as we know
     assert censored == {
         "HAT-S @ Columbus OH": 8,
