@@ -12,6 +12,7 @@ from icebergops.demand.hierarchy import (
     products_from_orders,
     split_by_mix,
     variant_families,
+    with_own_rate,
 )
 
 DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(120)]
@@ -72,3 +73,24 @@ def test_sparse_single_sku_products_are_pooled() -> None:
     )
     families = dict(variant_families(data, None).select("sku", "product").iter_rows())
     assert families == {"RARE": "all sparse SKUs", "BUSY": "BUSY"}
+
+
+def test_a_split_is_averaged_with_the_variants_own_recent_rate() -> None:
+    # HAT-L sold 3 units on 2 of its last 28 days (6 / 28 a day); the split gave it 1.0 a day
+    split = pl.DataFrame(
+        {
+            "sku": ["HAT-L", "HAT-L", "NEW"],
+            "day": [date(2024, 4, 30), date(2024, 5, 1), date(2024, 4, 30)],
+            "forecast": [1.0, 1.0, 0.5],
+            "lo_80": [0.2, 0.2, 0.0],
+            "hi_80": [1.8, 1.8, 1.0],
+            "model": ["AutoETS (product total)"] * 3,
+        }
+    )
+    mixed = with_own_rate(split, history()).sort("sku", "day")
+    own = 6 / 28
+    assert mixed["forecast"].to_list() == pytest.approx([(1 + own) / 2] * 2 + [0.5])
+    # bounds keep their distance from the forecast, and a lower bound stays at zero or above
+    assert mixed["hi_80"].to_list() == pytest.approx([(1 + own) / 2 + 0.8] * 2 + [1.0])
+    assert mixed["lo_80"].to_list() == pytest.approx([0.0, 0.0, 0.0])
+    assert mixed["model"][0] == "AutoETS (product total) + trailing 28-day average"

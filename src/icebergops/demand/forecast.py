@@ -19,7 +19,12 @@ import polars as pl
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.engines import LOCAL, Engine
-from icebergops.demand.hierarchy import product_history, split_by_mix, variant_families
+from icebergops.demand.hierarchy import (
+    product_history,
+    split_by_mix,
+    variant_families,
+    with_own_rate,
+)
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
 from icebergops.demand.selection import flat_shape, pick_models, select_models
 from icebergops.demand.yearly import apply_yearly, yearly_factors
@@ -174,7 +179,8 @@ def forecast_demand(
     are days or weeks as ``freq`` says. With ``products`` (``key, product``), the series of
     products with several variants are forecast top-down: the product's total, split by each
     variant's recent share (variants of sizes and colours sell too rarely each to show a
-    pattern). The ``method`` column says which. Series shorter than ``windows + 1`` horizons
+    pattern), averaged with the variant's own trailing average (:func:`with_own_rate`). The
+    ``method`` column says which. Series shorter than ``windows + 1`` horizons
     (or than ``windows`` horizons and ``MIN_TRAIN`` periods) get the trailing average, flagged;
     daily per-SKU, with ``products`` naming categories, such new SKUs are blended with their
     category siblings' rate instead (:mod:`demand.newskus`). Daily per-SKU forecasts with two
@@ -203,8 +209,9 @@ def forecast_demand(
         )
         # without a catalogue the only families are the pool of sparse series
         how = "top-down by product" if products is not None else "top-down (sparse pool)"
+        split = split_by_mix(product_fc, history, families, key=key, freq=freq)
         frames.append(
-            split_by_mix(product_fc, history, families, key=key, freq=freq).with_columns(
+            with_own_rate(split, history, key=key, freq=freq).with_columns(
                 pl.lit(how).alias("method")
             )
         )
