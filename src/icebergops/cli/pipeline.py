@@ -15,6 +15,7 @@ from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
+from icebergops.demand.warm import WarmEngine
 from icebergops.errors import InputError, Where
 from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
 from icebergops.inventory.leadtime import learn_lead_times
@@ -278,9 +279,12 @@ def policy_levels(
     assert isinstance(last, date)
     levels = []
     origin = start
+    engine = WarmEngine()  # AutoETS fitted once per SKU, run forward at the later origins
     while origin <= last:
         past = history.filter(pl.col("day") < origin)
-        forecast = forecast_demand(past, horizon=horizon, products=families, events=tables.events)
+        forecast = forecast_demand(
+            past, horizon=horizon, products=families, events=tables.events, engine=engine
+        )
         if tables.events is not None:
             forecast = apply_events(forecast, tables.events, catalogue=families)
         prices = _prices(tables, origin - timedelta(days=1))
