@@ -25,6 +25,7 @@ from icebergops.inventory.restock import (
     forecast_days,
     protection_periods,
     restock_plan,
+    restock_plans,
 )
 from icebergops.outputs import write_table, write_xlsx
 from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
@@ -288,11 +289,11 @@ def policy_levels(
         if tables.events is not None:
             forecast = apply_events(forecast, tables.events, catalogue=families)
         prices = _prices(tables, origin - timedelta(days=1))
-        for name, variant in variants.items():
-            plan = restock_plan(
-                history=past, forecast=forecast, prices=prices, stock=_NO_STOCK, supply=supply,
-                titles=_NO_TITLES, today=origin, settings=variant,
-            )  # fmt: skip
+        plans = restock_plans(
+            history=past, forecast=forecast, prices=prices, stock=_NO_STOCK, supply=supply,
+            titles=_NO_TITLES, today=origin, variants=variants,
+        )  # fmt: skip
+        for name, plan in plans.items():
             levels.append(plan.select(pl.lit(name).alias("policy"), pl.lit(origin).alias("origin"),
                                       "sku", "order_up_to"))  # fmt: skip
         origin += timedelta(days=every_days)

@@ -11,7 +11,7 @@ import polars as pl
 
 from icebergops.demand.arrays import daily_series
 from icebergops.inventory.budget import fit_budget
-from icebergops.inventory.classes import abc_xyz
+from icebergops.inventory.classes import abc_xyz, service_levels
 from icebergops.inventory.inputs import INTERMITTENT, demand_quantiles, demand_rates
 from icebergops.inventory.policy import plan_restock
 
@@ -73,57 +73,83 @@ def restock_plan(
     Intermittent and lumpy SKUs plan on the empirical quantile of demand over their protection
     period (never below the forecast's own total for it), the others on the normal approximation.
     """
+    plans = restock_plans(
+        history=history, forecast=forecast, prices=prices, stock=stock, supply=supply,
+        titles=titles, today=today, variants={"plan": settings},
+    )  # fmt: skip
+    return plans["plan"]
+
+
+def restock_plans(
+    *,
+    history: pl.DataFrame,
+    forecast: pl.DataFrame,
+    prices: pl.DataFrame,
+    stock: pl.DataFrame,
+    supply: pl.DataFrame,
+    titles: pl.DataFrame,
+    today: date,
+    variants: Mapping[str, RestockSettings],
+) -> dict[str, pl.DataFrame]:
+    """:func:`restock_plan` once per named settings, for settings that differ only in their
+    service levels, budget and minimum-order rules (the policy backtest replays several): the
+    protection periods, the history's layout, the ABC-XYZ classes and the demand rates are
+    worked out once for all of them."""
+    first = next(iter(variants.values()))
+    shared = (first.review_days, first.default_lead_time_days)
+    if any((v.review_days, v.default_lead_time_days) != shared for v in variants.values()):
+        raise ValueError("restock_plans: variants must share review_days and the default lead time")
     skus = pl.concat([forecast["sku"], stock["sku"]]).unique()
-    protection = protection_periods(skus, supply, settings)
+    protection = protection_periods(skus, supply, first)
     series = daily_series(history)  # laid out once for the XYZ classes and the quantiles
-    classes = abc_xyz(
-        prices.select("sku", "revenue"),
-        series,
-        levels=settings.service_levels,
-        default_level=settings.service_level,
-    )
+    classified = abc_xyz(prices.select("sku", "revenue"), series)
     rates = demand_rates(forecast, protection)
     sparse = rates.filter(pl.col("demand_class").is_in(INTERMITTENT)).select("sku")
-    wanted = protection.join(sparse, on="sku").join(
-        classes.select("sku", "service_level"), on="sku"
-    )
-    quantiles = demand_quantiles(series, wanted)
-    period_total = pl.col("demand_per_day") * pl.col("protection_days")
-    demand = (
-        rates.join(prices.select("sku", "price"), on="sku", how="left")
-        .join(classes.select("sku", "service_level", "abc_class"), on="sku", how="left")
-        .join(quantiles, on="sku", how="left")
-        .join(protection, on="sku", how="left")
-        .with_columns(
-            pl.when(pl.col("demand_quantile").is_not_null())
-            .then(pl.max_horizontal("demand_quantile", period_total))
-            .alias("demand_quantile")
-        )
-        .drop("protection_days")
-    )
-    plan = plan_restock(
-        demand,
-        stock,
-        supply,
-        today=today,
-        review_days=settings.review_days,
-        service_level=settings.service_level,
-        default_lead_time_days=settings.default_lead_time_days,
-        overstock_days=settings.overstock_days,
-        top_up_limit=settings.top_up_limit,
-    )
-    if settings.budget is not None:
-        plan = fit_budget(plan, budget=settings.budget)
+    sparse_protection = protection.join(sparse, on="sku")
     described = [c for c in ("model", "method", "demand_class") if c in rates.columns]
     currency = supply.select("sku", "currency") if "currency" in supply.columns else None
-    plan = plan.join(currency, on="sku", how="left") if currency is not None else plan
-    return (
-        plan.join(titles.unique("sku"), on="sku", how="left")
-        .join(classes.select("sku", "abc_xyz"), on="sku", how="left")
-        .join(rates.select("sku", *described), on="sku", how="left")
-        .select("sku", "title", *[c for c in plan.columns if c != "sku"], "abc_xyz", *described)
-        .with_columns(_rounded(plan.columns))
-    )
+    plans = {}
+    for name, settings in variants.items():
+        classes = service_levels(
+            classified, levels=settings.service_levels, default=settings.service_level
+        )
+        wanted = sparse_protection.join(classes.select("sku", "service_level"), on="sku")
+        quantiles = demand_quantiles(series, wanted)
+        period_total = pl.col("demand_per_day") * pl.col("protection_days")
+        demand = (
+            rates.join(prices.select("sku", "price"), on="sku", how="left")
+            .join(classes.select("sku", "service_level", "abc_class"), on="sku", how="left")
+            .join(quantiles, on="sku", how="left")
+            .join(protection, on="sku", how="left")
+            .with_columns(
+                pl.when(pl.col("demand_quantile").is_not_null())
+                .then(pl.max_horizontal("demand_quantile", period_total))
+                .alias("demand_quantile")
+            )
+            .drop("protection_days")
+        )
+        plan = plan_restock(
+            demand,
+            stock,
+            supply,
+            today=today,
+            review_days=settings.review_days,
+            service_level=settings.service_level,
+            default_lead_time_days=settings.default_lead_time_days,
+            overstock_days=settings.overstock_days,
+            top_up_limit=settings.top_up_limit,
+        )
+        if settings.budget is not None:
+            plan = fit_budget(plan, budget=settings.budget)
+        plan = plan.join(currency, on="sku", how="left") if currency is not None else plan
+        plans[name] = (
+            plan.join(titles.unique("sku"), on="sku", how="left")
+            .join(classes.select("sku", "abc_xyz"), on="sku", how="left")
+            .join(rates.select("sku", *described), on="sku", how="left")
+            .select("sku", "title", *[c for c in plan.columns if c != "sku"], "abc_xyz", *described)
+            .with_columns(_rounded(plan.columns))
+        )
+    return plans
 
 
 # Decimals shown per column: money to the cent, units to a hundredth, rates to 1/10,000.
