@@ -94,3 +94,32 @@ def test_the_yearly_season_is_forecast_from_weekly_history() -> None:
     # the next 8 weeks are the start of the year: rising from 20 to about 30 units a week,
     # while the last 4 weeks of the history averaged about 16
     assert 20 < result["forecast"].mean() < 32  # type: ignore[operator]
+
+
+def test_the_kept_autoets_fit_keeps_its_season_in_phase_over_any_horizon() -> None:
+    """AutoETS is fitted on the first validation window and run forward to the forecast; with
+    a horizon of 31 days the forecast window starts 3 weekdays later than the fit's: the fitted
+    weekly season must still fall on the right days (a fresh fit is the reference)."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    from icebergops.demand.calendar import DAY
+    from icebergops.demand.forecast import _run
+
+    rng = np.random.default_rng(1)
+    n, weekly = DAY.fit + 2 * 31 + 10, np.array([2, 2, 3, 4, 8, 12, 6.0])
+    frames = []
+    for uid in ("A", "B", "C"):
+        y = weekly[np.arange(n) % 7] * rng.uniform(0.8, 1.5) + rng.poisson(1, n)
+        days = [date(2024, 1, 1) + timedelta(days=i) for i in range(n)]
+        frames.append(pl.DataFrame({"unique_id": uid, "ds": days, "y": y.astype(float)}))
+    data = pl.concat(frames)
+    for horizon in (28, 31):
+        _, ahead = _run(data, regular=True, horizon=horizon, season_length=7, windows=2, freq=DAY)
+        last_year = data.group_by("unique_id", maintain_order=True).tail(DAY.fit)
+        fresh = StatsForecast(models=[AutoETS(season_length=7, model="ZNZ")], freq="1d")
+        both = ahead.join(fresh.forecast(df=last_year, h=horizon), on=["unique_id", "ds"],
+                          suffix="_fresh")  # fmt: skip
+        assert both.height == 3 * horizon
+        assert np.corrcoef(both["AutoETS"], both["AutoETS_fresh"])[0, 1] > 0.99, horizon
+        assert (both["AutoETS"] - both["AutoETS_fresh"]).abs().mean() < 0.3, horizon

@@ -95,6 +95,12 @@ def _run(
     resemble, and fitting costs time in proportion to length. Expensive models are fitted once,
     on the first validation window, and run forward over the later ones and on to the forecast
     (the model that was validated is the one that forecasts), instead of being fitted again.
+    Run forward from where it was fitted: each later window's data starts on the fit's first
+    period (no ``input_size``), so the level is carried through the newer periods and the
+    season stays in phase. A window cut ``horizon`` periods later would start the fitted
+    season on another weekday (unless the horizon is whole weeks), and AutoETS, whose fitted
+    season barely updates, would keep it out of phase: for a 31-day horizon its forecast
+    correlated 0.49 with a fresh fit's, against 1.00 for 28 days (``tests/demand``).
     """
     cheap, expensive = _models(regular, season_length, freq)
     jobs = _jobs(history)
@@ -116,9 +122,10 @@ def _run(
             padded = pl.concat([recent, _placeholders(recent, horizon, freq)]).sort(
                 "unique_id", "ds"
             )
+            # window 0 trains on the first freq.fit periods of `recent` either way
             checked = engine.cross_validation(
                 expensive, padded, freq=freq.interval, n_jobs=jobs, n_windows=windows + 1,
-                refit=False, **settings,
+                refit=False, **(settings | {"input_size": None}),
             )  # fmt: skip
             last = pl.col("cutoff") == pl.col("cutoff").max().over("unique_id")
             forecast = checked.filter(last).drop("cutoff", "y")

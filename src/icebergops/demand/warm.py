@@ -2,11 +2,16 @@
 
 ``icebergops backtest`` forecasts again every few weeks over a year of history. Fitting AutoETS
 is what costs (about 17 ms a series, against 40 µs to run a fitted one over new data), so here
-each series' AutoETS is fitted once and run forward at the later origins, with the parameters
-(smoothing weights, the form of error and season) it was fitted with and the level and season
-brought up to date by the newer data, as ``statsforecast``'s ``refit=False`` does within one
-call. A fit is reused while it is less than ``refit_days`` old; only data before each origin
-is ever seen, so nothing is learnt from the future. Cheap models are refitted as usual.
+each series' AutoETS is fitted once and run forward at the later origins with the parameters
+(smoothing weights, the form of error and season, the initial states) it was fitted with, as
+``statsforecast``'s ``refit=False`` does within one call. Running forward starts on the fit's
+own first period, over every period since, as the series was seen by the earlier calls: the
+level and season are carried through the newer data and the season stays in phase, however
+far apart the origins are. A fit is reused while it is less than ``refit_days`` old and while
+the series still holds the values it was seen with (a product's total whose variants changed,
+or a product named like an earlier SKU, is another series: fitted again). Only data before
+each origin is ever seen, so nothing is learnt from the future. Cheap models are refitted as
+usual.
 """
 
 from __future__ import annotations
@@ -16,58 +21,93 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from icebergops.demand.engines import Engine, _local
 
-Fit = tuple[Any, date]  # a fitted model and the last period of the data it was fitted on
+
+@dataclass
+class _Kept:
+    """A series' fitted models (by :func:`_identity`) and the series as seen since their first
+    period: ``values`` from ``anchor`` on, one per period."""
+
+    fits: dict[str, Any]
+    cutoff: date  # the last period the fits were trained on
+    anchor: date
+    values: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class WarmEngine(Engine):
     """:class:`Engine` in this process that keeps each series' fitted expensive models.
 
-    Calls with ``refit=False`` (see :func:`demand.forecast._run`) fit only the series it has
-    no fit for, or whose fit is ``refit_days`` old or older at the first validation window,
-    and run every series' fit forward over each window, as statsforecast would have.
+    Calls with ``refit=False`` (see :func:`demand.forecast._run`, which passes no
+    ``input_size``: every window trains from the series' first period) fit only the series it
+    has no fit for, whose fit is ``refit_days`` old or older at the first validation window, or
+    whose values differ from those it was seen with; every series' fit is then run forward
+    from its own first period over each window, as statsforecast would have.
     """
 
     name: str = "local (fits kept)"
     refit_days: int = 364
-    fits: dict[tuple[str, str], Fit] = field(default_factory=dict, compare=False)
+    kept: dict[str, _Kept] = field(default_factory=dict, compare=False)
 
     def cross_validation(
         self, models: list[object], data: pl.DataFrame, *, freq: str, n_jobs: int, **settings: Any
     ) -> pl.DataFrame:
-        if settings.get("refit", True) is not False:
+        if settings.get("refit", True) is not False or settings.get("input_size") is not None:
             return super().cross_validation(models, data, freq=freq, n_jobs=n_jobs, **settings)
         windows = _Windows.of(data.sort("unique_id", "ds"), **settings)
-        names = [repr(model) for model in models]
         keys = [_identity(model) for model in models]
         first = windows.cutoff_dates(0)
-        stale = [
-            i
-            for i, uid in enumerate(windows.ids)
-            if any(not self._fresh((uid, key), first[i]) for key in keys)
-        ]
+        step = _period_days(freq)
+        history = [self._history(windows, i, keys, first[i], step) for i in range(len(windows.ids))]
+        stale = [i for i, seen in enumerate(history) if seen is None]
         if stale:
             fitted = _local(models, freq, n_jobs).fit(df=windows.training(0, stale))
             row = {uid: i for i, uid in enumerate(fitted.uids.to_list())}
             for i in stale:
                 uid = windows.ids[i]
-                for j, key in enumerate(keys):
-                    self.fits[(uid, key)] = (fitted.fitted_[row[uid], j], first[i])
-        forecasts = {
-            name: windows.forward([self.fits[(uid, key)][0] for uid in windows.ids])
-            for name, key in zip(names, keys, strict=True)
-        }
+                fits = {key: fitted.fitted_[row[uid], j] for j, key in enumerate(keys)}
+                kept = _Kept(fits, first[i], windows.first_date(i), windows.seen(i))
+                self.kept[uid] = kept
+                history[i] = (kept, kept.values[:0])
+        forecasts = {}
+        for model, key in zip(models, keys, strict=True):
+            runs = [(kept.fits[key], before) for kept, before in history]  # type: ignore[misc]
+            forecasts[repr(model)] = windows.forward(runs)
         return windows.frame().with_columns(
             pl.Series(name, values) for name, values in forecasts.items()
         )
 
-    def _fresh(self, key: tuple[str, str], cutoff: date) -> bool:
-        known = self.fits.get(key)
-        return known is not None and cutoff - known[1] < timedelta(days=self.refit_days)
+    def _history(
+        self, windows: _Windows, i: int, keys: list[str], cutoff: date, step: int
+    ) -> tuple[_Kept, npt.NDArray[np.float64]] | None:
+        """The series' kept fits and its values between their first period and this call's
+        data, updated with what this call shows; ``None`` where it must be fitted."""
+        kept = self.kept.get(windows.ids[i])
+        if kept is None or any(key not in kept.fits for key in keys):
+            return None
+        if cutoff - kept.cutoff >= timedelta(days=self.refit_days):
+            return None
+        offset, rest = divmod((windows.first_date(i) - kept.anchor).days, step)
+        seen = windows.seen(i)
+        if offset < 0 or rest or offset > len(kept.values):
+            return None
+        overlap = min(len(kept.values) - offset, len(seen))
+        if not np.array_equal(kept.values[offset : offset + overlap], seen[:overlap]):
+            return None  # another series under the same name
+        before = kept.values[:offset]
+        if offset + len(seen) > len(kept.values):
+            kept.values = np.concatenate([before, seen])
+        return kept, before
+
+
+def _period_days(freq: str) -> int:
+    """Days in one period of polars' ``1d``/``1w`` interval."""
+    count, unit = int(freq[:-1] or 1), freq[-1]
+    return count * (7 if unit == "w" else 1)
 
 
 def _identity(model: object) -> str:
@@ -130,17 +170,32 @@ class _Windows:
         ]
         return self.data[np.concatenate(rows)]
 
-    def forward(self, fits: list[Any]) -> np.ndarray:
-        """Each series' fit run over each window's training data: forecasts in :meth:`frame`'s
-        row order."""
+    def first_date(self, series: int) -> date:
+        """The first period of a series."""
+        day: date = self.data["ds"][int(self.starts[series])]
+        return day
+
+    def seen(self, series: int) -> npt.NDArray[np.float64]:
+        """A series' values up to its last window's cut (after it: that window's test periods,
+        placeholders where the caller padded the history)."""
+        y = self.data["y"].to_numpy()
+        start = int(self.starts[series])
+        return np.asarray(y[start : start + int(self.cuts(self.n_windows - 1)[series])], float)
+
+    def forward(self, runs: list[tuple[Any, npt.NDArray[np.float64]]]) -> np.ndarray:
+        """Each series' fit run over each window's training data, after the values ``before``
+        it (the periods between the fit's first and this data's first): forecasts in
+        :meth:`frame`'s row order."""
         y = self.data["y"].to_numpy()
         out = np.empty(len(self.ids) * self.n_windows * self.h)
         at = 0
-        for i, fit in enumerate(fits):
+        for i, (fit, before) in enumerate(runs):
             series = y[self.starts[i] : self.starts[i] + self.lengths[i]]
             for window in range(self.n_windows):
                 cut = int(self.cuts(window)[i])
-                result = fit.forward(y=series[self._train(cut) : cut], h=self.h)
+                train = series[self._train(cut) : cut]
+                full = np.concatenate([before, train]) if len(before) else train
+                result = fit.forward(y=full, h=self.h)
                 out[at : at + self.h] = result["mean"]
                 at += self.h
         return out
