@@ -93,6 +93,12 @@ def test_a_fit_as_old_as_refit_days_is_fitted_again() -> None:
     assert_frame_equal(validate(warm, series(228)), validate(LOCAL, series(228)), rel_tol=1e-9)
 
 
+def test_an_earlier_origin_never_uses_a_fit_of_later_days() -> None:
+    warm = WarmEngine()
+    validate(warm, series(228))
+    assert_frame_equal(validate(warm, series(200)), validate(LOCAL, series(200)), rel_tol=1e-9)
+
+
 def test_a_series_new_at_a_later_call_is_fitted_then() -> None:
     warm = WarmEngine()
     validate(warm, series(200).filter(pl.col("unique_id") != "C"))

@@ -96,3 +96,5 @@ def test_variants_must_share_the_protection_period() -> None:
     variants = {"weekly": RestockSettings(), "fortnightly": RestockSettings(review_days=14)}
     with pytest.raises(ValueError, match="review_days"):
         restock_plans(**given, variants=variants)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="no settings"):
+        restock_plans(**given, variants={})  # type: ignore[arg-type]

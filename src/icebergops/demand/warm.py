@@ -89,8 +89,9 @@ class WarmEngine(Engine):
         kept = self.kept.get(windows.ids[i])
         if kept is None or any(key not in kept.fits for key in keys):
             return None
-        if cutoff - kept.cutoff >= timedelta(days=self.refit_days):
-            return None
+        age = cutoff - kept.cutoff
+        if age < timedelta(0) or age >= timedelta(days=self.refit_days):
+            return None  # fitted on days after this origin, or a year old
         offset, rest = divmod((windows.first_date(i) - kept.anchor).days, step)
         seen = windows.seen(i)
         if offset < 0 or rest or offset > len(kept.values):

@@ -95,6 +95,8 @@ def restock_plans(
     service levels, budget and minimum-order rules (the policy backtest replays several): the
     protection periods, the history's layout, the ABC-XYZ classes and the demand rates are
     worked out once for all of them."""
+    if not variants:
+        raise ValueError("restock_plans: no settings to plan with")
     first = next(iter(variants.values()))
     shared = (first.review_days, first.default_lead_time_days)
     if any((v.review_days, v.default_lead_time_days) != shared for v in variants.values()):
