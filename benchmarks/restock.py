@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         row("`restock_plan`, forecasts given", f"{skus:,} SKUs, {full['history']:,} history rows, "
             f"{full['forecast']:,} forecast rows", full, 5),
         row("`compare_policies` (2 policies + current rule)", f"{bt_skus:,} SKUs × {YEAR} scored "
-            f"days (+{replay['burn_in']} burn-in), {replay['origins']} origins", replay, 60),
+            f"days (+{replay['burn_in']} burn-in), {replay['origins']} origins", replay),
         row("whole backtest: `policy_levels` (forecast + 7 restock plans per origin) + "
             "`compare_policies`", f"{whole['skus']:,} SKUs, {whole['lines']:,} order lines, "
             f"{whole['origins']} origins", whole, 60),
