@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from icebergops.demand.calendar import FREQUENCIES
 from icebergops.demand.engines import Engine, _local
 
 
@@ -61,7 +62,7 @@ class WarmEngine(Engine):
         windows = _Windows.of(data.sort("unique_id", "ds"), **settings)
         keys = [_identity(model) for model in models]
         first = windows.cutoff_dates(0)
-        step = _period_days(freq)
+        step = next(f.days for f in FREQUENCIES.values() if f.interval == freq)
         history = [self._history(windows, i, keys, first[i], step) for i in range(len(windows.ids))]
         stale = [i for i, seen in enumerate(history) if seen is None]
         if stale:
@@ -105,12 +106,6 @@ class WarmEngine(Engine):
         return kept, before
 
 
-def _period_days(freq: str) -> int:
-    """Days in one period of polars' ``1d``/``1w`` interval."""
-    count, unit = int(freq[:-1] or 1), freq[-1]
-    return count * (7 if unit == "w" else 1)
-
-
 def _identity(model: object) -> str:
     """What makes two model objects the same model: name, season and form (AutoETS' ``ZNZ``)."""
     settings = (getattr(model, name, None) for name in ("season_length", "model"))
@@ -119,8 +114,8 @@ def _identity(model: object) -> str:
 
 @dataclass(frozen=True)
 class _Windows:
-    """statsforecast's validation windows over ``data`` (sorted by series and period): window
-    ``w`` of a series of ``n`` periods trains on positions ``[cut - input_size, cut)`` and
+    """statsforecast's validation windows without ``input_size`` over ``data`` (sorted by series
+    and period): window ``w`` of a series of ``n`` periods trains on positions ``[0, cut)`` and
     tests on ``[cut, cut + h)``, where ``cut = n - test_size + w * step_size``."""
 
     data: pl.DataFrame
@@ -130,7 +125,6 @@ class _Windows:
     h: int
     step_size: int
     n_windows: int
-    input_size: int | None
 
     @classmethod
     def of(
@@ -140,22 +134,18 @@ class _Windows:
         h: int,
         n_windows: int,
         step_size: int = 1,
-        input_size: int | None = None,
         **_: Any,
     ) -> _Windows:
         runs = data.group_by("unique_id", maintain_order=True).agg(pl.len().alias("n"))
         lengths = runs["n"].to_numpy().astype(np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         ids = runs["unique_id"].to_list()
-        return cls(data, ids, starts, lengths, h, step_size, n_windows, input_size)
+        return cls(data, ids, starts, lengths, h, step_size, n_windows)
 
     def cuts(self, window: int) -> np.ndarray:
         """Per series, the position of window ``window``'s first test period."""
         test_size = self.h + self.step_size * (self.n_windows - 1)
         return self.lengths - test_size + window * self.step_size
-
-    def _train(self, cut: int) -> int:
-        return max(0, cut - (cut if self.input_size is None else self.input_size))
 
     def cutoff_dates(self, window: int) -> list[date]:
         """Per series, the last period its window ``window`` trains on."""
@@ -165,10 +155,7 @@ class _Windows:
     def training(self, window: int, series: list[int]) -> pl.DataFrame:
         """The rows window ``window`` of ``series`` (indices) trains on."""
         cuts = self.cuts(window)
-        rows = [
-            np.arange(self.starts[i] + self._train(cuts[i]), self.starts[i] + cuts[i])
-            for i in series
-        ]
+        rows = [np.arange(self.starts[i], self.starts[i] + cuts[i]) for i in series]
         return self.data[np.concatenate(rows)]
 
     def first_date(self, series: int) -> date:
@@ -194,8 +181,7 @@ class _Windows:
             series = y[self.starts[i] : self.starts[i] + self.lengths[i]]
             for window in range(self.n_windows):
                 cut = int(self.cuts(window)[i])
-                train = series[self._train(cut) : cut]
-                full = np.concatenate([before, train]) if len(before) else train
+                full = np.concatenate([before, series[:cut]]) if len(before) else series[:cut]
                 result = fit.forward(y=full, h=self.h)
                 out[at : at + self.h] = result["mean"]
                 at += self.h
