@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -100,3 +101,24 @@ def test_an_unreachable_scheduler_is_a_config_error(monkeypatch: pytest.MonkeyPa
         open_engine("dask"),
     ):
         pass
+
+
+def test_a_cluster_model_fits_a_copy_and_leaves_itself_unfitted() -> None:
+    """statsforecast's refit=False fits ``model`` itself; tasks sharing it on threads then ran
+    one series forward with another's fit (the demo store's dask test failed about 1 in 40)."""
+    from statsforecast.models import AutoETS
+
+    rng = np.random.default_rng(3)
+    weekly = np.tile([2.0, 2, 2, 2, 3, 9, 9], 20)
+    calm, busy = weekly + rng.poisson(1, 140), 3 * weekly + rng.poisson(4, 140)
+    shared = engines.FitsACopy(AutoETS(season_length=7, model="ZNZ"))
+    first = shared.fit(y=calm)
+    second = shared.fit(y=busy)  # a second series' fit, as another task's would be
+    assert first is not second and not hasattr(shared.model, "model_")
+    alone = AutoETS(season_length=7, model="ZNZ").fit(y=calm)
+    np.testing.assert_allclose(
+        first.forward(y=calm, h=7)["mean"], alone.forward(y=calm, h=7)["mean"], rtol=1e-12
+    )
+    assert repr(shared) == "AutoETS"
+    twin = pickle.loads(pickle.dumps(shared))  # how a cluster of processes receives it
+    assert repr(twin) == "AutoETS" and twin.fit(y=calm) is not twin.model
