@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 
 from icebergops.demand.calendar import WEEK
 from icebergops.demand.forecast import forecast_demand
@@ -123,3 +124,25 @@ def test_the_kept_autoets_fit_keeps_its_season_in_phase_over_any_horizon() -> No
         assert both.height == 3 * horizon
         assert np.corrcoef(both["AutoETS"], both["AutoETS_fresh"])[0, 1] > 0.99, horizon
         assert (both["AutoETS"] - both["AutoETS_fresh"]).abs().mean() < 0.3, horizon
+
+
+def test_cheap_models_forecast_from_the_periods_they_were_validated_on() -> None:
+    """The cheap models' forecast is fitted on the last ``DAY.fit`` days, as each validation
+    window is, not on the longer stretch the windows need: a SKU that sold daily before that
+    year and weekly in it is forecast from its weekly year."""
+    from statsforecast.models import ADIDA, IMAPA, CrostonSBA
+
+    from icebergops.demand.calendar import DAY
+    from icebergops.demand.forecast import _run
+
+    n = DAY.fit + 2 * 28
+    y = np.where(np.arange(n) < 2 * 28, 6.0, np.where(np.arange(n) % 7 == 3, 2.0, 0.0))
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(n)]
+    data = pl.DataFrame({"unique_id": "A", "ds": days, "y": y})
+    validation, ahead = _run(data, regular=False, horizon=28, season_length=7, windows=2, freq=DAY)
+    assert validation["cutoff"].n_unique() == 2 and ahead.height == 28
+    assert ahead["ds"].min() == days[-1] + timedelta(days=1)
+    for model in (ADIDA(), IMAPA(), CrostonSBA()):
+        expected = model.forecast(y=y[-DAY.fit :], h=28)["mean"]
+        np.testing.assert_allclose(ahead[repr(model)], expected, rtol=1e-9)
+        assert model.forecast(y=y, h=28)["mean"][0] != pytest.approx(expected[0], rel=1e-3)

@@ -101,38 +101,36 @@ def _run(
     season on another weekday (unless the horizon is whole weeks), and AutoETS, whose fitted
     season barely updates, would keep it out of phase: for a 31-day horizon its forecast
     correlated 0.49 with a fresh fit's, against 1.00 for 28 days (``tests/demand``).
+
+    Cheap models are fitted on each window's last ``freq.fit`` periods, the forecast included:
+    it is one more window, after the history, in the same call (a separate ``forecast`` call
+    fitted them on all of ``recent``, ``windows * horizon`` periods more than they were
+    validated on, and started statsforecast's worker processes a second time).
     """
     cheap, expensive = _models(regular, season_length, freq)
     jobs = _jobs(history)
     recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
+    # one more window after the history (its actuals are placeholders): the forecast, made by
+    # the same call as the validation windows, from the last freq.fit periods as they are
+    padded = pl.concat([recent, _placeholders(recent, horizon, freq)]).sort("unique_id", "ds")
+    last = pl.col("cutoff") == pl.col("cutoff").max().over("unique_id")
     validation, ahead = pl.DataFrame(), pl.DataFrame()
-    settings = {"h": horizon, "step_size": horizon, "input_size": freq.fit}
+    settings = {"h": horizon, "step_size": horizon, "n_windows": windows + 1}
     with warnings.catch_warnings():
         # ETS on an all-zero stretch divides by zero inside statsforecast; the fit is discarded.
         warnings.simplefilter("ignore", RuntimeWarning)
-        if cheap:
+        for models, refit, input_size in ((cheap, True, freq.fit), (expensive, False, None)):
+            if not models:
+                continue
+            # expensive models: window 0 trains on the first freq.fit periods of `recent`
             checked = engine.cross_validation(
-                cheap, recent, freq=freq.interval, n_jobs=jobs, n_windows=windows, refit=True,
-                **settings,
+                models, padded, freq=freq.interval, n_jobs=jobs, refit=refit,
+                input_size=input_size, **settings,
             )  # fmt: skip
-            forecast = engine.forecast(cheap, recent, freq=freq.interval, n_jobs=jobs, h=horizon)
-            validation, ahead = checked, forecast
-        if expensive:
-            # one more window after the history (its actuals are placeholders): the forecast
-            padded = pl.concat([recent, _placeholders(recent, horizon, freq)]).sort(
-                "unique_id", "ds"
-            )
-            # window 0 trains on the first freq.fit periods of `recent` either way
-            checked = engine.cross_validation(
-                expensive, padded, freq=freq.interval, n_jobs=jobs, n_windows=windows + 1,
-                refit=False, **(settings | {"input_size": None}),
-            )  # fmt: skip
-            last = pl.col("cutoff") == pl.col("cutoff").max().over("unique_id")
-            forecast = checked.filter(last).drop("cutoff", "y")
             validation = _beside(
                 validation, checked.filter(~last), ["unique_id", "ds", "cutoff", "y"]
             )
-            ahead = _beside(ahead, forecast, ["unique_id", "ds"])
+            ahead = _beside(ahead, checked.filter(last).drop("cutoff", "y"), ["unique_id", "ds"])
     return validation, ahead
 
 
