@@ -6,6 +6,7 @@ import pickle
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -15,6 +16,7 @@ from polars.testing import assert_frame_equal
 from icebergops.demand import engines
 from icebergops.demand.engines import Engine, open_engine
 from icebergops.demand.evaluate import backtest
+from icebergops.demand.fitcopy import FitsACopy
 from icebergops.demand.forecast import forecast_demand
 from icebergops.errors import EXIT_CONFIG, ConfigError
 
@@ -111,7 +113,7 @@ def test_a_cluster_model_fits_a_copy_and_leaves_itself_unfitted() -> None:
     rng = np.random.default_rng(3)
     weekly = np.tile([2.0, 2, 2, 2, 3, 9, 9], 20)
     calm, busy = weekly + rng.poisson(1, 140), 3 * weekly + rng.poisson(4, 140)
-    shared = engines.FitsACopy(AutoETS(season_length=7, model="ZNZ"))
+    shared = FitsACopy(AutoETS(season_length=7, model="ZNZ"))
     first = shared.fit(y=calm)
     second = shared.fit(y=busy)  # a second series' fit, as another task's would be
     assert first is not second and not hasattr(shared.model, "model_")
@@ -122,3 +124,29 @@ def test_a_cluster_model_fits_a_copy_and_leaves_itself_unfitted() -> None:
     assert repr(shared) == "AutoETS"
     twin = pickle.loads(pickle.dumps(shared))  # how a cluster of processes receives it
     assert repr(twin) == "AutoETS" and twin.fit(y=calm) is not twin.model
+
+
+def test_the_copying_model_reaches_workers_without_icebergops(tmp_path: Path) -> None:
+    """A cluster's workers have statsforecast, not necessarily icebergops: the engine sends the
+    wrapper's class by value (cloudpickle), and a process that cannot import icebergops fits it."""
+    import subprocess
+
+    import cloudpickle
+    from statsforecast.models import AutoETS
+
+    from icebergops.demand import fitcopy
+
+    cloudpickle.register_pickle_by_value(fitcopy)
+    sent = tmp_path / "model.pkl"
+    sent.write_bytes(cloudpickle.dumps(FitsACopy(AutoETS(season_length=7, model="ZNZ"))))
+    worker = (
+        "import pickle, sys\n"
+        "import numpy as np\n"
+        "sys.modules['icebergops'] = None  # as on a worker without it\n"
+        f"model = pickle.loads(open({str(sent)!r}, 'rb').read())\n"
+        "fitted = model.fit(y=np.tile([2.0, 2, 2, 2, 3, 9, 9], 20))\n"
+        "print(repr(model), fitted is not model.model, round(fitted.predict(h=7)['mean'][5], 1))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["AutoETS", "True", "9.0"]

@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 import polars as pl
 
+from icebergops.demand import fitcopy
 from icebergops.errors import ConfigError
 
 EngineName = Literal["local", "dask", "ray", "spark"]
@@ -71,11 +72,15 @@ class Engine:
         self, call: str, models: list[object], data: pl.DataFrame, freq: str, **settings: Any
     ) -> pl.DataFrame:
         """The backend's ``call`` (``forecast`` or ``cross_validation``) run on the cluster and
-        gathered here."""
+        gathered here. Models go as :class:`~icebergops.demand.fitcopy.FitsACopy`, whose class
+        travels with them (a cluster's workers need statsforecast, not icebergops)."""
+        import cloudpickle
+
+        cloudpickle.register_pickle_by_value(fitcopy)
         with _quiet():
             result = getattr(_backend(self.fugue), call)(
                 df=data.to_pandas(),
-                models=[FitsACopy(model) for model in models],
+                models=[fitcopy.FitsACopy(model) for model in models],
                 freq=pandas_freq(freq),
                 fallback_model=None,
                 level=None,
@@ -90,32 +95,6 @@ class Engine:
 
 
 LOCAL = Engine()
-
-
-class FitsACopy:
-    """A statsforecast model whose ``fit`` fits a copy and returns it, leaving the model as it was.
-
-    statsforecast's ``cross_validation(refit=False)`` fits each series with ``model.fit``, which
-    fits the instance itself and returns it. A cluster whose workers are threads (Dask's local
-    cluster) hands the same instances to series running at the same time, so one series could be
-    run forward with another's fit: on the demo store one product total in about 40 runs got
-    another's forecast (seen as a flat week where the local run had the weekly season).
-    Everything else is the model's own.
-    """
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-    def fit(self, *args: Any, **kwargs: Any) -> Any:
-        return self.model.new().fit(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "model":  # not set yet (while unpickling): no recursion through __getattr__
-            raise AttributeError(name)
-        return getattr(self.model, name)
-
-    def __repr__(self) -> str:  # statsforecast names each model's column by its repr
-        return repr(self.model)
 
 
 def _local(models: list[object], freq: str, n_jobs: int) -> Any:
