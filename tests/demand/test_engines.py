@@ -113,17 +113,20 @@ def test_a_cluster_model_fits_a_copy_and_leaves_itself_unfitted() -> None:
     rng = np.random.default_rng(3)
     weekly = np.tile([2.0, 2, 2, 2, 3, 9, 9], 20)
     calm, busy = weekly + rng.poisson(1, 140), 3 * weekly + rng.poisson(4, 140)
-    shared = FitsACopy(AutoETS(season_length=7, model="ZNZ"))
+    inner = AutoETS(season_length=7, model="ZNZ")
+    shared = FitsACopy(inner)
     first = shared.fit(y=calm)
     second = shared.fit(y=busy)  # a second series' fit, as another task's would be
-    assert first is not second and not hasattr(shared.model, "model_")
+    assert first is not second and not hasattr(inner, "model_")
+    assert shared.model == "ZNZ" and shared.season_length == 7  # the model's own attributes
     alone = AutoETS(season_length=7, model="ZNZ").fit(y=calm)
     np.testing.assert_allclose(
         first.forward(y=calm, h=7)["mean"], alone.forward(y=calm, h=7)["mean"], rtol=1e-12
     )
     assert repr(shared) == "AutoETS"
     twin = pickle.loads(pickle.dumps(shared))  # how a cluster of processes receives it
-    assert repr(twin) == "AutoETS" and twin.fit(y=calm) is not twin.model
+    assert repr(twin) == "AutoETS" and twin.fit(y=calm) is not twin
+    assert getattr(twin, "model_", None) is None  # its model was not fitted itself
 
 
 def test_the_copying_model_reaches_workers_without_icebergops(tmp_path: Path) -> None:
@@ -145,8 +148,35 @@ def test_the_copying_model_reaches_workers_without_icebergops(tmp_path: Path) ->
         "sys.modules['icebergops'] = None  # as on a worker without it\n"
         f"model = pickle.loads(open({str(sent)!r}, 'rb').read())\n"
         "fitted = model.fit(y=np.tile([2.0, 2, 2, 2, 3, 9, 9], 20))\n"
-        "print(repr(model), fitted is not model.model, round(fitted.predict(h=7)['mean'][5], 1))\n"
+        "print(repr(model), fitted is not model, round(fitted.predict(h=7)['mean'][5], 1))\n"
     )
     done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["AutoETS", "True", "9.0"]
+
+
+def test_only_dask_gets_the_copying_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask's thread workers share the models; Ray's and Spark's processes do not, and pickle
+    with their own cloudpickle copies (which would send the wrapper by reference)."""
+    from statsforecast.models import AutoETS, WindowAverage
+
+    models: list[object] = [AutoETS(season_length=7), WindowAverage(28)]
+    sent: dict[str, list[object]] = {}
+
+    class Backend:
+        def cross_validation(self, **kwargs: object) -> None:
+            sent[name] = kwargs["models"]  # type: ignore[assignment]
+            raise StopIteration  # the cluster's answer is not what is tested here
+
+    monkeypatch.setattr(engines, "_backend", lambda fugue: Backend())
+    data = history().select(
+        pl.col("sku").alias("unique_id"), pl.col("day").alias("ds"), pl.col("units").alias("y")
+    )
+    for name in ("dask", "ray", "spark"):
+        with pytest.raises(StopIteration):
+            Engine(name, fugue=object()).cross_validation(
+                models, data, freq="1d", n_jobs=1, h=7, n_windows=1, refit=False
+            )
+    assert [type(m) for m in sent["dask"]] == [FitsACopy, FitsACopy]
+    assert [repr(m) for m in sent["dask"]] == ["AutoETS", "WindowAverage"]
+    assert sent["ray"] == models and sent["spark"] == models

@@ -72,15 +72,11 @@ class Engine:
         self, call: str, models: list[object], data: pl.DataFrame, freq: str, **settings: Any
     ) -> pl.DataFrame:
         """The backend's ``call`` (``forecast`` or ``cross_validation``) run on the cluster and
-        gathered here. Models go as :class:`~icebergops.demand.fitcopy.FitsACopy`, whose class
-        travels with them (a cluster's workers need statsforecast, not icebergops)."""
-        import cloudpickle
-
-        cloudpickle.register_pickle_by_value(fitcopy)
+        gathered here. See :func:`cluster_models` for the models sent."""
         with _quiet():
             result = getattr(_backend(self.fugue), call)(
                 df=data.to_pandas(),
-                models=[fitcopy.FitsACopy(model) for model in models],
+                models=cluster_models(self.name, models),
                 freq=pandas_freq(freq),
                 fallback_model=None,
                 level=None,
@@ -95,6 +91,23 @@ class Engine:
 
 
 LOCAL = Engine()
+
+
+def cluster_models(engine: str, models: list[object]) -> list[object]:
+    """The models as sent to ``engine``'s workers.
+
+    Dask's workers run tasks on threads that share the models they were sent, so there each goes
+    as :class:`~icebergops.demand.fitcopy.FitsACopy`, its class sent by value (dask pickles with
+    cloudpickle): the workers need statsforecast, not icebergops. Ray's and Spark's workers are
+    processes running one task at a time, and pickle with copies of cloudpickle of their own
+    (which would send the wrapper by reference): they get the models as they are.
+    """
+    if engine != "dask":
+        return models
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(fitcopy)
+    return [fitcopy.FitsACopy(model) for model in models]
 
 
 def _local(models: list[object], freq: str, n_jobs: int) -> Any:
