@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -166,21 +167,29 @@ class _Windows:
     def seen(self, series: int) -> npt.NDArray[np.float64]:
         """A series' values up to its last window's cut (after it: that window's test periods,
         placeholders where the caller padded the history)."""
-        y = self.data["y"].to_numpy()
         start = int(self.starts[series])
-        return np.asarray(y[start : start + int(self.cuts(self.n_windows - 1)[series])], float)
+        return np.asarray(self._y[start : start + int(self._last_cuts[series])], float)
+
+    @cached_property
+    def _y(self) -> npt.NDArray[np.float64]:
+        return self.data["y"].to_numpy()
+
+    @cached_property
+    def _last_cuts(self) -> np.ndarray:
+        """:meth:`cuts` of the last window, worked out once (:meth:`seen` is asked per series)."""
+        return self.cuts(self.n_windows - 1)
 
     def forward(self, runs: list[tuple[Any, npt.NDArray[np.float64]]]) -> np.ndarray:
         """Each series' fit run over each window's training data, after the values ``before``
         it (the periods between the fit's first and this data's first): forecasts in
         :meth:`frame`'s row order."""
-        y = self.data["y"].to_numpy()
+        cuts = np.stack([self.cuts(window) for window in range(self.n_windows)], axis=1)
         out = np.empty(len(self.ids) * self.n_windows * self.h)
         at = 0
         for i, (fit, before) in enumerate(runs):
-            series = y[self.starts[i] : self.starts[i] + self.lengths[i]]
+            series = self._y[self.starts[i] : self.starts[i] + self.lengths[i]]
             for window in range(self.n_windows):
-                cut = int(self.cuts(window)[i])
+                cut = int(cuts[i, window])
                 full = np.concatenate([before, series[:cut]]) if len(before) else series[:cut]
                 result = fit.forward(y=full, h=self.h)
                 out[at : at + self.h] = result["mean"]
