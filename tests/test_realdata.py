@@ -143,3 +143,27 @@ def test_restock_online_retail_without_stock(shared_data: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "SKUs sell but have no stock row (planned as 0 on hand)" in result.stderr
     assert "without a unit cost in the suppliers file" in result.stderr
+
+
+def test_evaluate_a_store_that_sold_nothing_in_its_last_weeks(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """explorer's SKUs scored sold nothing in the 12 weeks backtested: WAPE has no value, and
+    the report says so instead of printing inf or NaN; alphapaw's month of history is shorter
+    than the 28-day average, which averages the days there are."""
+    orders = shared_data / "shopify" / "orders"
+    report = tmp_path / "explorer.csv"
+    args = ["forecast", str(orders / "explorer_orders_export.csv"), "--evaluate"]
+    result = runner.invoke(app, [*args, "--horizon", "4w", "--output", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "no unit was sold in the 3 horizons backtested" in " ".join(result.stderr.split())
+    text = report.read_text().lower()
+    assert "inf" not in text and "nan" not in text
+    report = tmp_path / "alphapaw.csv"
+    args = ["forecast", str(orders / "alphapaw_orders_export.csv"), "--evaluate"]
+    result = runner.invoke(
+        app, [*args, "--horizon", "1w", "--origins", "2", "--output", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "nan" not in report.read_text().lower()
+    assert "for the trailing 28-day average:" in " ".join(result.stderr.split())

@@ -52,3 +52,15 @@ def test_scores_rank_a_better_forecast_lower() -> None:
     assert result["good"]["bias"] == pytest.approx(-1 / 20)
     assert result["good"]["rmsse"] < result["poor"]["rmsse"]
     assert result["poor"]["mase"] == pytest.approx(4 / 2)
+
+
+def test_nothing_sold_leaves_wape_and_bias_without_a_value() -> None:
+    # a store's last weeks without a sale: an error per unit sold is 3/0, not a number to print
+    history = series("A", [0, 2, 0, 1, 0, 3])
+    actuals = pl.DataFrame(
+        {"sku": "A", "model": "m", "units": [0, 0, 0], "forecast": [1.0, 0.0, 2.0]}
+    )
+    row = score(actuals, naive_scales(history)).row(0, named=True)
+    assert row["wape"] is None
+    assert row["bias"] is None
+    assert row["rmsse"] == pytest.approx(((1 + 4) / 3 / (4 + 4 + 1 + 1 + 9) * 5) ** 0.5)

@@ -16,6 +16,7 @@ from icebergops.demand.evaluate import (
     method_names,
     per_sku_accuracy,
 )
+from icebergops.demand.forecast import baseline_forecasts
 from icebergops.demand.history import weekly_demand
 
 
@@ -54,3 +55,15 @@ def test_weekly_backtest_names_the_weekly_baselines() -> None:
     assert results.group_by("model").len()["len"].unique().to_list() == [3 * 4]
     table = accuracy_table(results, data, freq=WEEK)
     assert table.height == 5 and table["wape_horizon"].is_not_null().all()
+
+
+def test_the_trailing_average_of_a_short_series_averages_the_days_it_has() -> None:
+    # three weeks of sales, fewer than the 28 days the average spans: a spreadsheet's
+    # AVERAGE over the days there are, not no forecast at all
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(21)]
+    data = pl.DataFrame({"sku": "S", "day": days, "units": [i % 3 for i in range(21)]})
+    names = method_names()
+    got = baseline_forecasts(data, horizon=7, names=names)
+    average = got.filter(pl.col("model") == names["WindowAverage"])["forecast"]
+    assert average.len() == 7
+    assert average.to_list() == [sum(i % 3 for i in range(21)) / 21] * 7

@@ -218,9 +218,30 @@ def _evaluate(
     write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
     names = method_names(period, levels.key)
     wape = dict(table.select("model", "wape_horizon").iter_rows())
-    ours, average = wape[names["chosen"]], wape[names["WindowAverage"]]
-    gain = (1 - ours / average) * 100
-    err.print(
-        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the {names['WindowAverage']}: "
-        + (f"{gain:.1f}% lower" if gain >= 0 else f"{-gain:.1f}% higher (worse)")
+    err.print(gain_line(wape[names["chosen"]], wape[names["WindowAverage"]], names, origins))
+
+
+def gain_line(
+    ours: float | None, average: float | None, names: dict[str, str], origins: int
+) -> str:
+    """The line that says how much lower the chosen forecasts' WAPE is than the trailing
+    average's; WAPE is per unit sold, so it has no value where none was sold.
+
+    >>> names = {"WindowAverage": "trailing 28-day average"}
+    >>> gain_line(0.4, 0.5, names, 3)
+    'horizon-total WAPE 0.400 against 0.500 for the trailing 28-day average: 20.0% lower'
+    >>> gain_line(None, None, names, 3)
+    'no unit was sold in the 3 horizons backtested: WAPE has no value, compare on RMSSE'
+    """
+    if ours is None or average is None:
+        return (
+            f"no unit was sold in the {origins} horizon{'s' if origins > 1 else ''} backtested: "
+            "WAPE has no value, compare on RMSSE"
+        )
+    against = (
+        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the {names['WindowAverage']}"
     )
+    if average == 0:
+        return f"{against}: the average was exact"
+    gain = (1 - ours / average) * 100
+    return f"{against}: " + (f"{gain:.1f}% lower" if gain >= 0 else f"{-gain:.1f}% higher (worse)")

@@ -35,8 +35,9 @@ def score(
 ) -> pl.DataFrame:
     """Errors of ``actuals`` (``*keys, *by, units, forecast``) per ``by``.
 
-    WAPE = Σ|error| / Σ actual; bias = Σ error / Σ actual (positive: over-forecast); MASE and
-    RMSSE are the means over series of the scaled errors (series with a zero scale left out).
+    WAPE = Σ|error| / Σ actual; bias = Σ error / Σ actual (positive: over-forecast), both
+    missing (null) where nothing was sold; MASE and RMSSE are the means over series of the
+    scaled errors (series with a zero scale left out).
 
     >>> a = pl.DataFrame({"sku": ["A"] * 4, "model": ["m"] * 4, "units": [2, 0, 4, 2],
     ...                   "forecast": [2.0, 1.0, 3.0, 2.0]})
@@ -60,11 +61,21 @@ def score(
     return (
         per_series.group_by(*by)
         .agg(
-            (pl.col("abs_error").sum() / pl.col("actual").sum()).alias("wape"),
-            (pl.col("error").sum() / pl.col("actual").sum()).alias("bias"),
+            per_unit_sold(pl.col("abs_error").sum(), pl.col("actual").sum()).alias("wape"),
+            per_unit_sold(pl.col("error").sum(), pl.col("actual").sum()).alias("bias"),
             pl.col("mase").filter(finite).mean().alias("mase"),
             pl.col("rmsse").filter(pl.col("rmsse").is_finite()).mean().alias("rmsse"),
             pl.len().alias("series"),
         )
         .sort(*by)
     )
+
+
+def per_unit_sold(error: pl.Expr, actual: pl.Expr) -> pl.Expr:
+    """``error / actual``, null where no unit was sold: an error per unit sold has no value
+    then (it would be infinite, or 0/0), and a report must not print ``inf`` or ``NaN``.
+
+    >>> pl.select(per_unit_sold(pl.lit(3.0), pl.lit(0.0))).item() is None
+    True
+    """
+    return pl.when(actual > 0).then(error / actual)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from icebergops.demand.accuracy import naive_scales, score
+from icebergops.demand.accuracy import naive_scales, per_unit_sold, score
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
@@ -120,18 +120,19 @@ def accuracy_table(
             "model", pl.col("wape").alias("wape_horizon"), pl.col("bias").alias("bias_horizon")
         ),
         on="model",
-    ).sort("wape_horizon")
+    ).sort("wape_horizon", nulls_last=True)
 
 
 def per_sku_accuracy(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
-    """Horizon-total WAPE per series and method (a wide table: one column per method)."""
+    """Horizon-total WAPE per series and method (a wide table: one column per method); null
+    where the series sold nothing in the horizons scored."""
     per_series = (
         horizon_totals(results, key=key)
         .group_by(key, "model")
         .agg(
-            ((pl.col("forecast") - pl.col("units")).abs().sum() / pl.col("units").sum()).alias(
-                "wape"
-            )
+            per_unit_sold(
+                (pl.col("forecast") - pl.col("units")).abs().sum(), pl.col("units").sum()
+            ).alias("wape")
         )
     )
     return per_series.pivot(on="model", index=key, values="wape").sort(key)

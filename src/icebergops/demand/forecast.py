@@ -336,7 +336,8 @@ def baseline_forecasts(
     :meth:`Frequency.season_length`), else none.
 
     ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
-    the names shown in reports.
+    the names shown in reports. A series shorter than the trailing window gets the average of
+    the periods it has.
     """
     from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
 
@@ -356,8 +357,18 @@ def baseline_forecasts(
             frames.append(
                 engine.forecast(models, data, freq=freq.interval, n_jobs=_jobs(data), h=horizon)
             )
+    # statsforecast's WindowAverage has no forecast for a series shorter than its window; a
+    # seller's spreadsheet averages the days there are (a store exported after three weeks)
+    recent = (
+        history.sort(key, freq.column)
+        .group_by(key)
+        .agg(pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__recent"))
+        .rename({key: "unique_id"})
+    )
+    wide = pl.concat(frames).join(recent, on="unique_id", how="left")
     return (
-        pl.concat(frames)
+        wide.with_columns(pl.col("WindowAverage").fill_nan(pl.col("__recent")))
+        .drop("__recent")
         .unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
         .select(
             pl.col("unique_id").alias(key),
