@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -167,3 +168,16 @@ def test_evaluate_a_store_that_sold_nothing_in_its_last_weeks(
     assert result.exit_code == 0, result.output
     assert "nan" not in report.read_text().lower()
     assert "for the trailing 28-day average:" in " ".join(result.stderr.split())
+
+
+def test_restock_and_backtest_a_store_a_month_old(shared_data: Path, tmp_path: Path) -> None:
+    """alphapaw's export spans 34 days: too short for any model, long enough to plan from;
+    too short to replay, which the backtest says with the file and its dates."""
+    orders = str(shared_data / "shopify" / "orders" / "alphapaw_orders_export.csv")
+    plan = tmp_path / "plan.csv"
+    result = runner.invoke(app, ["restock", orders, "--format", "csv", "--output", str(plan)])
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(plan)["sku"].n_unique() > 100
+    result = runner.invoke(app, ["backtest", orders])
+    assert result.exit_code == 65
+    assert "holds 34 days of orders (2023-04-28 to 2023-05-31)" in " ".join(result.stderr.split())

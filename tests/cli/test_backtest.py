@@ -50,3 +50,15 @@ def test_bad_service_levels_are_a_usage_error(store: dict[str, Path]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "is not a list of service levels" in result.output
+
+
+def test_a_history_too_short_to_replay_says_what_days_it_allows(store: dict[str, Path]) -> None:
+    # the demo store holds two years: 730 days replayed leave nothing to burn in nor forecast from
+    result = runner.invoke(app, ["backtest", str(store["shopify_orders"]), "--days", "730"])
+    assert result.exit_code == 65
+    message = " ".join(result.stderr.split())
+    assert "holds 730 days of orders (2024-11-25 to 2026-11-24): too few to replay 730 days" in (
+        message
+    )
+    assert "hint: use --days 681 or fewer" in message
+    assert "Traceback" not in result.output

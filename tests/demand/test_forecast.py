@@ -146,3 +146,17 @@ def test_cheap_models_forecast_from_the_periods_they_were_validated_on() -> None
         expected = model.forecast(y=y[-DAY.fit :], h=28)["mean"]
         np.testing.assert_allclose(ahead[repr(model)], expected, rtol=1e-9)
         assert model.forecast(y=y, h=28)["mean"][0] != pytest.approx(expected[0], rel=1e-3)
+
+
+def test_a_store_too_new_for_any_model_still_has_the_bound_columns() -> None:
+    # a month of history: every SKU gets its trailing average, and the frame keeps the shape
+    # that restock and the writers read (they failed on a missing hi_80)
+    days = [date(2026, 5, 1) + timedelta(days=i) for i in range(30)]
+    history = pl.concat(
+        pl.DataFrame({"sku": sku, "day": days, "units": [(i + k) % 3 for i in range(30)]})
+        for k, sku in enumerate(["A", "B"])
+    )
+    got = forecast_demand(history, horizon=21)
+    assert {"lo_80", "hi_80", "lo_95", "hi_95"} <= set(got.columns)
+    assert got["forecast"].null_count() == 0
+    assert got.height == 2 * 21

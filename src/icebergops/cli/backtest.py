@@ -86,6 +86,7 @@ def backtest_command(
     # the first lead time + review of the replay is not scored: stock then is the assumed start
     burn_in = int(_longest_lead_time(tables, restock.default_lead_time_days)) + restock.review_days
     start = last - timedelta(days=days + burn_in - 1)
+    _check_span(tables, orders[0], days=days, burn_in=burn_in)
     levels, history, terms = policy_levels(
         tables, settings=restock, start=start, every_days=every, service_levels=_levels(sweep)
     )
@@ -115,6 +116,29 @@ def backtest_command(
 
         plot_stock_value(replays, start + timedelta(days=burn_in), plot)
     _verdict(table, Console(stderr=True, highlight=False))
+
+
+MIN_HISTORY_DAYS = 28  # of orders before the first re-forecast: what its first forecast is from
+
+
+def _check_span(tables: Tables, path: Path, *, days: int, burn_in: int) -> None:
+    """The orders must reach back over the days replayed, the burn-in before them (stock then
+    is the assumed start) and ``MIN_HISTORY_DAYS`` to forecast from; else say how far they go
+    and what ``--days`` they allow."""
+    first, last = tables.lines["order_date"].min(), tables.lines["order_date"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+    span = (last - first).days + 1
+    needed = days + burn_in + MIN_HISTORY_DAYS
+    if span >= needed:
+        return
+    most = span - burn_in - MIN_HISTORY_DAYS
+    raise InputError(
+        f"holds {span} days of orders ({first} to {last}): too few to replay {days} days, "
+        f"which needs {needed} ({burn_in} of burn-in, the longest lead time plus the review "
+        f"period, and {MIN_HISTORY_DAYS} to forecast from before them)",
+        where=Where(file=path),
+        hint=f"use --days {most} or fewer" if most >= 28 else "export a longer order history",
+    )
 
 
 def _longest_lead_time(tables: Tables, default: float) -> float:

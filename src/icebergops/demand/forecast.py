@@ -19,6 +19,7 @@ import polars as pl
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.engines import LOCAL, Engine
+from icebergops.demand.events import SCALED
 from icebergops.demand.hierarchy import (
     product_history,
     split_by_mix,
@@ -30,6 +31,7 @@ from icebergops.demand.selection import flat_shape, pick_models, select_models
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
+BOUNDS = SCALED[1:]  # lo_80, hi_80, lo_95, hi_95
 # AutoETS is the one costly model (~0.02 s a series as _run sets it up): it is tried where a SKU
 # sells in at least one period in three, where level and season can be estimated; rarer sellers
 # get the intermittent methods only.
@@ -298,7 +300,11 @@ def forecast_series(
                 history.filter(pl.col(key).is_in(short.implode())), key, horizon, freq
             )
         )
-    return pl.concat(frames, how="diagonal_relaxed").rename({"unique_id": key, "ds": freq.column})
+    result = pl.concat(frames, how="diagonal_relaxed")
+    # bounds come from validation errors: where no series had the history for it (a store a
+    # month old), the columns are there all the same, without values
+    missing = [pl.lit(None, pl.Float64).alias(c) for c in BOUNDS if c not in result.columns]
+    return result.with_columns(missing).rename({"unique_id": key, "ds": freq.column})
 
 
 def _trailing_average(
