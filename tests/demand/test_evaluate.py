@@ -67,3 +67,13 @@ def test_the_trailing_average_of_a_short_series_averages_the_days_it_has() -> No
     average = got.filter(pl.col("model") == names["WindowAverage"])["forecast"]
     assert average.len() == 7
     assert average.to_list() == [sum(i % 3 for i in range(21)) / 21] * 7
+
+
+def test_a_series_too_short_for_autoets_gets_its_trailing_average_from_that_baseline() -> None:
+    # five weeks of a store a month old: AutoETS refuses to fit ("tiny datasets")
+    weeks = [date(2023, 4, 24) + timedelta(weeks=i) for i in range(5)]
+    data = pl.DataFrame({"sku": "S", "week_start": weeks, "units": [3, 5, 2, 6, 4]})
+    names = method_names(WEEK)
+    got = baseline_forecasts(data, horizon=1, names=names, freq=WEEK)
+    by_model = dict(got.select("model", "forecast").iter_rows())
+    assert by_model[names["AutoETS"]] == by_model[names["WindowAverage"]] == (5 + 2 + 6 + 4) / 4

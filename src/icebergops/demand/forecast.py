@@ -343,20 +343,20 @@ def baseline_forecasts(
 
     ``names`` maps statsforecast model names (Naive, SeasonalNaive, WindowAverage, AutoETS) to
     the names shown in reports. A series shorter than the trailing window gets the average of
-    the periods it has.
+    the periods it has; one shorter than ``MIN_TRAIN`` periods, too short for AutoETS to fit,
+    gets that average as its AutoETS forecast too.
     """
     from statsforecast.models import AutoETS, Naive, SeasonalNaive, WindowAverage
 
-    seasons = history.group_by(key).agg(freq.season_length(pl.len()))
+    seasons = history.group_by(key).agg(
+        freq.season_length(pl.len()), (pl.len() < MIN_TRAIN).alias("tiny")
+    )
     frames = []
-    for season in seasons["season"].unique().sort():
-        models: list[object] = [
-            Naive(),
-            SeasonalNaive(season),
-            WindowAverage(freq.window),
-            AutoETS(season_length=season),
-        ]
-        ids = seasons.filter(pl.col("season") == season)[key]
+    for season, tiny in seasons.select("season", "tiny").unique().sort("season", "tiny").rows():
+        models: list[object] = [Naive(), SeasonalNaive(season), WindowAverage(freq.window)]
+        if not tiny:  # AutoETS refuses to fit fewer periods ("tiny datasets")
+            models.append(AutoETS(season_length=season))
+        ids = seasons.filter((pl.col("season") == season) & (pl.col("tiny") == tiny))[key]
         data = _to_nixtla(history.filter(pl.col(key).is_in(ids.implode())), key, freq)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -371,9 +371,12 @@ def baseline_forecasts(
         .agg(pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__recent"))
         .rename({key: "unique_id"})
     )
-    wide = pl.concat(frames).join(recent, on="unique_id", how="left")
+    wide = pl.concat(frames, how="diagonal_relaxed").join(recent, on="unique_id", how="left")
+    if "AutoETS" not in wide.columns:
+        wide = wide.with_columns(pl.lit(None, pl.Float64).alias("AutoETS"))
     return (
         wide.with_columns(pl.col("WindowAverage").fill_nan(pl.col("__recent")))
+        .with_columns(pl.col("AutoETS").fill_null(pl.col("WindowAverage")))
         .drop("__recent")
         .unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
         .select(

@@ -63,10 +63,12 @@ def plot_forecasts(
         axes.plot(past[time].to_list(), past[sold].to_list(), color="#555555", label="units sold")
         periods = ahead[time].to_list()
         for level, alpha in BANDS:
+            if ahead[f"hi_{level}"].null_count() == ahead.height:
+                continue  # a series too new for a model has no bounds (its trailing average)
             axes.fill_between(
                 periods,
-                ahead[f"lo_{level}"].to_list(),
-                ahead[f"hi_{level}"].to_list(),
+                ahead[f"lo_{level}"].fill_null(float("nan")).to_numpy(),
+                ahead[f"hi_{level}"].fill_null(float("nan")).to_numpy(),
                 alpha=alpha,
                 color="#1f77b4",
                 label=f"{level}%",
@@ -74,6 +76,7 @@ def plot_forecasts(
         axes.plot(periods, ahead["forecast"].to_list(), color="#1f77b4", label="forecast")
         axes.set_title(f"{series}: {ahead['model'][0] if ahead.height else ''}", fontsize=9)
         axes.set_ylabel(f"units per {freq.name}")
+        figure.autofmt_xdate()  # dates slanted: a half year's ticks overlap when level
         axes.legend(loc="upper left", fontsize=8)
         target = folder / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', series)}.png"
         with atomic_path(target) as temporary:
