@@ -36,7 +36,7 @@ def test_forecasts_are_non_negative_with_ordered_intervals() -> None:
         ("SMOOTH", 14),
     ]
     bounds = result.select("lo_95", "lo_80", "forecast", "hi_80", "hi_95").drop_nulls()
-    assert bounds.height == 28  # the short-history fallback has no interval
+    assert bounds.height == 42  # the short-history fallback too: from its own spread
     for low, high in zip(bounds.columns, bounds.columns[1:], strict=False):
         assert (bounds[low] <= bounds[high] + 1e-9).all(), (low, high)
     assert (result["forecast"] >= 0).all()
@@ -160,3 +160,16 @@ def test_a_store_too_new_for_any_model_still_has_the_bound_columns() -> None:
     assert {"lo_80", "hi_80", "lo_95", "hi_95"} <= set(got.columns)
     assert got["forecast"].null_count() == 0
     assert got.height == 2 * 21
+
+
+def test_a_short_history_gets_bounds_from_its_own_spread_around_its_average() -> None:
+    # 20 days: too few for a validation window; 2 units on 4 days in 5, none on the others
+    days = [date(2026, 5, 1) + timedelta(days=i) for i in range(20)]
+    units = [0 if i % 5 == 0 else 2 for i in range(20)]
+    got = forecast_demand(pl.DataFrame({"sku": "A", "day": days, "units": units}), horizon=7)
+    row = got.row(0, named=True)
+    assert row["forecast"] == pytest.approx(1.6)
+    # deviations: 0.4 on 16 days, 1.6 on 4: the 80% quantile is 0.4, the 95% one 1.6
+    assert (row["lo_80"], row["hi_80"]) == pytest.approx((1.2, 2.0))
+    assert (row["lo_95"], row["hi_95"]) == pytest.approx((0.0, 3.2))
+    assert row["model"] == "trailing 28-day average (short history)"

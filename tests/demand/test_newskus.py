@@ -119,3 +119,8 @@ def test_forecast_demand_flags_new_skus_it_blends() -> None:
     expected = weight * own + (1 - weight) * siblings
     new = result.filter(pl.col("sku") == "BOOT-NEW")["forecast"]
     assert new.to_list() == pytest.approx([expected] * 14)
+    # its bounds moved with it: its own spread around its trailing average, where a day with
+    # a sale lies 1 - 9/28 from it, and more than 20% of the days do
+    rows = result.filter(pl.col("sku") == "BOOT-NEW")
+    assert (rows["hi_80"] - rows["forecast"]).to_list() == pytest.approx([1 - own] * 14)
+    assert (rows["lo_80"] <= rows["forecast"]).all() and (rows["lo_80"] >= 0).all()

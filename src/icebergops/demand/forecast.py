@@ -27,7 +27,7 @@ from icebergops.demand.hierarchy import (
     with_own_rate,
 )
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
-from icebergops.demand.selection import flat_shape, pick_models, select_models
+from icebergops.demand.selection import LEVELS, flat_shape, pick_models, select_models
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
@@ -310,11 +310,21 @@ def forecast_series(
 def _trailing_average(
     history: pl.DataFrame, key: str, horizon: int, freq: Frequency
 ) -> pl.DataFrame:
+    """The average of each series' last ``freq.window`` periods, with bounds from how far those
+    periods lay from it: the 80/95% quantiles of their absolute deviations, as the models'
+    bounds are of their validation errors (:func:`~demand.selection.select_models`). A
+    series this short has no validation window; its own spread is the evidence there is
+    (narrower than out-of-sample errors would be, and none with one period)."""
     time = freq.column
-    recent = (
-        history.sort(key, time)
-        .group_by(key)
-        .agg(pl.col("units").tail(freq.window).mean().alias("forecast"), pl.col(time).max())
+    tail = history.sort(key, time).group_by(key, maintain_order=True).tail(freq.window)
+    mean = pl.col("units").mean()
+    recent = tail.group_by(key).agg(
+        mean.alias("forecast"),
+        pl.col(time).max(),
+        *(
+            (pl.col("units") - mean).abs().quantile(level / 100).alias(f"q{level}")
+            for level in LEVELS
+        ),
     )
     periods = recent.select(
         pl.col(key).alias("unique_id"),
@@ -323,7 +333,15 @@ def _trailing_average(
             pl.col(time) + pl.duration(days=freq.days * horizon),
             interval=freq.interval,
         ).alias("ds"),
-        "forecast",
+        pl.col("forecast").cast(pl.Float64),
+        *(
+            expr
+            for level in LEVELS
+            for expr in (
+                (pl.col("forecast") - pl.col(f"q{level}")).clip(lower_bound=0).alias(f"lo_{level}"),
+                (pl.col("forecast") + pl.col(f"q{level}")).alias(f"hi_{level}"),
+            )
+        ),
     ).explode("ds")
     return periods.with_columns(pl.lit(f"{freq.window_name} (short history)").alias("model"))
 

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 import polars as pl
 
+from icebergops.demand.events import SCALED
+
 CREDIBILITY_DAYS = 28  # days of own history that weigh as much as the siblings' rate
 OWN_DAYS = 28  # the SKU's own rate: its average over at most this many last days
 SIBLING_DAYS = 90  # the siblings' rate: their average over this many last days
@@ -63,8 +65,9 @@ def start_from_siblings(
 ) -> pl.DataFrame:
     """``forecast`` with the ``new`` SKUs' rows replaced by their blend with siblings' rates.
 
-    ``forecast`` has ``sku, day, forecast, model, method``; ``families`` (``sku, category,
-    product_type``) says who the siblings are. New SKUs without an established sibling keep
+    ``forecast`` has ``sku, day, forecast, model, method`` (and bounds, which keep their
+    distance from the forecast); ``families`` (``sku, category, product_type``) says who the
+    siblings are. New SKUs without an established sibling keep
     their own trailing average; the others are flagged with ``method`` = :data:`METHOD` and
     a ``model`` naming the weights and the group.
     """
@@ -96,7 +99,11 @@ def start_from_siblings(
     )
     joined = forecast.join(blends, on="sku", how="left")
     blended = pl.col("blend").is_not_null()
+    # bounds keep their distance from the forecast (its own spread: demand.forecast)
+    shift = pl.when(blended).then(pl.col("blend") - pl.col("forecast")).otherwise(0.0)
+    bounds = [c for c in SCALED[1:] if c in forecast.columns]
     return joined.with_columns(
+        *((pl.col(c) + shift).clip(lower_bound=0).alias(c) for c in bounds),
         pl.when(blended).then(pl.col("blend")).otherwise(pl.col("forecast")).alias("forecast"),
         pl.when(blended).then(pl.col("blend_model")).otherwise(pl.col("model")).alias("model"),
         pl.when(blended).then(pl.lit(METHOD)).otherwise(pl.col("method")).alias("method"),
