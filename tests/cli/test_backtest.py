@@ -62,3 +62,26 @@ def test_a_history_too_short_to_replay_says_what_days_it_allows(store: dict[str,
     )
     assert "hint: use --days 681 or fewer" in message
     assert "Traceback" not in result.output
+
+
+def test_the_span_counts_the_days_with_demand_only() -> None:
+    # cancelled lines in the first weeks give no history to forecast from
+    from datetime import date, timedelta
+    from types import SimpleNamespace
+
+    from icebergops.cli.backtest import _check_span
+    from icebergops.errors import InputError
+
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(100)]
+    lines = pl.DataFrame(
+        {
+            "order_date": days,
+            "status": ["cancelled"] * 40 + ["fulfilled"] * 60,
+            "is_test": [False] * 100,
+            "quantity": [1] * 100,
+        }
+    )
+    tables = SimpleNamespace(lines=lines)
+    _check_span(tables, Path("orders.csv"), days=28, burn_in=4)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"holds 60 days of orders \(2024-02-10 to 2024-04-09\)"):
+        _check_span(tables, Path("orders.csv"), days=28, burn_in=21)  # type: ignore[arg-type]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 
 from icebergops.demand.calendar import WEEK
+from icebergops.demand.engines import Engine
 from icebergops.demand.evaluate import (
     BASELINES,
     CHOSEN,
@@ -77,3 +80,42 @@ def test_a_series_too_short_for_autoets_gets_its_trailing_average_from_that_base
     got = baseline_forecasts(data, horizon=1, names=names, freq=WEEK)
     by_model = dict(got.select("model", "forecast").iter_rows())
     assert by_model[names["AutoETS"]] == by_model[names["WindowAverage"]] == (5 + 2 + 6 + 4) / 4
+
+
+@dataclass(frozen=True)
+class _ViaPandas(Engine):
+    """Forecasts as a cluster engine hands them back: through pandas, where NaN becomes null."""
+
+    def forecast(
+        self, models: list[object], data: pl.DataFrame, *, freq: str, n_jobs: int, h: int
+    ) -> pl.DataFrame:
+        ahead = super().forecast(models, data, freq=freq, n_jobs=n_jobs, h=h)
+        return pl.from_pandas(ahead.to_pandas())
+
+
+def test_short_and_long_series_get_their_own_baselines_on_any_engine() -> None:
+    # one series of 5 days (too short for AutoETS and for the 28-day window), one of 60
+    start = date(2024, 1, 1)
+    short = pl.DataFrame(
+        {"sku": "SHORT", "day": [start + timedelta(days=55 + i) for i in range(5)],
+         "units": [1, 0, 2, 1, 1]}
+    )  # fmt: skip
+    long = pl.DataFrame(
+        {"sku": "LONG", "day": [start + timedelta(days=i) for i in range(60)],
+         "units": [(i * 7) % 5 for i in range(60)]}
+    )  # fmt: skip
+    data = pl.concat([short, long])
+    names = method_names()
+    for engine in (Engine(), _ViaPandas()):
+        got = baseline_forecasts(data, horizon=3, names=names, engine=engine)
+        wide = got.pivot(on="model", index=["sku", "day"], values="forecast")
+        assert wide.null_count().sum_horizontal().item() == 0, engine
+        rows = {sku: frame for (sku,), frame in wide.group_by("sku")}
+        assert rows["SHORT"][names["WindowAverage"]].to_list() == [1.0] * 3
+        assert rows["SHORT"][names["AutoETS"]].to_list() == [1.0] * 3
+        # the long series has a fitted AutoETS of its own, not the trailing average
+        ets, average = rows["LONG"][names["AutoETS"]], rows["LONG"][names["WindowAverage"]]
+        assert average.to_list() == pytest.approx(
+            [sum((i * 7) % 5 for i in range(32, 60)) / 28] * 3
+        )
+        assert (ets - average).abs().max() > 1e-6

@@ -124,3 +124,29 @@ def test_forecast_demand_flags_new_skus_it_blends() -> None:
     rows = result.filter(pl.col("sku") == "BOOT-NEW")
     assert (rows["hi_80"] - rows["forecast"]).to_list() == pytest.approx([1 - own] * 14)
     assert (rows["lo_80"] <= rows["forecast"]).all() and (rows["lo_80"] >= 0).all()
+
+
+def test_bounds_keep_their_distance_from_the_blend_even_where_cut_at_zero() -> None:
+    # own rate 1 a day with a spread of 2 (its lower bound was cut at 0); the blend is 2
+    forecast = flat("BOOT-NEW", 1.0).with_columns(
+        pl.lit(0.0).alias("lo_80"), pl.lit(3.0).alias("hi_80")
+    )
+    blended = start_from_siblings(
+        forecast,
+        history([1] * 28),
+        FAMILIES,
+        new=pl.Series(["BOOT-NEW"]),
+        established=pl.Series(["BOOT-1", "BOOT-2", "HAT"]),
+    )
+    assert blended["forecast"].to_list() == pytest.approx([2.0] * 3)
+    assert blended["hi_80"].to_list() == pytest.approx([4.0] * 3)
+    assert blended["lo_80"].to_list() == pytest.approx([0.0] * 3)  # 2 - 2, not 0 + 1
+    forecast = forecast.with_columns(pl.lit(4.0).alias("hi_80"))  # a spread of 3: 2 - 3 < 0
+    blended = start_from_siblings(
+        forecast,
+        history([1] * 28),
+        FAMILIES,
+        new=pl.Series(["BOOT-NEW"]),
+        established=pl.Series(["BOOT-1", "BOOT-2", "HAT"]),
+    )
+    assert blended["lo_80"].to_list() == pytest.approx([0.0] * 3)

@@ -27,6 +27,7 @@ from icebergops.cli.options import (
 )
 from icebergops.cli.pipeline import StoreFiles, Tables, policy_levels, read_store, with_options
 from icebergops.config import load_config
+from icebergops.demand.history import demand_lines
 from icebergops.errors import InputError, Where
 from icebergops.inventory.backtest import CURRENT, compare_policies
 from icebergops.inventory.leadtime import learn_lead_times
@@ -122,11 +123,14 @@ MIN_HISTORY_DAYS = 28  # of orders before the first re-forecast: what its first 
 
 
 def _check_span(tables: Tables, path: Path, *, days: int, burn_in: int) -> None:
-    """The orders must reach back over the days replayed, the burn-in before them (stock then
-    is the assumed start) and ``MIN_HISTORY_DAYS`` to forecast from; else say how far they go
-    and what ``--days`` they allow."""
-    first, last = tables.lines["order_date"].min(), tables.lines["order_date"].max()
-    assert isinstance(first, date) and isinstance(last, date)
+    """The orders that are demand (not cancelled, not test) must reach back over the days
+    replayed, the burn-in before them (stock then is the assumed start) and
+    ``MIN_HISTORY_DAYS`` to forecast from; else say how far they go and what ``--days`` they
+    allow."""
+    sold = demand_lines(tables.lines)["order_date"]  # the days the replay forecasts from
+    first, last = sold.min(), tables.lines["order_date"].max()
+    if not isinstance(first, date) or not isinstance(last, date):
+        raise InputError("has no order lines that are demand to replay", where=Where(file=path))
     span = (last - first).days + 1
     needed = days + burn_in + MIN_HISTORY_DAYS
     if span >= needed:

@@ -218,7 +218,8 @@ def _evaluate(
     write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
     names = method_names(period, levels.key)
     wape = dict(table.select("model", "wape_horizon").iter_rows())
-    err.print(gain_line(wape[names["chosen"]], wape[names["WindowAverage"]], names, origins))
+    scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
+    err.print(gain_line(wape[names["chosen"]], wape[names["WindowAverage"]], names, scored))
 
 
 def gain_line(

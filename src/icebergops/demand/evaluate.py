@@ -120,7 +120,7 @@ def accuracy_table(
             "model", pl.col("wape").alias("wape_horizon"), pl.col("bias").alias("bias_horizon")
         ),
         on="model",
-    ).sort("wape_horizon", nulls_last=True)
+    ).sort("wape_horizon", "rmsse", "model", nulls_last=True)
 
 
 def per_sku_accuracy(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:

@@ -301,8 +301,8 @@ def forecast_series(
             )
         )
     result = pl.concat(frames, how="diagonal_relaxed")
-    # bounds come from validation errors: where no series had the history for it (a store a
-    # month old), the columns are there all the same, without values
+    # every batch has bounds (validation errors, or a short series' own spread); the columns
+    # are guaranteed all the same, as restock and the writers read them
     missing = [pl.lit(None, pl.Float64).alias(c) for c in BOUNDS if c not in result.columns]
     return result.with_columns(missing).rename({"unique_id": key, "ds": freq.column})
 
@@ -389,13 +389,25 @@ def baseline_forecasts(
         .agg(pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__recent"))
         .rename({key: "unique_id"})
     )
-    wide = pl.concat(frames, how="diagonal_relaxed").join(recent, on="unique_id", how="left")
+    tiny = seasons.select(pl.col(key).alias("unique_id"), pl.col("tiny").alias("__tiny"))
+    wide = (
+        pl.concat(frames, how="diagonal_relaxed")
+        .join(recent, on="unique_id", how="left")
+        .join(tiny, on="unique_id", how="left")
+    )
     if "AutoETS" not in wide.columns:
         wide = wide.with_columns(pl.lit(None, pl.Float64).alias("AutoETS"))
+    # a cluster engine hands back NaN as null (pandas): either means no forecast
+    window = pl.col("WindowAverage").fill_nan(None).fill_null(pl.col("__recent"))
     return (
-        wide.with_columns(pl.col("WindowAverage").fill_nan(pl.col("__recent")))
-        .with_columns(pl.col("AutoETS").fill_null(pl.col("WindowAverage")))
-        .drop("__recent")
+        wide.with_columns(window)
+        .with_columns(
+            pl.when(pl.col("__tiny"))
+            .then(pl.col("WindowAverage"))
+            .otherwise(pl.col("AutoETS"))
+            .alias("AutoETS")
+        )
+        .drop("__recent", "__tiny")
         .unpivot(index=["unique_id", "ds"], variable_name="model", value_name="forecast")
         .select(
             pl.col("unique_id").alias(key),

@@ -14,8 +14,6 @@ from datetime import timedelta
 
 import polars as pl
 
-from icebergops.demand.events import SCALED
-
 CREDIBILITY_DAYS = 28  # days of own history that weigh as much as the siblings' rate
 OWN_DAYS = 28  # the SKU's own rate: its average over at most this many last days
 SIBLING_DAYS = 90  # the siblings' rate: their average over this many last days
@@ -99,11 +97,21 @@ def start_from_siblings(
     )
     joined = forecast.join(blends, on="sku", how="left")
     blended = pl.col("blend").is_not_null()
-    # bounds keep their distance from the forecast (its own spread: demand.forecast)
+    # bounds keep their distance from the forecast (its own spread, the same either side:
+    # demand.forecast), measured from the upper bound: the lower one may have been cut at zero
     shift = pl.when(blended).then(pl.col("blend") - pl.col("forecast")).otherwise(0.0)
-    bounds = [c for c in SCALED[1:] if c in forecast.columns]
+    new_point = pl.col("forecast") + shift
+    moved = []
+    for level in (80, 95):
+        hi, lo = f"hi_{level}", f"lo_{level}"
+        if hi in forecast.columns:
+            moved.append((pl.col(hi) + shift).alias(hi))
+            if lo in forecast.columns:
+                spread = pl.col(hi) - pl.col("forecast")
+                lower = pl.when(blended).then(new_point - spread).otherwise(pl.col(lo))
+                moved.append(lower.clip(lower_bound=0).alias(lo))
     return joined.with_columns(
-        *((pl.col(c) + shift).clip(lower_bound=0).alias(c) for c in bounds),
+        *moved,
         pl.when(blended).then(pl.col("blend")).otherwise(pl.col("forecast")).alias("forecast"),
         pl.when(blended).then(pl.col("blend_model")).otherwise(pl.col("model")).alias("model"),
         pl.when(blended).then(pl.lit(METHOD)).otherwise(pl.col("method")).alias("method"),

@@ -64,7 +64,7 @@ def plot_forecasts(
         periods = ahead[time].to_list()
         for level, alpha in BANDS:
             if ahead[f"hi_{level}"].null_count() == ahead.height:
-                continue  # a series too new for a model has no bounds (its trailing average)
+                continue  # a forecast frame without bounds (one made elsewhere, say)
             axes.fill_between(
                 periods,
                 ahead[f"lo_{level}"].fill_null(float("nan")).to_numpy(),
