@@ -279,3 +279,24 @@ def test_suppliers_below_their_minimum_are_topped_up_and_explained(
     assert int(steps["of which top-up"]) == topped["top_up_quantity"][0]
     assert steps["supplier minimum"] == "topped up"
     assert "minimum order" in steps["why"]
+
+
+def test_without_supplier_terms_the_products_export_costs_the_orders(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # no suppliers.csv: Shopify's "Cost per item" prices the plan, in the store's currency
+    out = tmp_path / "plan.csv"
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
+            "--products", str(store["shopify_products"]), "--budget", "5000",
+            "--format", "csv", "--output", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(out)
+    listed = pl.read_csv(store["shopify_products"]).select(
+        pl.col("Variant SKU").alias("sku"), pl.col("Cost per item").alias("listed")
+    )
+    ordered = plan.filter(pl.col("order_quantity") > 0).join(listed, on="sku")
+    assert ordered.height > 10
+    assert (ordered["unit_cost"] == ordered["listed"]).all()
+    assert set(ordered["currency"]) == {"USD"}
+    assert plan["order_value"].sum() <= 5000

@@ -197,7 +197,35 @@ def _supply(
         vendors=vendors,
         default_days=settings.default_lead_time_days,
     )
-    return supply, learned
+    return _with_listed_costs(supply, tables), learned
+
+
+def _with_listed_costs(supply: pl.DataFrame, tables: Tables) -> pl.DataFrame:
+    """The products export's cost per item (store currency) where the supplier terms name no
+    unit cost: a seller without a ``suppliers.csv`` has it in Shopify's ``Cost per item``."""
+    if tables.products is None or tables.products["unit_cost"].is_null().all():
+        return supply
+    listed = (
+        tables.products.filter(pl.col("unit_cost").is_not_null())
+        .unique("sku", keep="first", maintain_order=True)
+        .select("sku", pl.col("unit_cost").alias("_listed"))
+    )
+    if "unit_cost" not in supply.columns:
+        supply = supply.with_columns(pl.lit(None, pl.Float64).alias("unit_cost"))
+    if "currency" not in supply.columns:
+        supply = supply.with_columns(pl.lit(None, pl.String).alias("currency"))
+    listed_here = pl.col("unit_cost").is_null() & pl.col("_listed").is_not_null()
+    return (
+        supply.join(listed, on="sku", how="left")
+        .with_columns(
+            pl.when(listed_here)
+            .then(pl.lit(main_currency(tables.lines), pl.String))
+            .otherwise(pl.col("currency"))
+            .alias("currency"),
+            pl.coalesce("unit_cost", "_listed").alias("unit_cost"),
+        )
+        .drop("_listed")
+    )
 
 
 def _prices(tables: Tables, today: date) -> pl.DataFrame:
