@@ -195,3 +195,14 @@ def test_unknown_engine_is_a_usage_error(store: dict[str, Path]) -> None:
     result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--engine", "hadoop"])
     assert result.exit_code == 2
     assert "'hadoop' is not one of" in result.output  # the list wraps inside Click's box
+
+
+def test_evaluate_on_a_history_too_short_says_which_horizon_fits() -> None:
+    # the Amazon JP fixture spans 5 days: a week's horizon has nothing to forecast from
+    orders = Path(__file__).parents[1] / "fixtures" / "amazon" / "all_orders_jp_sjis.txt"
+    result = runner.invoke(app, ["forecast", str(orders), "--evaluate", "--horizon", "1w"])
+    assert result.exit_code == 65
+    message = " ".join(result.stderr.split())
+    assert "the longest history holds 5 days: --evaluate needs 28 for a 7-day horizon" in message
+    assert "hint: use --horizon 1d or less" in message
+    assert "Traceback" not in result.output

@@ -35,6 +35,7 @@ from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary
+from icebergops.errors import InputError, Where
 from icebergops.outputs import render_table, write_table
 from icebergops.sources import ReadOptions, read_table
 
@@ -138,6 +139,7 @@ def forecast_command(
         if backend.fugue is not None:
             err.print(f"models run on {backend.where}")
         if evaluate:
+            _check_evaluable(levels, period, periods, orders[0])
             _evaluate(levels, period, periods, origins, output, fmt, err, backend)
             return
         with stages(err) as progress:
@@ -191,6 +193,27 @@ def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> N
             "--freq day forecasts them",
             markup=False,
         )
+
+
+def _check_evaluable(levels: LevelHistory, period: Frequency, periods: int, path: Path) -> None:
+    """A backtest origin scores the series with 3 horizons of history before it
+    (:func:`~icebergops.demand.evaluate.backtest`), and the last origin is one horizon before the
+    end: some series must span 4 horizons."""
+    longest = levels.history.group_by(levels.key).len()["len"].max()
+    longest = int(longest) if isinstance(longest, int) else 0
+    if longest >= 4 * periods:
+        return
+    unit = period.name if longest == 1 else f"{period.name}s"
+    raise InputError(
+        f"the longest history holds {longest} {unit}: --evaluate needs {4 * periods} for a "
+        f"{periods}-{period.name} horizon (3 horizons to forecast from, 1 to score)",
+        where=Where(file=path),
+        hint=(
+            f"use --horizon {longest // 4}{period.name[0]} or less"
+            if longest >= 4
+            else "export a longer order history"
+        ),
+    )
 
 
 def _evaluate(
