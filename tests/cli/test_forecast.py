@@ -206,3 +206,15 @@ def test_evaluate_on_a_history_too_short_says_which_horizon_fits() -> None:
     assert "the longest history holds 5 days: --evaluate needs 28 for a 7-day horizon" in message
     assert "hint: use --horizon 1d or less" in message
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["forecast", "restock"])
+def test_an_as_of_before_the_first_sale_is_an_input_error(
+    store: dict[str, Path], command: str
+) -> None:
+    args = [command, str(store["shopify_orders"]), "--as-of", "2024-01-01"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 65, result.output
+    message = " ".join(result.stderr.split())
+    assert "has no sale on or before --as-of 2024-01-01: its first is on 2024-11-25" in message
+    assert "hint: use an --as-of on or after 2024-11-25" in message

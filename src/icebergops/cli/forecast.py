@@ -4,6 +4,7 @@ SKU × channel) per day or week, with intervals."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -123,7 +124,7 @@ def forecast_command(
     periods = horizon_periods(horizon, period)
     with stages(err) as progress:
         progress("reading the exports")
-        lines, families = _read(orders, products, kind, settings)
+        lines, families = _read(orders, products, kind, settings, as_of.date() if as_of else None)
         stock = read_table(inventory, "inventory", config=settings) if inventory else None
         known = read_table([events], "events", config=settings) if events else None
         levels = level_history(
@@ -172,12 +173,16 @@ def forecast_command(
 
 
 def _read(
-    orders: list[Path], products: list[Path] | None, kind: str | None, settings: Config
+    orders: list[Path],
+    products: list[Path] | None,
+    kind: str | None,
+    settings: Config,
+    as_of: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Order lines and the catalogue (``sku, product, category, product_type``)."""
     options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
-    require_dated(lines, orders[0])
+    require_dated(lines, orders[0], as_of)
     exported = read_table(products, "products", config=settings) if products else None
     return lines, catalogue(lines, exported)
 

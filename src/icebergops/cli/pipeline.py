@@ -13,7 +13,7 @@ from icebergops.config import Config
 from icebergops.demand.events import apply_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
-from icebergops.demand.history import daily_demand
+from icebergops.demand.history import daily_demand, demand_lines
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.demand.warm import WarmEngine
 from icebergops.errors import InputError, Where
@@ -63,11 +63,14 @@ class Planned:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_store(files: StoreFiles, *, config: Config, kind: str | None = None) -> Tables:
-    """Every file of the store in its canonical table (raises on a bad cell)."""
+def read_store(
+    files: StoreFiles, *, config: Config, kind: str | None = None, as_of: date | None = None
+) -> Tables:
+    """Every file of the store in its canonical table (raises on a bad cell, and where no sale
+    is on or before ``as_of``)."""
     options = ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
     lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
-    require_dated(lines, files.orders[0])
+    require_dated(lines, files.orders[0], as_of)
     products = (
         read_table(list(files.products), "products", config=config) if files.products else None
     )
@@ -109,13 +112,21 @@ def with_options(
     )
 
 
-def require_dated(lines: pl.DataFrame, path: Path) -> None:
-    """Raise when the order exports hold no dated line: nothing to forecast or plan from."""
+def require_dated(lines: pl.DataFrame, path: Path, as_of: date | None = None) -> None:
+    """Raise when the order exports hold no dated line (nothing to forecast or plan from), or
+    no sale on or before ``as_of`` (``--as-of``)."""
     if lines.filter(pl.col("order_date").is_not_null()).is_empty():
         raise InputError(
             "has no dated order lines to plan from",
             where=Where(file=path),
             hint="export orders with at least a few weeks of sales",
+        )
+    first = demand_lines(lines)["order_date"].min()
+    if as_of is not None and isinstance(first, date) and as_of < first:
+        raise InputError(
+            f"has no sale on or before --as-of {as_of}: its first is on {first}",
+            where=Where(file=path),
+            hint=f"use an --as-of on or after {first}",
         )
 
 

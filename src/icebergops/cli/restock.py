@@ -98,7 +98,7 @@ def restock_command(
     files = StoreFiles(
         orders, inventory or [], products or [], suppliers, purchase_orders_file, events
     )
-    tables = read_store(files, config=settings, kind=kind)
+    tables = read_store(files, config=settings, kind=kind, as_of=as_of.date() if as_of else None)
     restock = with_options(
         settings.restock,
         service_level=service_level,

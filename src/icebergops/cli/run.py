@@ -60,7 +60,7 @@ def run_command(
     clock = Clock()
     day = (run_date or datetime.now()).date().isoformat()
     with run_lock(root), dated_folder(root, day) as folder:
-        tables = read_store(files, config=settings)
+        tables = read_store(files, config=settings, as_of=as_of.date() if as_of else None)
         clock.lap(
             "read", err, f"{tables.lines.height:,} order lines, {tables.stock.height:,} stock rows"
         )
