@@ -123,7 +123,10 @@ def test_unknown_suppliers_and_missing_stock_are_warned(
             "--suppliers", str(only_one), "-o", str(tmp_path / "plan.csv")]  # fmt: skip
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "SKUs have no supplier (planned with the default lead time" in result.stderr
+    warned = " ".join(result.stderr.split())
+    assert "SKUs have no supplier terms in suppliers.csv (planned with the default lead time" in (
+        warned
+    )
     assert "SKUs sell but have no stock row" in result.stderr
     assert "MOQ that is not a multiple of the case pack" in result.stderr
     plan = pl.read_csv(tmp_path / "plan.csv")
@@ -300,3 +303,28 @@ def test_without_supplier_terms_the_products_export_costs_the_orders(
     assert (ordered["unit_cost"] == ordered["listed"]).all()
     assert set(ordered["currency"]) == {"USD"}
     assert plan["order_value"].sum() <= 5000
+
+
+def test_without_terms_skus_are_ordered_from_their_vendor(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # no suppliers.csv: one purchase order per vendor of the products export, not one for all
+    folder = tmp_path / "po"
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
+            "--products", str(store["shopify_products"]), "--po-dir", str(folder),
+            "--format", "csv", "--output", str(tmp_path / "plan.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(tmp_path / "plan.csv")
+    vendors = (
+        pl.read_csv(store["shopify_products"])
+        .select(pl.col("Variant SKU").alias("sku"), "Vendor")
+        .filter(pl.col("Vendor").is_not_null())
+        .unique("sku")
+    )
+    joined = plan.join(vendors, on="sku")
+    assert joined.height > 10
+    assert (joined["supplier"] == joined["Vendor"]).all()
+    ordering = plan.filter(pl.col("order_quantity") > 0)["supplier"].n_unique()
+    assert ordering > 1
+    assert len(list(folder.glob("*.csv"))) == ordering

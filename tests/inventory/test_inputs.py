@@ -45,10 +45,13 @@ def test_a_sku_takes_its_first_own_row_with_the_suppliers_defaults() -> None:
 
 
 def test_a_sku_without_a_row_takes_its_vendors_defaults_or_is_unknown() -> None:
-    vendors = pl.DataFrame({"sku": ["B", "C"], "vendor": ["Bolt", "Nobody"]})
-    found = _supply(["B", "C"], vendors)
+    # C's vendor has no terms: ordered from it all the same, with the default lead time
+    vendors = pl.DataFrame({"sku": ["B", "C", "D"], "vendor": ["Bolt", "Nobody", " "]})
+    found = _supply(["B", "C", "D", "E"], vendors)
     assert found["B"] == ("Bolt", 12.0, 4)
-    assert found["C"][0] == UNKNOWN_SUPPLIER and found["C"][1] == 14.0
+    assert found["C"][0] == "Nobody" and found["C"][1] == 14.0
+    assert found["D"][0] == found["E"][0] == UNKNOWN_SUPPLIER
+    assert found["D"][1] == found["E"][1] == 14.0
 
 
 def test_the_only_supplier_with_defaults_takes_every_sku() -> None:

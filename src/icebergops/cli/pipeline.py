@@ -265,10 +265,10 @@ def _titles(tables: Tables) -> pl.DataFrame:
 def _warnings(plan: pl.DataFrame, tables: Tables, noun: str = "SKUs") -> list[str]:
     """What the seller should look at: counted, with an example each."""
     checks = {
-        "SKUs have no supplier (planned with the default lead time, no case pack or MOQ)": plan[
+        "SKUs have no supplier terms in suppliers.csv (planned with the default lead time, no "
+        "case pack or MOQ, under their products export's vendor where it names one)": ~plan[
             "supplier"
-        ]
-        == "(unknown supplier)",
+        ].is_in(tables.suppliers["supplier"].implode()),
         "SKUs sell but have no stock row (planned as 0 on hand)": ~plan["sku"].is_in(
             tables.stock["sku"].implode()
         )

@@ -134,7 +134,10 @@ def fit_budget(plan: pl.DataFrame, *, budget: float, max_steps: int = MAX_STEPS)
     if len(unpriced):
         raise InputError(
             f"{len(unpriced)} SKUs to order have no unit cost, e.g. {unpriced[0]!r}",
-            hint="add unit_cost to suppliers.csv, or plan without a budget",
+            hint=(
+                "add unit_cost to suppliers.csv (or Cost per item to the products export), "
+                "or plan without a budget"
+            ),
         )
     if ordered.get_column("order_value").sum() <= budget:
         kept = ordered.select("_row", pl.col("order_quantity").alias("_kept"))

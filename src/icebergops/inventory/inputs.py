@@ -202,7 +202,8 @@ def supplier_for_skus(
     A SKU with rows of its own in ``suppliers`` keeps the first of them (the file's order is the
     seller's preference). Otherwise it takes the default row (empty ``sku``) of the supplier
     named like its product's vendor (``vendors``: ``sku, vendor``), or of the only supplier
-    with a default row. SKUs left over plan with ``default_days`` and show
+    with a default row. SKUs left over plan with ``default_days``, no case pack nor MOQ, under
+    their product's vendor where ``vendors`` names one (a purchase order per vendor), else
     ``(unknown supplier)``.
     """
     own = suppliers.filter(pl.col("sku").is_not_null()).unique(
@@ -224,9 +225,15 @@ def supplier_for_skus(
         [suppliers.filter(pl.col("sku").is_null()), own, matched], how="diagonal_relaxed"
     )
     planned = lead_times(rows, learned, default_days=default_days)
-    unknown = adopted.filter(pl.col("supplier").is_null()).select(
+    unknown = adopted.filter(pl.col("supplier").is_null())
+    if vendors is not None:  # without terms, the product's vendor is still whom to order from
+        named = vendors.filter(pl.col("vendor").str.strip_chars() != "").unique("sku")
+        unknown = unknown.drop("supplier").join(
+            named.select("sku", pl.col("vendor").alias("supplier")), on="sku", how="left"
+        )
+    unknown = unknown.select(
         "sku",
-        pl.lit(UNKNOWN_SUPPLIER).alias("supplier"),
+        pl.col("supplier").fill_null(pl.lit(UNKNOWN_SUPPLIER)),
         pl.lit(default_days).alias("lead_time_days"),
         pl.lit(0.0).alias("lead_time_std_days"),
         pl.lit("default").alias("lead_time_source"),
