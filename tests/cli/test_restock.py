@@ -328,3 +328,26 @@ def test_without_terms_skus_are_ordered_from_their_vendor(
     ordering = plan.filter(pl.col("order_quantity") > 0)["supplier"].n_unique()
     assert ordering > 1
     assert len(list(folder.glob("*.csv"))) == ordering
+
+
+def test_explain_without_a_unit_cost_says_so_plainly(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # no suppliers.csv, no products export: nothing costs the SKU; a bare "-" would be written
+    # as "'-" (escaped for spreadsheets), which reads like a typo
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
+    plan = runner.invoke(app, [*args, "-o", str(tmp_path / "plan.csv")])
+    assert plan.exit_code == 0, plan.output
+    sku = pl.read_csv(tmp_path / "plan.csv").filter(pl.col("order_quantity") > 0)["sku"][0]
+    result = runner.invoke(app, [*args, "--explain", sku, "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    steps = dict(pl.read_csv(result.stdout.encode()).select("step", "value").iter_rows())
+    assert steps["order value"] == "n/a"
+    assert "'-" not in result.stdout
+
+
+def test_a_suppliers_report_without_receipts_says_why_it_is_empty(store: dict[str, Path]) -> None:
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
+    result = runner.invoke(app, [*args, "--suppliers-report", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "no receipts in the purchase-order history" in " ".join(result.stderr.split())

@@ -109,6 +109,12 @@ def restock_command(
     planned = plan_restock_of(tables, settings=restock, as_of=as_of.date() if as_of else None)
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
+        if planned.lead_times.is_empty():
+            Console(stderr=True).print(
+                "no receipts in the purchase-order history (--purchase-orders): lead times "
+                "are suppliers.csv's, else the default",
+                markup=False,
+            )
         return
     if explain_sku is not None:
         write_table(

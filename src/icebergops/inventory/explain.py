@@ -11,7 +11,7 @@ from icebergops.errors import InputError
 
 def _n(value: Any, digits: int = 2) -> str:
     if value is None:
-        return "-"
+        return "n/a"  # not known (a "-" would be escaped in a spreadsheet: '-)
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     return str(value)
