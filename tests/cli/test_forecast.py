@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -205,6 +206,18 @@ def test_evaluate_on_a_history_too_short_says_which_horizon_fits() -> None:
     message = " ".join(result.stderr.split())
     assert "the longest history holds 5 days: --evaluate needs 28 for a 7-day horizon" in message
     assert "hint: use --horizon 1d or less" in message
+
+
+def test_evaluate_too_short_at_an_as_of_hints_a_later_one(store: dict[str, Path]) -> None:
+    # two weeks into the demo store's history: a week's horizon needs four
+    first = pl.read_csv(store["shopify_orders"], try_parse_dates=False)["Created at"].min()
+    as_of = date.fromisoformat(str(first)[:10]) + timedelta(days=13)
+    args = ["forecast", str(store["shopify_orders"]), "--evaluate", "--horizon", "1w",
+            "--as-of", as_of.isoformat()]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 65, result.output
+    message = " ".join(result.stderr.split())
+    assert f"use --horizon 3d or less, or an --as-of later than {as_of}" in message
     assert "Traceback" not in result.output
 
 

@@ -333,8 +333,8 @@ def test_without_terms_skus_are_ordered_from_their_vendor(
 def test_explain_without_a_unit_cost_says_so_plainly(
     store: dict[str, Path], tmp_path: Path
 ) -> None:
-    # no suppliers.csv, no products export: nothing costs the SKU; a bare "-" would be written
-    # as "'-" (escaped for spreadsheets), which reads like a typo
+    # no suppliers.csv, no products export: nothing costs the SKU; a bare "-" was written as
+    # "'-" (escaped for spreadsheets), which reads like a typo
     args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
     plan = runner.invoke(app, [*args, "-o", str(tmp_path / "plan.csv")])
     assert plan.exit_code == 0, plan.output
@@ -343,7 +343,6 @@ def test_explain_without_a_unit_cost_says_so_plainly(
     assert result.exit_code == 0, result.output
     steps = dict(pl.read_csv(result.stdout.encode()).select("step", "value").iter_rows())
     assert steps["order value"] == "n/a"
-    assert "'-" not in result.stdout
 
 
 def test_a_suppliers_report_without_receipts_says_why_it_is_empty(store: dict[str, Path]) -> None:
@@ -351,3 +350,92 @@ def test_a_suppliers_report_without_receipts_says_why_it_is_empty(store: dict[st
     result = runner.invoke(app, [*args, "--suppliers-report", "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert "no receipts in the purchase-order history" in " ".join(result.stderr.split())
+
+
+def test_a_vendors_skus_without_terms_learn_its_lead_time_and_are_warned(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # suppliers.csv names Cascade for one SKU only: Cascade's other SKUs have no terms, yet are
+    # ordered from Cascade (their vendor) with the lead time its purchase orders show, and warned
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text(
+        "supplier,sku,unit_cost,currency,lead_time_days,lead_time_std_days,case_pack,moq,min_order_value\n"
+        "Cascade Textile Co.,FW-JKT01-BLA-S,52.85,USD,,,6,12,\n"
+    )
+    out = tmp_path / "plan.csv"
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
+            "--products", str(store["shopify_products"]), "--suppliers", str(suppliers),
+            "--purchase-orders", str(store["purchase_orders"]), "-o", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(out)
+    cascade = plan.filter(pl.col("supplier") == "Cascade Textile Co.")
+    assert cascade.filter(pl.col("sku") == "FW-JKT01-BLA-S")["unit_cost"].to_list() == [52.85]
+    untermed = cascade.filter(pl.col("sku") != "FW-JKT01-BLA-S")
+    assert untermed.height > 10
+    assert set(untermed["lead_time_source"]) == {"history"}
+    assert (untermed["lead_time_days"] > 30).all()  # Cascade ships in about 45 days, not 14
+    warned = " ".join(result.stderr.split())
+    assert f"{plan.height - 1:,} SKUs have no supplier terms in suppliers.csv" in warned
+
+
+def test_listed_costs_are_in_the_configs_currency_and_never_mix_with_the_terms(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # the config says the store books in EUR; a supplier quoting in GBP without a unit cost
+    # stays unpriced rather than taking the products export's EUR cost as GBP
+    config = tmp_path / "icebergops.yaml"
+    config.write_text("store:\n  currency: EUR\n")
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text(
+        "supplier,sku,unit_cost,currency,lead_time_days,lead_time_std_days,case_pack,moq,min_order_value\n"
+        "Cascade Textile Co.,,,GBP,45,8,1,,\n"
+        "Lusitana Home,,,,20,3,1,,\n"
+    )
+    out = tmp_path / "plan.csv"
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
+            "--products", str(store["shopify_products"]), "--suppliers", str(suppliers),
+            "--config", str(config), "-o", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(out)
+    gbp = plan.filter(pl.col("supplier") == "Cascade Textile Co.")
+    assert gbp.height > 10
+    assert gbp["unit_cost"].is_null().all() and set(gbp["currency"]) == {"GBP"}
+    blank = plan.filter(pl.col("supplier") == "Lusitana Home")
+    assert blank.height > 10
+    assert blank["unit_cost"].is_not_null().all() and set(blank["currency"]) == {"EUR"}
+
+
+def test_suppliers_named_alike_get_a_purchase_order_each(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    # "ACME Tools" and "Acme-Tools" make the same file name: the second must not overwrite the first
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
+    before = runner.invoke(app, [*args, "-o", str(tmp_path / "before.csv")])
+    assert before.exit_code == 0, before.output
+    ordered = pl.read_csv(tmp_path / "before.csv").filter(pl.col("order_quantity") > 0)
+    first, second = ordered["sku"].head(2)
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text(  # the terms a SKU without them plans with: nothing changes but names
+        "supplier,sku,unit_cost,currency,lead_time_days,lead_time_std_days,case_pack,moq,min_order_value\n"
+        f"ACME Tools,{first},5.00,USD,14,,1,,\n"
+        f"Acme-Tools,{second},5.00,USD,14,,1,,\n"
+    )
+    folder = tmp_path / "po"
+    result = runner.invoke(
+        app,
+        [
+            *args,
+            "--suppliers",
+            str(suppliers),
+            "--po-dir",
+            str(folder),
+            "-o",
+            str(tmp_path / "p.csv"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    acme = sorted(path.name for path in folder.glob("*acme-tools*.csv"))
+    assert len(acme) == 2 and acme[0].endswith("acme-tools-2.csv")
+    assert {pl.read_csv(folder / name)["sku"][0] for name in acme} == {first, second}

@@ -54,6 +54,30 @@ def test_a_sku_without_a_row_takes_its_vendors_defaults_or_is_unknown() -> None:
     assert found["D"][1] == found["E"][1] == 14.0
 
 
+def test_a_vendor_without_terms_still_has_its_lead_time_learned() -> None:
+    # Nobody has no row in suppliers.csv, but its purchase orders show 40-day deliveries
+    po = conform(
+        pl.DataFrame({
+            "po_number": ["1", "2", "3"], "supplier": ["Nobody"] * 3, "sku": ["C"] * 3,
+            "ordered_date": [date(2026, 1, 1) + timedelta(days=30 * i) for i in range(3)],
+            "received_date": [date(2026, 2, 10) + timedelta(days=30 * i) for i in range(3)],
+            "quantity_ordered": [5] * 3, "quantity_received": [5] * 3,
+        }),
+        PURCHASE_ORDERS,
+    )  # fmt: skip
+    vendors = pl.DataFrame({"sku": ["A", "C", "C"], "vendor": ["Acme", "Nobody", "Other"]})
+    frame = supplier_for_skus(
+        pl.Series(["A", "C", "E"]),
+        conform(SUPPLIERS_CSV, SUPPLIERS),
+        learn_lead_times(po),
+        vendors=vendors,
+    )
+    rows = {r["sku"]: r for r in frame.iter_rows(named=True)}
+    assert rows["C"]["supplier"] == "Nobody"  # the products export's first vendor row
+    assert rows["C"]["lead_time_days"] == 40.0 and rows["C"]["lead_time_source"] == "history"
+    assert [rows[s]["in_suppliers_file"] for s in "ACE"] == [True, False, False]
+
+
 def test_the_only_supplier_with_defaults_takes_every_sku() -> None:
     only = conform(SUPPLIERS_CSV.filter(pl.col("supplier") == "Crane"), SUPPLIERS)
     frame = supplier_for_skus(pl.Series(["X", "Y"]), only, learn_lead_times(empty(PURCHASE_ORDERS)))

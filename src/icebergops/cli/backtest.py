@@ -89,7 +89,12 @@ def backtest_command(
     start = last - timedelta(days=days + burn_in - 1)
     _check_span(tables, orders[0], days=days, burn_in=burn_in)
     levels, history, terms = policy_levels(
-        tables, settings=restock, start=start, every_days=every, service_levels=_levels(sweep)
+        tables,
+        settings=restock,
+        start=start,
+        every_days=every,
+        service_levels=_levels(sweep),
+        currency=settings.store.currency,
     )
     rule = SellerRule(margin_days=margin_days, order_days=order_days)
     replays = compare_policies(

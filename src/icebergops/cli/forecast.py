@@ -140,7 +140,7 @@ def forecast_command(
         if backend.fugue is not None:
             err.print(f"models run on {backend.where}")
         if evaluate:
-            _check_evaluable(levels, period, periods, orders[0])
+            _check_evaluable(levels, period, periods, orders[0], as_of.date() if as_of else None)
             _evaluate(levels, period, periods, origins, output, fmt, err, backend)
             return
         with stages(err) as progress:
@@ -200,23 +200,26 @@ def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> N
         )
 
 
-def _check_evaluable(levels: LevelHistory, period: Frequency, periods: int, path: Path) -> None:
+def _check_evaluable(
+    levels: LevelHistory, period: Frequency, periods: int, path: Path, as_of: date | None = None
+) -> None:
     """A backtest origin scores the series with 3 horizons of history before it
     (:func:`~icebergops.demand.evaluate.backtest`), and the last origin is one horizon before the
-    end: some series must span 4 horizons."""
+    end: some series must span 4 horizons (up to ``as_of``, where given)."""
     longest = levels.history.group_by(levels.key).len()["len"].max()
     longest = int(longest) if isinstance(longest, int) else 0
     if longest >= 4 * periods:
         return
     unit = period.name if longest == 1 else f"{period.name}s"
+    later = f", or an --as-of later than {as_of}" if as_of is not None else ""
     raise InputError(
         f"the longest history holds {longest} {unit}: --evaluate needs {4 * periods} for a "
         f"{periods}-{period.name} horizon (3 horizons to forecast from, 1 to score)",
         where=Where(file=path),
         hint=(
-            f"use --horizon {longest // 4}{period.name[0]} or less"
+            f"use --horizon {longest // 4}{period.name[0]} or less{later}"
             if longest >= 4
-            else "export a longer order history"
+            else f"export a longer order history{later}"
         ),
     )
 

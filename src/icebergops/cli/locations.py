@@ -31,12 +31,16 @@ NOUN = "SKU-locations"
 
 
 def plan_locations(
-    tables: Tables, *, settings: RestockSettings, as_of: date | None = None
+    tables: Tables,
+    *,
+    settings: RestockSettings,
+    as_of: date | None = None,
+    currency: str | None = None,
 ) -> Planned:
     """The plan, history and forecast with one row per SKU and location (``sku, location``
     first); the first warning says where units sold without a location were planned."""
     keyed, index, note = keyed_tables(tables)
-    planned = plan_store(keyed, settings=settings, as_of=as_of, noun=NOUN)
+    planned = plan_store(keyed, settings=settings, as_of=as_of, noun=NOUN, currency=currency)
     return replace(
         planned,
         history=split_series(planned.history, index),
@@ -132,12 +136,17 @@ def _note(lines: pl.DataFrame, snapshot: pl.DataFrame) -> str | None:
 
 
 def plan_restock_of(
-    tables: Tables, *, settings: RestockSettings, as_of: date | None = None
+    tables: Tables,
+    *,
+    settings: RestockSettings,
+    as_of: date | None = None,
+    currency: str | None = None,
 ) -> Planned:
-    """Per SKU and location when ``settings.per_location`` says so, else per SKU."""
+    """Per SKU and location when ``settings.per_location`` says so, else per SKU
+    (``currency``: the store's, where the config names it)."""
     if settings.per_location:
-        return plan_locations(tables, settings=settings, as_of=as_of)
-    return plan_store(tables, settings=settings, as_of=as_of)
+        return plan_locations(tables, settings=settings, as_of=as_of, currency=currency)
+    return plan_store(tables, settings=settings, as_of=as_of, currency=currency)
 
 
 def explain_locations(planned: Planned, sku: str) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from icebergops.demand.warm import WarmEngine
 from icebergops.errors import InputError, Where
 from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
 from icebergops.inventory.leadtime import learn_lead_times
-from icebergops.inventory.purchase import file_stem, purchase_orders
+from icebergops.inventory.purchase import file_stems, purchase_orders
 from icebergops.inventory.restock import (
     RestockSettings,
     forecast_days,
@@ -164,17 +164,23 @@ def _stock(paths: Sequence[Path], config: Config) -> tuple[pl.DataFrame, pl.Data
 
 
 def plan_store(
-    tables: Tables, *, settings: RestockSettings, as_of: date | None = None, noun: str = "SKUs"
+    tables: Tables,
+    *,
+    settings: RestockSettings,
+    as_of: date | None = None,
+    noun: str = "SKUs",
+    currency: str | None = None,
 ) -> Planned:
     """Forecast each SKU far enough ahead to cover its lead time and review, then plan
-    (``noun`` names what a row is in the warnings: SKUs, or SKU-locations)."""
+    (``noun`` names what a row is in the warnings: SKUs, or SKU-locations; ``currency`` is
+    the store's, else the one most order lines are in)."""
     history = daily_demand(tables.lines, as_of=as_of)
     last = history["day"].max()
     today = as_of or (last if isinstance(last, date) else date.today())
     history = censor_stockouts(history, out_of_stock=out_of_stock(tables.stock_snapshot))
     families = catalogue(tables.lines, tables.products)
     skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
-    supply, learned = _supply(tables, skus, settings)
+    supply, learned = _supply(tables, skus, settings, currency or main_currency(tables.lines))
     horizon = forecast_days(protection_periods(skus, supply, settings))
     forecast = forecast_demand(history, horizon=horizon, products=families, events=tables.events)
     if tables.events is not None:
@@ -191,11 +197,11 @@ def plan_store(
         today=today,
         settings=settings,
     )
-    return Planned(history, forecast, plan, learned, today, _warnings(plan, tables, noun))
+    return Planned(history, forecast, plan, learned, today, _warnings(plan, supply, tables, noun))
 
 
 def _supply(
-    tables: Tables, skus: pl.Series, settings: RestockSettings
+    tables: Tables, skus: pl.Series, settings: RestockSettings, currency: str | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One supplier row per SKU, and the lead times learned per supplier from the POs."""
     po = tables.purchase_orders if tables.purchase_orders is not None else empty(PURCHASE_ORDERS)
@@ -208,12 +214,13 @@ def _supply(
         vendors=vendors,
         default_days=settings.default_lead_time_days,
     )
-    return _with_listed_costs(supply, tables), learned
+    return _with_listed_costs(supply, tables, currency), learned
 
 
-def _with_listed_costs(supply: pl.DataFrame, tables: Tables) -> pl.DataFrame:
-    """The products export's cost per item (store currency) where the supplier terms name no
-    unit cost: a seller without a ``suppliers.csv`` has it in Shopify's ``Cost per item``."""
+def _with_listed_costs(supply: pl.DataFrame, tables: Tables, currency: str | None) -> pl.DataFrame:
+    """The products export's cost per item (in the store's ``currency``) where the supplier
+    terms name no unit cost: a seller without a ``suppliers.csv`` has it in Shopify's ``Cost
+    per item``. Terms in another currency are left unpriced rather than mixed."""
     if tables.products is None or tables.products["unit_cost"].is_null().all():
         return supply
     listed = (
@@ -225,15 +232,22 @@ def _with_listed_costs(supply: pl.DataFrame, tables: Tables) -> pl.DataFrame:
         supply = supply.with_columns(pl.lit(None, pl.Float64).alias("unit_cost"))
     if "currency" not in supply.columns:
         supply = supply.with_columns(pl.lit(None, pl.String).alias("currency"))
-    listed_here = pl.col("unit_cost").is_null() & pl.col("_listed").is_not_null()
+    listed_here = (
+        pl.col("unit_cost").is_null()
+        & pl.col("_listed").is_not_null()
+        & (pl.col("currency").is_null() | (pl.col("currency") == pl.lit(currency, pl.String)))
+    )
     return (
         supply.join(listed, on="sku", how="left")
         .with_columns(
             pl.when(listed_here)
-            .then(pl.lit(main_currency(tables.lines), pl.String))
+            .then(pl.lit(currency, pl.String))
             .otherwise(pl.col("currency"))
             .alias("currency"),
-            pl.coalesce("unit_cost", "_listed").alias("unit_cost"),
+            pl.when(listed_here)
+            .then(pl.col("_listed"))
+            .otherwise(pl.col("unit_cost"))
+            .alias("unit_cost"),
         )
         .drop("_listed")
     )
@@ -262,13 +276,16 @@ def _titles(tables: Tables) -> pl.DataFrame:
     return pl.concat([listed, sold.join(listed, on="sku", how="anti")])
 
 
-def _warnings(plan: pl.DataFrame, tables: Tables, noun: str = "SKUs") -> list[str]:
+def _warnings(
+    plan: pl.DataFrame, supply: pl.DataFrame, tables: Tables, noun: str = "SKUs"
+) -> list[str]:
     """What the seller should look at: counted, with an example each."""
+    untermed = supply.filter(~pl.col("in_suppliers_file"))["sku"].implode()
     checks = {
         "SKUs have no supplier terms in suppliers.csv (planned with the default lead time, no "
-        "case pack or MOQ, under their products export's vendor where it names one)": ~plan[
-            "supplier"
-        ].is_in(tables.suppliers["supplier"].implode()),
+        "case pack or MOQ, under their products export's vendor where it names one)": plan[
+            "sku"
+        ].is_in(untermed),
         "SKUs sell but have no stock row (planned as 0 on hand)": ~plan["sku"].is_in(
             tables.stock["sku"].implode()
         )
@@ -302,15 +319,17 @@ def policy_levels(
     start: date,
     every_days: int = 28,
     service_levels: Sequence[float] = (),
+    currency: str | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The plan's order-up-to level per SKU at each origin from ``start`` on, every
     ``every_days``, each planned from the history before it only; once per service level of
     ``service_levels`` (flat, every SKU) and once with ``settings`` as they are. Returns the
-    levels (``policy, origin, sku, order_up_to``), the demand history and the SKU terms."""
+    levels (``policy, origin, sku, order_up_to``), the demand history and the SKU terms
+    (``currency``: the store's, else the one most order lines are in)."""
     history = censor_stockouts(daily_demand(tables.lines), out_of_stock=None)
     families = catalogue(tables.lines, tables.products)
     skus = history["sku"].unique()
-    supply, _ = _supply(tables, skus, settings)
+    supply, _ = _supply(tables, skus, settings, currency or main_currency(tables.lines))
     horizon = forecast_days(protection_periods(skus, supply, settings))
     variants = {f"icebergops {level:.0%}": replace(settings, service_level=level, service_levels={})
                 for level in service_levels}  # fmt: skip
@@ -356,8 +375,10 @@ def write_purchase_orders(
 ) -> list[Path]:
     """One purchase order per supplier in ``folder``, as CSV and XLSX; the paths written."""
     written = []
-    for supplier, lines in purchase_orders(plan, today=today, currency=currency).items():
-        stem = folder / file_stem(supplier, today)
+    orders = purchase_orders(plan, today=today, currency=currency)
+    stems = file_stems(orders, today)
+    for supplier, lines in orders.items():
+        stem = folder / stems[supplier]
         write_table(lines, stem.with_suffix(".csv"), "csv")
         write_xlsx(lines, stem.with_suffix(".xlsx"), sheet="purchase order")
         written += [stem.with_suffix(".csv"), stem.with_suffix(".xlsx")]

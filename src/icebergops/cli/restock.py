@@ -106,7 +106,10 @@ def restock_command(
         budget=budget,
         per_location=per_location,
     )
-    planned = plan_restock_of(tables, settings=restock, as_of=as_of.date() if as_of else None)
+    currency = settings.store.currency or main_currency(tables.lines)
+    planned = plan_restock_of(
+        tables, settings=restock, as_of=as_of.date() if as_of else None, currency=currency
+    )
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         if planned.lead_times.is_empty():
@@ -130,7 +133,6 @@ def restock_command(
     columns = {name: header for name, header in SHOWN.items() if name in to_order.columns}
     shown = planned.plan if output is not None else to_order.select(list(columns)).rename(columns)
     write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
-    currency = settings.store.currency or main_currency(tables.lines)
     if po_dir is not None:
         written = write_purchase_orders(
             planned.plan, po_dir, today=planned.today, currency=currency
@@ -151,7 +153,10 @@ def _summary(
     unpriced = int(to_order["order_value"].null_count())
     value = f"{to_order['order_value'].sum():,.2f}{money} in all"
     if unpriced:
-        value += f" ({unpriced:,} of them without a unit cost in the suppliers file, not counted)"
+        value += (
+            f" ({unpriced:,} of them without a unit cost in suppliers.csv or the products "
+            "export's cost per item, not counted)"
+        )
     err.print(
         f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
         f"{to_order['supplier'].n_unique():,} suppliers, {value}"

@@ -64,13 +64,16 @@ def run_command(
         clock.lap(
             "read", err, f"{tables.lines.height:,} order lines, {tables.stock.height:,} stock rows"
         )
+        currency = settings.store.currency or main_currency(tables.lines)
         planned = plan_restock_of(
-            tables, settings=settings.restock, as_of=as_of.date() if as_of else None
+            tables,
+            settings=settings.restock,
+            as_of=as_of.date() if as_of else None,
+            currency=currency,
         )
         to_order = planned.plan.filter(pl.col("order_quantity") > 0)
         rows = NOUN if settings.restock.per_location else "SKUs"
         clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
-        currency = settings.store.currency or main_currency(tables.lines)
         written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
         clock.lap("write", err, f"{len(written)} files in {root / day}")
         summary = {

@@ -204,7 +204,8 @@ def supplier_for_skus(
     named like its product's vendor (``vendors``: ``sku, vendor``), or of the only supplier
     with a default row. SKUs left over plan with ``default_days``, no case pack nor MOQ, under
     their product's vendor where ``vendors`` names one (a purchase order per vendor), else
-    ``(unknown supplier)``.
+    ``(unknown supplier)``; their lead time is still learned from ``learned`` where the POs
+    name that vendor. ``in_suppliers_file`` says whether a row's terms come from ``suppliers``.
     """
     own = suppliers.filter(pl.col("sku").is_not_null()).unique(
         "sku", keep="first", maintain_order=True
@@ -212,7 +213,8 @@ def supplier_for_skus(
     defaults = suppliers.filter(pl.col("sku").is_null()).get_column("supplier").unique()
     wanted = pl.DataFrame({"sku": skus}).unique().join(own.select("sku"), on="sku", how="anti")
     if vendors is not None:
-        by_vendor = vendors.filter(pl.col("vendor").is_in(defaults.implode())).unique("sku")
+        vendors = vendors.unique("sku", keep="first", maintain_order=True)
+        by_vendor = vendors.filter(pl.col("vendor").is_in(defaults.implode()))
         wanted = wanted.join(
             by_vendor.select("sku", pl.col("vendor").alias("supplier")), on="sku", how="left"
         )
@@ -221,21 +223,21 @@ def supplier_for_skus(
     sole = defaults[0] if len(defaults) == 1 else None
     adopted = wanted.with_columns(pl.col("supplier").fill_null(pl.lit(sole, pl.String)))
     matched = adopted.filter(pl.col("supplier").is_not_null())
-    rows = pl.concat(
-        [suppliers.filter(pl.col("sku").is_null()), own, matched], how="diagonal_relaxed"
-    )
-    planned = lead_times(rows, learned, default_days=default_days)
-    unknown = adopted.filter(pl.col("supplier").is_null())
+    unknown = adopted.filter(pl.col("supplier").is_null()).drop("supplier")
     if vendors is not None:  # without terms, the product's vendor is still whom to order from
-        named = vendors.filter(pl.col("vendor").str.strip_chars() != "").unique("sku")
-        unknown = unknown.drop("supplier").join(
+        named = vendors.filter(pl.col("vendor").str.strip_chars() != "")
+        unknown = unknown.join(
             named.select("sku", pl.col("vendor").alias("supplier")), on="sku", how="left"
         )
-    unknown = unknown.select(
-        "sku",
-        pl.col("supplier").fill_null(pl.lit(UNKNOWN_SUPPLIER)),
-        pl.lit(default_days).alias("lead_time_days"),
-        pl.lit(0.0).alias("lead_time_std_days"),
-        pl.lit("default").alias("lead_time_source"),
+    else:
+        unknown = unknown.with_columns(pl.lit(None, pl.String).alias("supplier"))
+    # terms-less rows still go through lead_times: a vendor's PO history gives their lead time
+    untermed = unknown.select(pl.col("supplier").fill_null(pl.lit(UNKNOWN_SUPPLIER)), "sku")
+    rows = pl.concat(
+        [suppliers.filter(pl.col("sku").is_null()), own, matched, untermed],
+        how="diagonal_relaxed",
     )
-    return pl.concat([planned, unknown], how="diagonal_relaxed")
+    planned = lead_times(rows, learned, default_days=default_days)
+    return planned.with_columns(
+        (~pl.col("sku").is_in(untermed.get_column("sku").implode())).alias("in_suppliers_file")
+    )

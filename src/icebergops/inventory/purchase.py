@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 import polars as pl
@@ -56,10 +58,36 @@ def purchase_orders(
 
 
 def file_stem(supplier: str, today: date) -> str:
-    """A file name for a supplier's order: ``PO-2026-03-02-acme-tools``.
+    """A file name for a supplier's order: ``PO-2026-03-02-acme-tools``. Letters of any
+    script are kept (a Japanese or Greek supplier is not reduced to ``supplier``).
 
     >>> file_stem("Cascade Textile Co.", date(2026, 3, 2))
     'PO-2026-03-02-cascade-textile-co'
+    >>> file_stem("Müller & Söhne", date(2026, 3, 2))
+    'PO-2026-03-02-müller-söhne'
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", supplier.lower()).strip("-") or "supplier"
+    folded = unicodedata.normalize("NFC", supplier).casefold()
+    slug = re.sub(r"[\W_]+", "-", folded).strip("-") or "supplier"
     return f"PO-{today.isoformat()}-{slug}"
+
+
+def file_stems(suppliers: Iterable[str], today: date) -> dict[str, str]:
+    """:func:`file_stem` per supplier, made unique: suppliers whose names differ only in
+    punctuation or case get ``-2``, ``-3``… in the order given, so no order overwrites
+    another (file systems that ignore case included).
+
+    >>> file_stems(["ACME Tools", "Acme-Tools", "Bolt"], date(2026, 3, 2))
+    {'ACME Tools': 'PO-2026-03-02-acme-tools', 'Acme-Tools': 'PO-2026-03-02-acme-tools-2', \
+'Bolt': 'PO-2026-03-02-bolt'}
+    """
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for supplier in suppliers:
+        base = stem = file_stem(supplier, today)
+        n = 1
+        while stem.casefold() in taken:
+            n += 1
+            stem = f"{base}-{n}"
+        taken.add(stem.casefold())
+        stems[supplier] = stem
+    return stems
