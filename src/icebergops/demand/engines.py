@@ -23,6 +23,7 @@ from typing import Any, Literal, get_args
 import polars as pl
 
 from icebergops.demand import fitcopy
+from icebergops.demand.cheap import cheap_validation
 from icebergops.errors import ConfigError
 
 EngineName = Literal["local", "dask", "ray", "spark"]
@@ -35,6 +36,7 @@ NEEDS = {
 }
 KEYS = ("unique_id", "cutoff", "ds")  # statsforecast's own order of rows
 CONNECT_TIMEOUT = "10s"  # to an existing Dask scheduler
+PARALLEL_FROM = 200  # series: fewer are not worth starting worker processes for
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Engine:
     ) -> pl.DataFrame:
         """``StatsForecast.cross_validation(df=data, **settings)`` (h, n_windows, refit…)."""
         if self.fugue is None:
+            if settings.get("refit", True) is True:  # the cheap models, compiled (demand.cheap)
+                fast = cheap_validation(models, data, **settings)
+                if fast is not None:
+                    return fast
             checked: pl.DataFrame = _local(models, freq, n_jobs).cross_validation(
                 df=data, **settings
             )

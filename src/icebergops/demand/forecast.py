@@ -18,7 +18,7 @@ import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
-from icebergops.demand.engines import LOCAL, Engine
+from icebergops.demand.engines import LOCAL, PARALLEL_FROM, Engine
 from icebergops.demand.events import SCALED
 from icebergops.demand.hierarchy import (
     product_history,
@@ -37,7 +37,6 @@ BOUNDS = SCALED[1:]  # lo_80, hi_80, lo_95, hi_95
 # get the intermittent methods only.
 ETS_WORTH_ADI = 3.0
 FIT_DAYS = DAY.fit  # days of daily history the models are fitted on (input_size)
-PARALLEL_FROM = 200  # series: fewer are not worth starting worker processes for
 # periods a series needs before its first validation window: AutoETS refuses to fit fewer than
 # its parameters plus 5 ("tiny datasets"), which weekly series with a short horizon can have
 MIN_TRAIN = 8

@@ -26,7 +26,7 @@ import numpy.typing as npt
 import polars as pl
 
 from icebergops.demand.calendar import FREQUENCIES
-from icebergops.demand.engines import Engine, _local
+from icebergops.demand.engines import PARALLEL_FROM, Engine, _local
 
 
 @dataclass
@@ -67,7 +67,8 @@ class WarmEngine(Engine):
         history = [self._history(windows, i, keys, first[i], step) for i in range(len(windows.ids))]
         stale = [i for i, seen in enumerate(history) if seen is None]
         if stale:
-            fitted = _local(models, freq, n_jobs).fit(df=windows.training(0, stale))
+            jobs = n_jobs if len(stale) >= PARALLEL_FROM else 1  # a few launches: no workers
+            fitted = _local(models, freq, jobs).fit(df=windows.training(0, stale))
             row = {uid: i for i, uid in enumerate(fitted.uids.to_list())}
             for i in stale:
                 uid = windows.ids[i]
