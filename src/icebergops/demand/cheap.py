@@ -26,6 +26,8 @@ import numpy.typing as npt
 import polars as pl
 from numba import njit, prange
 
+from icebergops.demand.warm import _Windows
+
 # statsforecast's model names (their repr), in the kernel's output order
 NAMES = ("SeasonalNaive", "WindowAverage", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
 _GOLDEN = (math.sqrt(5.0) + 1.0) / 2.0
@@ -56,8 +58,6 @@ def cheap_validation(
     ``data`` (``unique_id, ds, y``, sorted by series and period): ``unique_id, ds, cutoff, y``
     and one column per model, rows by series, window and period. ``None`` where the models
     are not the kernel's (see :func:`supported`)."""
-    from icebergops.demand.warm import _Windows  # here: warm imports engines, which imports this
-
     settings = supported(models)
     if settings is None:
         return None

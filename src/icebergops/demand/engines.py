@@ -23,7 +23,6 @@ from typing import Any, Literal, get_args
 import polars as pl
 
 from icebergops.demand import fitcopy
-from icebergops.demand.cheap import cheap_validation
 from icebergops.errors import ConfigError
 
 EngineName = Literal["local", "dask", "ray", "spark"]
@@ -56,6 +55,8 @@ class Engine:
         """``StatsForecast.cross_validation(df=data, **settings)`` (h, n_windows, refit…)."""
         if self.fugue is None:
             if settings.get("refit", True) is True:  # the cheap models, compiled (demand.cheap)
+                from icebergops.demand.cheap import cheap_validation  # numba: only when used
+
                 fast = cheap_validation(models, data, **settings)
                 if fast is not None:
                     return fast
