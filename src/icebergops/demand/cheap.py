@@ -151,26 +151,19 @@ def _mean_interval(y: npt.NDArray[np.float64]) -> float:
 
 
 @njit(cache=True)
-def _adida(y: npt.NDArray[np.float64], level: int, sums: npt.NDArray[np.float64]) -> float:
-    # chunk_forecast, then divided by the level
-    n = len(y)
-    if n - n % level < level:
-        return float(y[n - 1]) / level
-    chunks = _chunk_sums(y, level, sums)
-    if chunks <= 1:
-        return float(sums[0]) / level
-    alpha = _golden_section(sums, chunks)
-    return _ses_forecast(sums, chunks, alpha) / level
-
-
-@njit(cache=True)
-def _imapa(y: npt.NDArray[np.float64], top: int, sums: npt.NDArray[np.float64]) -> float:
-    total = 0.0
+def _adida_imapa(
+    y: npt.NDArray[np.float64], top: int, sums: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """``(ADIDA, IMAPA)``: IMAPA averages the per-period forecasts of aggregation levels 1 to
+    ``top`` (the rounded mean interval); ADIDA is the forecast of level ``top`` alone
+    (statsforecast's ``chunk_forecast`` divided by the level), so its search is IMAPA's last."""
+    total, last = 0.0, math.nan
     for level in range(1, top + 1):
         chunks = _chunk_sums(y, level, sums)
-        alpha = _golden_section(sums, chunks)
-        total += _ses_forecast(sums, chunks, alpha) / level
-    return total / top
+        alpha = _golden_section(sums, chunks)  # one chunk: no error to search, alpha 0.2
+        last = _ses_forecast(sums, chunks, alpha) / level
+        total += last
+    return last, total / top
 
 
 @njit(cache=True)
@@ -260,9 +253,7 @@ def _forecasts(
                 tsb = adida = imapa = 0.0
             else:
                 tsb = _tsb(train, scratch)
-                interval = _mean_interval(train)
-                adida = _adida(train, int(np.rint(interval)), scratch)
-                imapa = _imapa(train, int(np.rint(interval)), scratch)
+                adida, imapa = _adida_imapa(train, int(np.rint(_mean_interval(train))), scratch)
             for t in range(h):
                 out[i, w, t, 2] = sba
                 out[i, w, t, 3] = tsb
