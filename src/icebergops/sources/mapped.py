@@ -74,7 +74,7 @@ def read_mapped(
         and canon != "sku"
         and not (countries and canon == "ship_country")
     }
-    frame = frame.with_columns(_clean_texts(frame, text))
+    frame = frame.with_columns(_clean_texts(frame, text, _order_level(mapping)))
     title = "title" if "title" in columns else columns["sku"]
     frame = add_sku(
         raw, frame, findings, sku=columns.get("sku"), title=title, title_is_clean=title in text
@@ -88,9 +88,28 @@ def read_mapped(
     return finish(frame, schema)
 
 
-def _clean_texts(frame: pl.DataFrame, text: dict[str, str]) -> list[pl.Series | pl.Expr]:
-    """Trimmed text for ``{output: raw column}``; order-level cells once per run of equal ones."""
-    by_run: dict[str, dict[str, pl.Expr]] = {}
+def _order_level(mapping: SourceMapping) -> dict[str, dict[str, pl.Expr]]:
+    """``{raw column: {output: expression}}`` of order lines' cells that an order repeats: the
+    cancellation flag and the country's ISO code, each column's runs found once with its text."""
+    if mapping.kind != "order_lines":
+        return {}
+    outputs: dict[str, dict[str, pl.Expr]] = {}
+    if mapping.cancelled_when is not None:
+        rule = mapping.cancelled_when
+        flag = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
+        outputs.setdefault(rule.column, {})[CANCELLED] = flag
+    if "ship_country" in mapping.columns and mapping.country_names:
+        country = mapping.columns["ship_country"]
+        outputs.setdefault(country, {})["ship_country"] = iso_code(country)
+    return outputs
+
+
+def _clean_texts(
+    frame: pl.DataFrame, text: dict[str, str], order_level: dict[str, dict[str, pl.Expr]]
+) -> list[pl.Series | pl.Expr]:
+    """Trimmed text for ``{output: raw column}``; order-level cells once per run of equal ones,
+    with the ``order_level`` outputs of the same columns."""
+    by_run = {src: dict(outputs) for src, outputs in order_level.items()}
     for canon, src in text.items():
         if canon in REPEATED:
             by_run.setdefault(src, {})[canon] = clean_text(src)
@@ -110,10 +129,7 @@ def _order_lines(
         dated = replace(options, date_format=mapping.date_format or options.date_format)
         frame = add_timestamps(raw, frame, when, dated, findings)
     cancelled = pl.lit(False)
-    if mapping.cancelled_when is not None:
-        rule = mapping.cancelled_when
-        flag = pl.col(rule.column).str.strip_chars_start().str.starts_with(rule.starts_with)
-        frame = frame.with_columns(once_per_run(frame, rule.column, {CANCELLED: flag}))
+    if mapping.cancelled_when is not None:  # the flag came with the order-level text
         cancelled = pl.col(CANCELLED).fill_null(False)  # finish drops the helper column
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
@@ -123,11 +139,6 @@ def _order_lines(
         .otherwise(pl.col("quantity"))
         .alias("quantity"),
     )
-    if "ship_country" in mapping.columns and mapping.country_names:
-        country = mapping.columns["ship_country"]
-        frame = frame.with_columns(
-            once_per_run(frame, country, {"ship_country": iso_code(country)})
-        )
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
         raw,
