@@ -183,19 +183,18 @@ class _Windows:
     def forward(self, runs: list[tuple[Any, npt.NDArray[np.float64]]]) -> np.ndarray:
         """Each series' fit run over each window's training data, after the values ``before``
         it (the periods between the fit's first and this data's first): forecasts in
-        :meth:`frame`'s row order."""
+        :meth:`frame`'s row order. Fitted AutoETS models run in one compiled loop
+        (:mod:`demand.etsrun`), others through their own ``forward``."""
+        from icebergops.demand.etsrun import forward_means  # numba, as the cheap models
+
         cuts = np.stack([self.cuts(window) for window in range(self.n_windows)], axis=1)
-        out = np.empty(len(self.ids) * self.n_windows * self.h)
-        at = 0
-        for i, (fit, before) in enumerate(runs):
-            series = self._y[self.starts[i] : self.starts[i] + self.lengths[i]]
-            for window in range(self.n_windows):
-                cut = int(cuts[i, window])
-                full = np.concatenate([before, series[:cut]]) if len(before) else series[:cut]
-                result = fit.forward(y=full, h=self.h)
-                out[at : at + self.h] = result["mean"]
-                at += self.h
-        return out
+        fits = [fit for fit, _ in runs]
+        data = [
+            np.concatenate([before, self._y[self.starts[i] : self.starts[i] + self.lengths[i]]])
+            for i, (_, before) in enumerate(runs)
+        ]
+        shifted = cuts + np.array([len(before) for _, before in runs], np.int64)[:, None]
+        return forward_means(fits, data, shifted.astype(np.int64), self.h).ravel()
 
     def frame(self) -> pl.DataFrame:
         """``unique_id, ds, cutoff, y`` of every test period, by series, window and period."""
