@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from icebergops.errors import InputError, MissingInputError
+from icebergops.sources import rawfile
 from icebergops.sources.rawfile import LINE, read_raw
 
 WriteFile = Callable[..., Path]
@@ -57,6 +58,15 @@ def test_line_numbers_follow_quoted_newlines(write_file: WriteFile) -> None:
     raw = read_raw(write_file("f.csv", text))
     assert raw.frame[LINE].to_list() == [2, 5]
     assert raw.lines == 5
+
+
+def test_a_line_break_after_the_first_search_slice_is_found(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rawfile, "LINE_BREAK_ROWS", 2)  # the cells are searched 2 rows at a time
+    text = 'sku,body\nA,x\nB,y\nC,z\nD,"one\ntwo"\nE,w\n'
+    raw = read_raw(write_file("f.csv", text))
+    assert raw.frame[LINE].to_list() == [2, 3, 4, 5, 7]
 
 
 def test_blank_lines_are_skipped_without_shifting_line_numbers(write_file: WriteFile) -> None:

@@ -266,13 +266,21 @@ def _record_lines(
     )
 
 
+LINE_BREAK_ROWS = 100_000  # rows per search: a column's joined cells stay far below 4 GiB
+
+
 def _has_line_break(frame: pl.DataFrame) -> bool:
     """Whether any text cell holds a line break.
 
-    Counting matches per cell is faster on a large export than ``contains`` and than one search
-    through the cells joined end to end (a copy of them: 40-70 ms against 26 ms on Online Retail).
+    Each text column's cells are joined end to end, ``LINE_BREAK_ROWS`` at a time, and the line
+    breaks counted in the joined text: one search per column and slice instead of one per cell
+    (on Online Retail with polars 2.1, 33–42 ms against 47–59 ms counting per cell; ``contains``
+    is slower than counting either way).
     """
     if not frame.height or pl.String not in frame.schema.dtypes():
         return False
-    counts = pl.col(pl.String).str.count_matches("\n", literal=True).sum()
-    return bool(frame.select(pl.sum_horizontal(counts)).item())
+    joined = pl.col(pl.String).str.join("").str.count_matches("\n", literal=True)
+    return any(
+        frame.slice(start, LINE_BREAK_ROWS).select(pl.sum_horizontal(joined)).item()
+        for start in range(0, frame.height, LINE_BREAK_ROWS)
+    )
