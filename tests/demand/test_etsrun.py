@@ -52,3 +52,24 @@ def test_a_constant_window_is_left_to_statsforecast() -> None:
     for w, cut in enumerate(cuts[0]):
         np.testing.assert_allclose(got[0, w], fits[0].forward(y=data[0][:cut], h=7)["mean"])
     assert not np.allclose(got[0, 0], got[0, 2])  # the refit and the run differ: both checked
+
+
+def test_states_that_broke_down_leave_the_window_to_statsforecast() -> None:
+    """statsforecast looks at the data before it runs the states: where they break down (the
+    level at its missing-value mark), a window of one value is still fitted anew there."""
+    fits, data = _fits("ANN", seed=5, count=1)
+    fits[0].model_["par"][4] = -99999.0  # the initial level: statsforecast's NA
+    data[0][:] = 5.0
+    cuts = np.array([[10, 60]], np.int64)
+    got = forward_means(fits, data, cuts, h=7)
+    for w, cut in enumerate(cuts[0]):
+        want = fits[0].forward(y=data[0][:cut], h=7)["mean"]
+        assert np.isfinite(want).all()
+        np.testing.assert_allclose(got[0, w], want)
+
+
+@pytest.mark.parametrize("cuts", [[[60, 30]], [[-5, 30]], [[30, 501]]])
+def test_cuts_outside_the_data_or_out_of_order_are_refused(cuts: list[list[int]]) -> None:
+    fits, data = _fits("ANN", seed=1, count=1)  # 500 values
+    with pytest.raises(ValueError, match="cuts must ascend"):
+        forward_means(fits, data, np.array(cuts, np.int64), h=7)

@@ -32,8 +32,14 @@ def forward_means(
 ) -> npt.NDArray[np.float64]:
     """``out[i, w]``: the ``h`` mean forecasts of ``fits[i]`` (a fitted statsforecast
     ``AutoETS``) run over ``data[i][:cuts[i, w]]``, as ``fits[i].forward(y=..., h=h)`` gives them.
-    ``cuts[i]`` must be ascending."""
+    ``cuts[i]`` must be ascending, from 0 up to ``len(data[i])``: the compiled loop does not
+    check its indices, so they are checked here."""
     n, windows = cuts.shape
+    lengths = np.array([len(values) for values in data], np.int64)
+    if cuts.size and (
+        (cuts < 0).any() or (np.diff(cuts, axis=1) < 0).any() or (cuts > lengths[:, None]).any()
+    ):
+        raise ValueError("cuts must ascend within each series' data")
     out = np.full((n, windows, h), np.nan)
     compiled = [i for i, fit in enumerate(fits) if _runnable(fit)]
     if compiled:
@@ -50,18 +56,17 @@ def forward_means(
             m[row] = max(int(model["m"]), 1)
             alpha, gamma = float(model["par"][0]), float(model["par"][2])
             weights[row] = (alpha, 0.0 if season[row] == 0 else gamma)
-        lengths = np.array([len(data[i]) for i in compiled], np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths[compiled])]).astype(np.int64)
         values = np.concatenate([np.asarray(data[i], np.float64) for i in compiled])
         result = np.full((len(compiled), windows, h), np.nan)
-        constant = np.zeros((len(compiled), windows), np.bool_)
-        _run(values, offsets, cuts[compiled], states, season, m, weights, h, result, constant)
+        left = np.zeros((len(compiled), windows), np.bool_)
+        _run(values, offsets, cuts[compiled], states, season, m, weights, h, result, left)
         out[compiled] = result
     else:
-        constant = np.zeros((0, windows), np.bool_)
+        left = np.zeros((0, windows), np.bool_)
     fast = set(compiled)
     slow = [(i, w) for i in range(n) if i not in fast for w in range(windows)]
-    slow += [(compiled[row], int(w)) for row, w in zip(*np.nonzero(constant), strict=True)]
+    slow += [(compiled[row], int(w)) for row, w in zip(*np.nonzero(left), strict=True)]
     for i, w in slow:
         y = np.asarray(data[i][: cuts[i, w]], np.float64)
         out[i, w] = fits[i].forward(y=y, h=h)["mean"]
@@ -90,9 +95,11 @@ def _run(
     weights: npt.NDArray[np.float64],
     h: int,
     out: npt.NDArray[np.float64],
-    constant: npt.NDArray[np.bool_],
+    left: npt.NDArray[np.bool_],
 ) -> None:
-    """The forecasts into ``out``; ``constant[i, w]`` set where window ``w``'s data is one value."""
+    """The forecasts into ``out``; ``left[i, w]`` set where statsforecast must give window
+    ``w``'s: its data is one value (statsforecast fits anew), or the states broke down before
+    its cut (statsforecast looks at the data first, and may fit anew)."""
     for i in range(cuts.shape[0]):
         period, kind, alpha, gamma = m[i], season[i], weights[i, 0], weights[i, 1]
         level = states[i, 0]
@@ -125,9 +132,9 @@ def _run(
                     s[0] = last + gamma * (seasonal - last)
                     s[1:] = old[: period - 1]
                 t += 1
-            constant[i, w] = same and t == cuts[i, w]
+            left[i, w] = broken or (same and t == cuts[i, w])
             if broken:
-                continue  # the states are NaN from there on: so are the forecasts
+                continue
             for k in range(h):
                 f = level
                 j = period - 1 - k
