@@ -10,7 +10,7 @@ import pytest
 
 from icebergops.errors import InputError, MissingInputError
 from icebergops.sources import rawfile
-from icebergops.sources.rawfile import LINE, read_raw
+from icebergops.sources.rawfile import LINE, count_lines, read_raw
 
 WriteFile = Callable[..., Path]
 ROWS = "sku,title,qty\nA-1,Café crème,2\nB-2,Pâte,3\n"
@@ -185,3 +185,15 @@ def test_quoting_tab_files_are_still_unquoted(write_file: WriteFile) -> None:
 def test_a_multi_line_last_record_without_final_newline_is_complete(write_file: WriteFile) -> None:
     raw = read_raw(write_file("f.csv", 'sku,body\nA,x\nB,"one\ntwo"'))
     assert raw.frame["body"].to_list() == ["x", "one\ntwo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [(b"a\nbb\nccc\n", 3), (b"a\nbb\n\nccc", 4), (b"a\nbbbb\n", 2), (b"abcd\nxyz", 2)],
+)
+def test_lines_are_counted_across_chunks_in_bytes_files_and_gzip(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch, text: bytes, lines: int
+) -> None:
+    monkeypatch.setattr(rawfile, "COUNT_CHUNK", 4)  # every line feed near a chunk's edge
+    plain, packed = write_file("f.csv", text), write_file("g.csv", gzip.compress(text))
+    assert (count_lines(text), count_lines(plain), count_lines(packed)) == (lines,) * 3
