@@ -68,6 +68,14 @@ def test_orders_carry_order_cells_down_and_keep_the_store_local_date(write_file:
     assert str(source.table["ordered_at"][0]) == "2023-06-01 06:06:04+00:00"
 
 
+def test_a_tip_whose_shipping_cell_is_empty_is_kept(write_file: WriteFile) -> None:
+    """Only a line that says it ships nothing is a tip; an empty cell says nothing."""
+    text = ORDERS.replace("Tip,5.00,,false,", "Tip,5.00,,,")
+    source = read_source(write_file("o.csv", text))
+    assert "tip_line" not in {f.kind for f in source.findings}
+    assert source.table["source_line"].to_list() == [2, 3, 4, 5, 6]
+
+
 def test_orders_findings_name_lines(write_file: WriteFile) -> None:
     findings = {f.kind: f for f in read_source(write_file("o.csv", ORDERS)).findings}
     assert (findings["tip_line"].count, findings["tip_line"].lines) == (1, (3,))
