@@ -9,8 +9,9 @@ once per series over its longest window, and each window's forecast is taken fro
 its cut: a series' windows all start on the fit's first period, so each is a prefix of the next.
 
 Only models without a trend are run here (``model="ZNZ"``, the one the forecast fits); a fit
-with a trend, and a window whose data is one constant value (statsforecast fits a new model
-there instead), go through statsforecast. The error type does not enter the states or the mean.
+with a trend, a window whose data is one constant value (statsforecast fits a new model there
+instead), and a window reached after the states broke down (the level at statsforecast's NA
+mark), go through statsforecast. The error type does not enter the states or the mean.
 """
 
 from __future__ import annotations
