@@ -194,7 +194,7 @@ class _Windows:
             for i, (_, before) in enumerate(runs)
         ]
         shifted = cuts + np.array([len(before) for _, before in runs], np.int64)[:, None]
-        return forward_means(fits, data, shifted.astype(np.int64), self.h).ravel()
+        return forward_means(fits, data, shifted, self.h).ravel()
 
     def frame(self) -> pl.DataFrame:
         """``unique_id, ds, cutoff, y`` of every test period, by series, window and period."""
