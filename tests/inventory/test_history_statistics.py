@@ -116,3 +116,25 @@ def test_demand_quantiles_match_the_group_by_exactly(seed: int, floats: bool) ->
     new = demand_quantiles(history, protection).sort("sku")
     assert old.height > 50
     assert_frame_equal(old, new, check_exact=True)
+
+
+def test_several_levels_in_one_call_match_one_call_per_level() -> None:
+    history = random_history(6, floats=False)
+    rng = np.random.default_rng(6)
+    skus = history["sku"].unique().sort()
+    levels = {  # a quarter of each column missing (a SKU no plan wants a level for)
+        f"level_{i}": pl.Series(rng.choice([0.5, 0.8, 0.95, np.nan], len(skus))).fill_nan(None)
+        for i in range(3)
+    }
+    protection = pl.DataFrame(
+        {"sku": skus, "protection_days": rng.uniform(0.2, 60.0, len(skus)), **levels}
+    )
+    together = demand_quantiles(history, protection, levels=list(levels))
+    assert together.height > 50
+    for name in levels:
+        alone = demand_quantiles(
+            history, protection.select("sku", "protection_days", pl.col(name).alias("service_level"))
+        ).sort("sku")
+        picked = together.select("sku", pl.col(name).alias("demand_quantile")).drop_nulls()
+        assert alone.height < together.height  # the missing levels leave each column short
+        assert_frame_equal(picked.sort("sku"), alone, check_exact=True)

@@ -4,6 +4,7 @@ needs: demand over each SKU's protection period, selling prices, stock and one s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from statistics import NormalDist
 
@@ -57,7 +58,11 @@ def demand_rates(forecast: pl.DataFrame, protection: pl.DataFrame) -> pl.DataFra
 
 
 def demand_quantiles(
-    history: pl.DataFrame | DailySeries, protection: pl.DataFrame, *, year_days: int = 364
+    history: pl.DataFrame | DailySeries,
+    protection: pl.DataFrame,
+    *,
+    year_days: int = 364,
+    levels: Sequence[str] = (),
 ) -> pl.DataFrame:
     """For intermittent SKUs: the service-level quantile of units sold in any window of the
     protection period's length over the last year (empirical demand, not Croston's intervals,
@@ -68,7 +73,9 @@ def demand_quantiles(
     service_level`` for the SKUs wanted. A window is ``ceil(protection_days)`` consecutive rows of
     the SKU's last ``year_days`` days of the history; the quantile is the "higher" one, the
     sorted window sums at ceil(level·(n − 1)). Returns ``sku, demand_quantile`` (units over the
-    period), none for a SKU with no whole window.
+    period), none for a SKU with no whole window. With ``levels`` (columns of ``protection``
+    that each hold a service level, as several plans of one origin want), one column of
+    quantiles per level column, named as it: the windows are summed and sorted once for all.
 
     >>> from datetime import date, timedelta
     >>> h = pl.DataFrame({"sku": ["A"] * 10, "day": [date(2026, 1, 1) + timedelta(d) for d in range(10)],
@@ -78,18 +85,19 @@ def demand_quantiles(
     ('A', 5.0)
     """
     series = as_series(history)
+    names = list(levels) or ["service_level"]
     wanted = series.keys.with_row_index("_series").join(
         protection.select(
             "sku",
             pl.col("protection_days").ceil().cast(pl.Int64).clip(lower_bound=0).alias("_w"),
-            pl.col("service_level").alias("_level"),
+            *names,
         ),
         on="sku",
     )
     which, width = wanted["_series"].to_numpy().astype(np.int64), wanted["_w"].to_numpy()
     recent = _recent_rows(series, year_days)[which]
-    level = wanted["_level"].to_numpy(allow_copy=True).astype(np.float64)
-    found = np.full(wanted.height, np.nan)
+    level = wanted.select(pl.col(names).cast(pl.Float64)).to_numpy().reshape(-1, len(names))
+    found = np.full((wanted.height, len(names)), np.nan)
     span = int(recent.max(initial=0))
     # row e of the view: the span units before row e of the history (zeros before its start)
     units = np.concatenate([np.zeros(span, series.units.dtype), series.units])
@@ -100,8 +108,10 @@ def demand_quantiles(
         for block in np.array_split(rows, -(-len(rows) // BLOCK_ROWS)):
             laid = view[series.ends[which[block]]]
             found[block] = _quantile(laid, recent[block], int(w), level[block])
-    quantiles = pl.Series("demand_quantile", found).fill_nan(None)
-    return wanted.select("sku", quantiles).filter(pl.col("demand_quantile").is_not_null())
+    outputs = list(levels) or ["demand_quantile"]
+    quantiles = [pl.Series(name, found[:, i]).fill_nan(None) for i, name in enumerate(outputs)]
+    some = pl.any_horizontal(pl.col(outputs).is_not_null())
+    return wanted.select("sku", *quantiles).filter(some)
 
 
 def _recent_rows(series: DailySeries, year_days: int) -> npt.NDArray[np.int64]:
@@ -118,18 +128,19 @@ def _quantile(
     width: int,
     level: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """The "higher" ``level`` quantile of units in ``width`` consecutive rows among the last
+    """The "higher" ``level`` quantiles of units in ``width`` consecutive rows among the last
     ``recent`` of each row of ``laid`` (a series' rows, right-aligned): sorted window sums at
-    ceil(level·(n − 1)). NaN where no window fits or the level is missing; 0 for no rows.
+    ceil(level·(n − 1)), one column per column of ``level`` (rows × levels). NaN where no
+    window fits or the level is missing; 0 for no rows.
 
     The columns before a series' recent rows are zeroed, so running totals start at its first
     recent row: the additions of a polars ``cum_sum`` over those rows alone, and float units
     give the same window sums bit for bit.
     """
-    count = recent - width + 1 if width > 0 else np.minimum(recent, 1)
+    count = (recent - width + 1 if width > 0 else np.minimum(recent, 1))[:, None]
     at = np.ceil(level * (count - 1))
     usable = (count > 0) & ~np.isnan(at)
-    found = np.full(len(recent), np.nan)
+    found = np.full(level.shape, np.nan)
     if width == 0 or not usable.any():
         return np.where(usable, 0.0, found)
     span = laid.shape[1]
@@ -141,8 +152,8 @@ def _quantile(
     # a window starting before the recent rows is no window: sorted last, never picked
     sums[before[:, : span + 1 - width]] = np.inf if laid.dtype.kind == "f" else _LARGEST
     sums.sort(axis=1)
-    picked = np.take_along_axis(sums[usable], at[usable].astype(np.intp)[:, None], axis=1)
-    found[usable] = picked[:, 0]
+    rows = np.nonzero(usable)[0]
+    found[usable] = sums[rows, at[usable].astype(np.intp)]
     return found
 
 

@@ -110,13 +110,25 @@ def restock_plans(
     sparse_protection = protection.join(sparse, on="sku")
     described = [c for c in ("model", "method", "demand_class") if c in rates.columns]
     currency = supply.select("sku", "currency") if "currency" in supply.columns else None
-    plans = {}
-    for name, settings in variants.items():
-        classes = service_levels(
+    each = {
+        name: service_levels(
             classified, levels=settings.service_levels, default=settings.service_level
         )
-        wanted = sparse_protection.join(classes.select("sku", "service_level"), on="sku")
-        quantiles = demand_quantiles(series, wanted)
+        for name, settings in variants.items()
+    }
+    # one column of service levels per plan: the window sums are sorted once for all of them
+    level_of = {name: f"_level_{i}" for i, name in enumerate(each)}
+    wanted = sparse_protection
+    for name, classes in each.items():
+        levels = classes.select("sku", pl.col("service_level").alias(level_of[name]))
+        wanted = wanted.join(levels, on="sku", how="left")
+    all_quantiles = demand_quantiles(series, wanted, levels=list(level_of.values()))
+    plans = {}
+    for name, settings in variants.items():
+        classes = each[name]
+        quantiles = all_quantiles.select(
+            "sku", pl.col(level_of[name]).alias("demand_quantile")
+        ).drop_nulls()
         period_total = pl.col("demand_per_day") * pl.col("protection_days")
         demand = (
             rates.join(prices.select("sku", "price"), on="sku", how="left")
