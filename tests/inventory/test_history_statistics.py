@@ -133,7 +133,8 @@ def test_several_levels_in_one_call_match_one_call_per_level() -> None:
     assert together.height > 50
     for name in levels:
         alone = demand_quantiles(
-            history, protection.select("sku", "protection_days", pl.col(name).alias("service_level"))
+            history,
+            protection.select("sku", "protection_days", pl.col(name).alias("service_level")),
         ).sort("sku")
         picked = together.select("sku", pl.col(name).alias("demand_quantile")).drop_nulls()
         assert alone.height < together.height  # the missing levels leave each column short
