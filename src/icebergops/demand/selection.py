@@ -25,20 +25,34 @@ def by_model(wide: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
 def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFrame:
     """Per series, the model whose horizon totals were closest to the actual totals over the
     validation windows (a purchase order is sized on the total, not on single days), and the
-    80/95% quantiles of its absolute errors per period (for conformal intervals)."""
-    long = by_model(validation, models).with_columns(pl.col("fc").clip(lower_bound=0))
-    errors = long.with_columns((pl.col("fc") - pl.col("y")).abs().alias("abs_error"))
-    quantiles = errors.group_by("unique_id", "model").agg(
-        pl.col("abs_error").mean().alias("mae"),
-        *(pl.col("abs_error").quantile(level / 100).alias(f"q{level}") for level in LEVELS),
+    80/95% quantiles of its absolute errors per period (for conformal intervals).
+
+    Worked out on the wide frame (a column per model), then one row per series and model: an
+    unpivoted frame of every period and model costs three times as long.
+    """
+    names = list(models)
+    clipped = validation.select(
+        "unique_id", "cutoff", "y", *(pl.col(m).clip(lower_bound=0) for m in names)
     )
-    totals = (
-        long.group_by("unique_id", "model", "cutoff")
-        .agg((pl.col("fc").sum() - pl.col("y").sum()).abs().alias("total_error"))
-        .group_by("unique_id", "model")
-        .agg(pl.col("total_error").mean())
+    absolute = clipped.select("unique_id", *((pl.col(m) - pl.col("y")).abs() for m in names))
+    per_period = absolute.group_by("unique_id").agg(
+        *(pl.col(m).mean().alias(_stat(m, "mae")) for m in names),
+        *(pl.col(m).quantile(q / 100).alias(_stat(m, f"q{q}")) for m in names for q in LEVELS),
     )
-    ranked = quantiles.join(totals, on=["unique_id", "model"])
+    window_sums = clipped.group_by("unique_id", "cutoff").agg(pl.col("y", *names).sum())
+    per_window = window_sums.group_by("unique_id").agg(
+        (pl.col(m) - pl.col("y")).abs().mean().alias(_stat(m, "total_error")) for m in names
+    )
+    stats = per_period.join(per_window, on="unique_id").unpivot(
+        index="unique_id", variable_name="_stat", value_name="_value"
+    )
+    split = pl.col("_stat").str.split_exact(_SEP, 1).struct.rename_fields(["model", "stat"])
+    ranked = (
+        stats.with_columns(split)
+        .unnest("_stat")
+        .pivot("stat", index=["unique_id", "model"], values="_value")
+        .select("unique_id", "model", "mae", *(f"q{q}" for q in LEVELS), "total_error")
+    )
     # errors equal to 9 decimals are a tie, broken by name: float noise (another engine, another
     # machine) must not reorder the models, nor change the bounds taken from the best one
     return (
@@ -48,15 +62,32 @@ def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFra
     )
 
 
+_SEP = "\x00"  # between a model's name and a statistic's in select_models' wide columns
+
+
+def _stat(model: str, stat: str) -> str:
+    return f"{model}{_SEP}{stat}"
+
+
 def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.Series:
     """Series whose combined forecast, spread evenly over each validation horizon, came closer
     day by day (squared error) than its own shape: same horizon totals, less noise from models
     that guessed which day the few sales fall on."""
-    picked = by_model(validation, models).join(
-        chosen.select("unique_id", "model"), on=["unique_id", "model"]
+    names = list(models)
+    flags = chosen.select("unique_id", "model", pl.lit(True).alias("_on")).pivot(
+        "model", index="unique_id", values="_on"
     )
-    daily = picked.group_by("unique_id", "cutoff", "ds").agg(
-        pl.col("fc").clip(lower_bound=0).mean(), pl.col("y").first()
+    flags = flags.select(
+        "unique_id",
+        *(pl.col(m).fill_null(False).alias(_stat(m, "on")) for m in names if m in flags.columns),
+    )
+    own = [
+        pl.when(pl.col(_stat(m, "on"))).then(pl.col(m).clip(lower_bound=0))
+        for m in names
+        if _stat(m, "on") in flags.columns
+    ]
+    daily = validation.join(flags, on="unique_id").select(
+        "unique_id", "cutoff", "y", pl.mean_horizontal(own).alias("fc")
     )
     flat = pl.col("fc").mean().over("unique_id", "cutoff")
     errors = daily.group_by("unique_id").agg(
@@ -76,13 +107,18 @@ def pick_models(
     """Mean of the chosen models' forecasts per period; bounds from the best model's errors.
     Series in ``flat`` (see :func:`flat_shape`) get their horizon's mean in every period."""
     long = by_model(ahead, models)
-    # chosen lists each series' models best first: the bounds and the name follow that rank
+    # chosen lists each series' models best first: the bounds and the name follow that rank,
+    # worked out once per series (per period, joining the names cost twice the rest)
     ranked = chosen.with_columns(pl.int_range(pl.len()).over("unique_id").alias("rank"))
-    picked = long.join(ranked, on=["unique_id", "model"], how="inner")
-    combined = picked.group_by("unique_id", "ds", maintain_order=True).agg(
-        pl.col("fc").clip(lower_bound=0).mean().alias("forecast"),
+    named = ranked.group_by("unique_id").agg(
         *(pl.col(f"q{level}").sort_by("rank").first() for level in LEVELS),
         pl.col("model").sort_by("rank").str.join(" + ").alias("model"),
+    )
+    picked = long.join(ranked.select("unique_id", "model"), on=["unique_id", "model"])
+    combined = (
+        picked.group_by("unique_id", "ds", maintain_order=True)
+        .agg(pl.col("fc").clip(lower_bound=0).mean().alias("forecast"))
+        .join(named, on="unique_id", how="left", maintain_order="left")
     )
     if flat is not None and not flat.is_empty():
         even = pl.col("unique_id").is_in(flat.implode())
