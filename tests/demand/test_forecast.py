@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from icebergops.demand.calendar import WEEK
-from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.calendar import DAY, WEEK
+from icebergops.demand.forecast import _padded, _placeholders, forecast_demand
 
 
 def history() -> pl.DataFrame:
@@ -173,3 +173,22 @@ def test_a_short_history_gets_bounds_from_its_own_spread_around_its_average() ->
     assert (row["lo_80"], row["hi_80"]) == pytest.approx((1.2, 2.0))
     assert (row["lo_95"], row["hi_95"]) == pytest.approx((0.0, 3.2))
     assert row["model"] == "trailing 28-day average (short history)"
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_placeholders_go_after_each_series_as_a_sort_would_put_them(shuffled: bool) -> None:
+    rng = np.random.default_rng(3)
+    rows = [  # series of different lengths and ends, some of one row
+        (uid, date(2026, 1, 1) + timedelta(days=int(start) + d), float(rng.integers(0, 5)))
+        for uid, start, length in [("b", 3, 9), ("a", 0, 1), ("c", 5, 4), ("d", 1, 30)]
+        for d in range(int(length))
+    ]
+    recent = pl.DataFrame(rows, schema=["unique_id", "ds", "y"], orient="row").sort(
+        "unique_id", "ds"
+    )
+    if shuffled:  # not in series and period order: sorted, as before
+        recent = recent.sample(fraction=1.0, seed=5)
+    pads = _placeholders(recent, 3, DAY)
+    expected = pl.concat([recent, pads]).sort("unique_id", "ds")
+    assert _padded(recent, pads, 3).equals(expected)
+    assert _padded(recent.head(0), pads.head(0), 3).height == 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
@@ -113,7 +114,7 @@ def _run(
     recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
     # one more window after the history (its actuals are placeholders): the forecast, made by
     # the same call as the validation windows, from the last freq.fit periods as they are
-    padded = pl.concat([recent, _placeholders(recent, horizon, freq)]).sort("unique_id", "ds")
+    padded = _padded(recent, _placeholders(recent, horizon, freq), horizon)
     last = pl.col("cutoff") == pl.col("cutoff").max().over("unique_id")
     validation, ahead = pl.DataFrame(), pl.DataFrame()
     settings = {"h": horizon, "step_size": horizon, "n_windows": windows + 1}
@@ -147,6 +148,28 @@ def _placeholders(recent: pl.DataFrame, horizon: int, freq: Frequency) -> pl.Dat
         ).alias("ds"),
         pl.lit(0.0).alias("y"),
     ).explode("ds")
+
+
+def _padded(recent: pl.DataFrame, placeholders: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """``recent`` with each series' ``horizon`` placeholders (from :func:`_placeholders`, in
+    ``recent``'s order of series) after its rows, sorted by series and period. ``recent`` comes
+    sorted as a rule (the history is): its rows are then put in place by position instead of
+    sorted again (the sort was a quarter of ``_run``'s own time in the policy backtest)."""
+    ids = recent["unique_id"]
+    first_of_series = (ids != ids.shift(1)).fill_null(True)
+    rising = ((recent["ds"].to_physical().diff() > 0).fill_null(True) | first_of_series).all()
+    rows = recent.height
+    starts = np.flatnonzero(first_of_series.to_numpy())
+    lengths = np.diff(np.append(starts, rows)).astype(np.int64)  # runs: series if sorted
+    series = len(lengths)
+    if not (rising and ids.is_sorted()) or placeholders.height != series * horizon:
+        return pl.concat([recent, placeholders]).sort("unique_id", "ds")
+    source = np.empty(rows + series * horizon, np.int64)
+    before = np.repeat(np.arange(series, dtype=np.int64) * horizon, lengths)  # earlier series' pads
+    source[np.arange(rows) + before] = np.arange(rows)
+    ends = np.cumsum(lengths) + np.arange(series) * horizon  # where each series' pads start
+    source[(ends[:, None] + np.arange(horizon)).ravel()] = rows + np.arange(series * horizon)
+    return pl.concat([recent, placeholders]).gather(source)
 
 
 def _jobs(data: pl.DataFrame) -> int:
