@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
+from icebergops.demand.calendar import WEEK
 from icebergops.demand.hierarchy import (
     product_history,
     products_from_orders,
@@ -94,3 +97,27 @@ def test_a_split_is_averaged_with_the_variants_own_recent_rate() -> None:
     assert mixed["hi_80"].to_list() == pytest.approx([(1 + own) / 2 + 0.8] * 2 + [1.0])
     assert mixed["lo_80"].to_list() == pytest.approx([0.0, 0.0, 0.0])
     assert mixed["model"][0] == "AutoETS (product total) + trailing 28-day average"
+
+
+def _summed_by_polars(history: pl.DataFrame, families: pl.DataFrame, time: str) -> pl.DataFrame:
+    joined = history.join(families.select("sku", "product"), on="sku")
+    return joined.group_by("product", time).agg(pl.col("units").sum()).sort("product", time)
+
+
+@pytest.mark.parametrize("aligned", [True, False])
+def test_product_totals_are_the_group_sums_of_their_variants(aligned: bool) -> None:
+    rng = np.random.default_rng(8)
+    rows = [
+        (f"s{i}", date(2026, 1, 5) + timedelta(days=7 * (start + w) + (0 if aligned else i % 3)),
+         int(rng.integers(0, 9)))
+        for i, start in enumerate(rng.integers(0, 20, 30).tolist())
+        for w in range(int(rng.integers(1, 15)))
+    ]  # fmt: skip
+    history = pl.DataFrame(rows, schema=["sku", "week_start", "units"], orient="row")
+    families = pl.DataFrame(
+        {"sku": [f"s{i}" for i in range(0, 32, 2)],  # some SKUs in no family, s30 not sold
+         "product": [f"P{i % 5}" for i in range(16)]}
+    )  # fmt: skip
+    summed = product_history(history, families, freq=WEEK)
+    assert summed.height > 20
+    assert_frame_equal(summed, _summed_by_polars(history, families, "week_start"), check_exact=True)
