@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from icebergops.demand.arrays import DailySeries, as_series, daily_series
+from icebergops.demand.arrays import DailySeries, as_series, daily_series, in_series_order
 
 DAY = date(2026, 1, 1)
 
@@ -68,3 +68,17 @@ def test_several_keys_and_an_empty_history() -> None:
 def test_a_shuffled_history_with_a_missing_sku_is_put_in_order() -> None:
     frame = history(["a", None, "b", None, "a"], [1, 1, 0, 0, 0], [1, 2, 3, 4, 5])
     assert runs(daily_series(frame)) == {"a": [5, 1], None: [4, 2], "b": [3]}
+
+
+def test_in_series_order_says_whether_a_sort_would_move_anything() -> None:
+    frame = pl.DataFrame({"sku": ["a", "a", "b", "b", "c"], "day": [5, 6, 1, 2, 9]})
+    assert in_series_order(frame, "sku", "day")  # b starts before a ended: still in order
+    assert in_series_order(frame.head(0), "sku", "day")
+    assert not in_series_order(frame.reverse(), "sku", "day")
+    twice = frame.with_columns(pl.Series("day", [5, 5, 1, 2, 9]))  # a sort may swap equal days
+    assert not in_series_order(twice, "sku", "day")
+    keys_unsorted = frame.with_columns(pl.Series("sku", ["b", "b", "a", "a", "c"]))
+    assert not in_series_order(keys_unsorted, "sku", "day")
+    assert not in_series_order(
+        frame.with_columns(pl.lit(None, pl.String).alias("sku")), "sku", "day"
+    )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from icebergops.demand.arrays import in_series_order
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.classify import demand_classes
 from icebergops.demand.engines import LOCAL, PARALLEL_FROM, Engine
@@ -155,14 +156,10 @@ def _padded(recent: pl.DataFrame, placeholders: pl.DataFrame, horizon: int) -> p
     ``recent``'s order of series) after its rows, sorted by series and period. ``recent`` comes
     sorted as a rule (the history is): its rows are then put in place by position instead of
     sorted again (the sort was a quarter of ``_run``'s own time in the policy backtest)."""
-    ids = recent["unique_id"]
-    first_of_series = (ids != ids.shift(1)).fill_null(True)
-    rising = ((recent["ds"].to_physical().diff() > 0).fill_null(True) | first_of_series).all()
     rows = recent.height
-    starts = np.flatnonzero(first_of_series.to_numpy())
-    lengths = np.diff(np.append(starts, rows)).astype(np.int64)  # runs: series if sorted
+    lengths = recent["unique_id"].rle().struct.field("len").to_numpy().astype(np.int64)
     series = len(lengths)
-    if not (rising and ids.is_sorted()) or placeholders.height != series * horizon:
+    if not in_series_order(recent, "unique_id", "ds") or placeholders.height != series * horizon:
         return pl.concat([recent, placeholders]).sort("unique_id", "ds")
     source = np.empty(rows + series * horizon, np.int64)
     before = np.repeat(np.arange(series, dtype=np.int64) * horizon, lengths)  # earlier series' pads

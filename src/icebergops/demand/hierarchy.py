@@ -12,6 +12,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
+from icebergops.demand.arrays import in_series_order
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.events import SCALED
 
@@ -188,10 +189,9 @@ def with_own_rate(
     [1.5, 1.5]
     """
     time = freq.column
-    own = (
-        history.sort(key, time)
-        .group_by(key)
-        .agg(pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__own"))
+    ordered = history if in_series_order(history, key, time) else history.sort(key, time)
+    own = ordered.group_by(key).agg(
+        pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__own")
     )
     combined = (pl.col("forecast") + pl.col("__own")) / 2
     shift = combined - pl.col("forecast")
