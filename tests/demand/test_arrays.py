@@ -6,7 +6,13 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from icebergops.demand.arrays import DailySeries, as_series, daily_series, in_series_order
+from icebergops.demand.arrays import (
+    DailySeries,
+    as_series,
+    daily_series,
+    group_totals,
+    in_series_order,
+)
 
 DAY = date(2026, 1, 1)
 
@@ -82,3 +88,27 @@ def test_in_series_order_says_whether_a_sort_would_move_anything() -> None:
     assert not in_series_order(
         frame.with_columns(pl.lit(None, pl.String).alias("sku")), "sku", "day"
     )
+
+
+def test_group_totals_add_each_groups_rows_per_period_or_hand_back() -> None:
+    history = pl.DataFrame(
+        {
+            "sku": ["a", "a", "b", "b", "c", "d"],
+            "day": [DAY, DAY + timedelta(2), DAY, DAY + timedelta(2), DAY + timedelta(2), DAY],
+            "units": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    groups = pl.DataFrame({"sku": ["a", "b", "c"], "group": ["x", "x", "w"]})  # d: none
+    summed = group_totals(history, groups, key="sku", group="group", period="day", step=1)
+    assert summed is not None
+    assert summed.rows() == [
+        ("w", DAY + timedelta(2), 5),
+        ("x", DAY, 4),
+        ("x", DAY + timedelta(2), 6),
+    ]
+    assert summed.schema == pl.Schema({"group": pl.String, "day": pl.Date, "units": pl.Int64})
+    unset = groups.with_columns(pl.lit(None, pl.String).alias("group"))
+    assert group_totals(history, unset, key="sku", group="group", period="day", step=1) is None
+    # days two apart are whole steps of 2, not of 7
+    assert group_totals(history, groups, key="sku", group="group", period="day", step=2) is not None
+    assert group_totals(history, groups, key="sku", group="group", period="day", step=7) is None

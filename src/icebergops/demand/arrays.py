@@ -67,6 +67,49 @@ def in_series_order(frame: pl.DataFrame, key: str, period: str) -> bool:
     return bool(later.all())
 
 
+def group_totals(
+    history: pl.DataFrame, groups: pl.DataFrame, *, key: str, group: str, period: str, step: int
+) -> pl.DataFrame | None:
+    """``group, period, units``: ``history``'s units summed per group (``groups`` maps ``key``
+    to ``group``; unmapped series are left out) and period, sorted by group and period; only
+    (group, period) pairs with rows. ``None`` where the caller's group-by must do it: periods
+    not whole ``step`` days apart, missing units or groups, or a grid of groups × periods far
+    larger than the history.
+
+    ``np.bincount`` over the (group, period) cells, adding in the history's row order: a polars
+    group-by on the group's text and the period took twice as long in the policy backtest (its
+    sums can differ from these in the last bit: polars adds some groups in another order).
+    """
+    names = groups[group].unique().sort()
+    if names.null_count():
+        return None
+    codes = groups.select(
+        key, pl.col(group).replace_strict(names, pl.int_range(names.len(), eager=True))
+    )
+    rows = history.select(key, period, "units").join(codes, on=key, maintain_order="left")
+    if rows.is_empty() or rows["units"].null_count():
+        return None
+    days = rows[period].to_physical().to_numpy().astype(np.int64)
+    first = int(days.min())
+    offset, rest = np.divmod(days - first, step)
+    span = int(offset.max()) + 1
+    cells = names.len() * span
+    if rest.any() or cells > 4 * rows.height + 1_000_000:
+        return None
+    cell = rows[group].to_numpy() * span + offset
+    totals = np.bincount(cell, weights=rows["units"].to_numpy().astype(np.float64), minlength=cells)
+    present = np.flatnonzero(np.bincount(cell, minlength=cells))
+    periods = pl.Series(period, first + (present % span) * step, pl.Int64)
+    kind = rows[period].dtype
+    return pl.DataFrame(
+        {
+            group: names.gather(present // span),
+            period: periods.cast(rows[period].to_physical().dtype).cast(kind),
+            "units": pl.Series(totals[present]).cast(rows["units"].dtype),
+        }
+    )
+
+
 def _order(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.Series]:
     """Row numbers that put ``frame`` in series and day order (series in no particular order),
     and a column whose runs are the series in that order.

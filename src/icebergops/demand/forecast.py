@@ -219,7 +219,8 @@ def forecast_demand(
     report = progress or _quiet
     classes = demand_classes(history, keys=(key,)).select(key, "demand_class")
     families = variant_families(history, products, key=key, freq=freq)
-    bottom_up = history.join(families.filter(~pl.col("top_down")).select(key), on=key)
+    own_series = families.filter(~pl.col("top_down"))[key]
+    bottom_up = history.filter(pl.col(key).is_in(own_series.implode()))  # in the history's order
     frames = []
     if not bottom_up.is_empty():
         each = "per SKU" if key == "sku" else "per series"
@@ -242,21 +243,23 @@ def forecast_demand(
             )
         )
     result = pl.concat(frames, how="diagonal_relaxed")
+    counted = "censored" in history.columns  # stockout periods kept out of fitting (imputed)
+    per_series = history.group_by(key).agg(
+        pl.len().alias("days"),
+        *([pl.col("censored").sum().alias(f"censored_{freq.name}s")] if counted else []),
+    )  # one pass for both counts
     if key == "sku" and freq == DAY:  # demand.newskus counts SKUs' history in days
-        days = history.group_by("sku").agg(pl.len().alias("days"))
+        days = per_series.select("sku", "days")
         short = days.filter(pl.col("days") < history_needed(horizon, windows))["sku"]
-        new = bottom_up.select("sku").unique().join(short.to_frame(), on="sku")["sku"]
+        new = own_series.to_frame().join(short.to_frame(), on="sku")["sku"]
         established = days.filter(pl.col("days") >= SIBLING_DAYS)["sku"]
         result = start_from_siblings(result, history, products, new=new, established=established)
         if yearly:  # weekly series carry their year in a 52-week season (demand.calendar)
             factors = yearly_factors(history, products, horizon=horizon, events=events)
             result = apply_yearly(result, factors)
     result = result.join(classes, on=key, how="left")
-    if "censored" in history.columns:  # stockout periods kept out of fitting (imputed), counted
-        censored = history.group_by(key).agg(
-            pl.col("censored").sum().alias(f"censored_{freq.name}s")
-        )
-        result = result.join(censored, on=key, how="left")
+    if counted:
+        result = result.join(per_series.drop("days"), on=key, how="left")
     return result.sort(key, freq.column)
 
 

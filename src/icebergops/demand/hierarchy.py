@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import polars as pl
 
-from icebergops.demand.arrays import in_series_order
+from icebergops.demand.arrays import group_totals, in_series_order
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.events import SCALED
 
@@ -80,41 +79,17 @@ def variant_families(
 def product_history(
     history: pl.DataFrame, families: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
 ) -> pl.DataFrame:
-    """Units per product and period (``product, <period>, units``), summed over its series.
-
-    Summed with ``np.bincount`` over (product, period) cells, in the order of the history's
-    rows, where the grid of cells is at most a few times the rows (a polars group-by on the
-    product text and the period cost twice as long in the policy backtest); else by polars.
-    """
+    """Units per product and period (``product, <period>, units``), summed over its series
+    (see :func:`~icebergops.demand.arrays.group_totals`), sorted by product and period."""
     time = freq.column
-    names = families["product"].unique().sort()
-    codes = families.select(
-        key, pl.col("product").replace_strict(names, pl.int_range(names.len(), eager=True))
-    )
-    rows = history.select(key, time, "units").join(codes, on=key, maintain_order="left")
-    periods = rows[time].to_physical().to_numpy().astype(np.int64)
-    first = int(periods.min()) if len(periods) else 0
-    offset, rest = np.divmod(periods - first, freq.days)
-    span = int(offset.max()) + 1 if len(offset) else 0
-    cells = names.len() * span
-    if rows.is_empty() or rest.any() or rows["units"].null_count() or cells > 4 * rows.height + 1e6:
-        return (
-            history.join(families.select(key, "product"), on=key)
-            .group_by("product", time)
-            .agg(pl.col("units").sum())
-            .sort("product", time)
-        )
-    cell = rows["product"].to_numpy() * span + offset
-    units = rows["units"].to_numpy().astype(np.float64)
-    totals = np.bincount(cell, weights=units, minlength=cells)
-    present = np.flatnonzero(np.bincount(cell, minlength=cells))
-    days = pl.Series(time, first + (present % span) * freq.days, pl.Int64)
-    return pl.DataFrame(
-        {
-            "product": names.gather(present // span),
-            time: days.cast(rows[time].to_physical().dtype).cast(rows[time].dtype),
-            "units": pl.Series(totals[present]).cast(rows["units"].dtype),
-        }
+    summed = group_totals(history, families, key=key, group="product", period=time, step=freq.days)
+    if summed is not None:
+        return summed
+    return (
+        history.join(families.select(key, "product"), on=key)
+        .group_by("product", time)
+        .agg(pl.col("units").sum())
+        .sort("product", time)
     )
 
 

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from icebergops.demand.arrays import group_totals
 from icebergops.demand.events import SCALED
 
 YEAR = 364  # 52 weeks: the same weekdays a year ago
@@ -121,9 +122,13 @@ def yearly_factors(
     needed = max(HISTORY_DAYS, YEAR + BASE_DAYS + checks * horizon)  # the checks' year-ago weeks
     if (last - first).days + 1 < needed:
         return mapped.select("sku", pl.lit(1.0).alias("yearly_factor"))
-    daily = (
-        history.join(mapped, on="sku").group_by("season_group", "day").agg(pl.col("units").sum())
-    )
+    daily = group_totals(history, mapped, key="sku", group="season_group", period="day", step=1)
+    if daily is None:
+        daily = (
+            history.join(mapped, on="sku")
+            .group_by("season_group", "day")
+            .agg(pl.col("units").sum())
+        )
     daily = daily.with_columns(_event_days(daily, events))
     errors = []
     for back in range(checks, 0, -1):
