@@ -217,7 +217,8 @@ def forecast_demand(
     run (see :mod:`demand.engines`); the choice among them is made here either way.
     """
     report = progress or _quiet
-    classes = demand_classes(history, keys=(key,)).select(key, "demand_class")
+    each_class = demand_classes(history, keys=(key,))  # the bottom-up series' too
+    classes = each_class.select(key, "demand_class")
     families = variant_families(history, products, key=key, freq=freq)
     own_series = families.filter(~pl.col("top_down"))[key]
     bottom_up = history.filter(pl.col(key).is_in(own_series.implode()))  # in the history's order
@@ -225,8 +226,9 @@ def forecast_demand(
     if not bottom_up.is_empty():
         each = "per SKU" if key == "sku" else "per series"
         fc = forecast_series(
-            bottom_up, key, horizon, windows, freq=freq, progress=report, engine=engine
-        )
+            bottom_up, key, horizon, windows, freq=freq, progress=report, engine=engine,
+            classes=each_class,
+        )  # fmt: skip
         frames.append(fc.with_columns(pl.lit(each).alias("method")))
     families = families.filter(pl.col("top_down"))
     if not families.is_empty():
@@ -272,12 +274,15 @@ def forecast_series(
     freq: Frequency = DAY,
     progress: Progress | None = None,
     engine: Engine = LOCAL,
+    classes: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Forecasts for every series of ``history`` (``key, <period>, units``), one model choice
     each. Series are fitted in batches of one group (regular or intermittent) and one season
-    length (see :meth:`Frequency.season_length`)."""
+    length (see :meth:`Frequency.season_length`). ``classes``: :func:`demand_classes` of these
+    series where the caller has them already (of more series is fine), else worked out here."""
     report = progress or _quiet
-    classes = demand_classes(history, keys=(key,))
+    if classes is None:
+        classes = demand_classes(history, keys=(key,))
     lengths = history.group_by(key).agg(pl.len().alias("periods"))
     info = classes.join(lengths, on=key).with_columns(
         pl.when(pl.col("periods") < history_needed(horizon, windows))
