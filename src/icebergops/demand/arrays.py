@@ -86,7 +86,7 @@ def group_totals(
     codes = groups.select(
         key, pl.col(group).replace_strict(names, pl.int_range(names.len(), eager=True))
     )
-    rows = history.select(key, period, "units").join(codes, on=key, maintain_order="left")
+    rows, code = _coded_rows(history, codes, key=key, group=group, period=period)
     if rows.is_empty() or rows["units"].null_count():
         return None
     days = rows[period].to_physical().to_numpy().astype(np.int64)
@@ -96,7 +96,7 @@ def group_totals(
     cells = names.len() * span
     if rest.any() or cells > 4 * rows.height + 1_000_000:
         return None
-    cell = rows[group].to_numpy() * span + offset
+    cell = code * span + offset
     totals = np.bincount(cell, weights=rows["units"].to_numpy().astype(np.float64), minlength=cells)
     present = np.flatnonzero(np.bincount(cell, minlength=cells))
     periods = pl.Series(period, first + (present % span) * step, pl.Int64)
@@ -108,6 +108,26 @@ def group_totals(
             "units": pl.Series(totals[present]).cast(rows["units"].dtype),
         }
     )
+
+
+def _coded_rows(
+    history: pl.DataFrame, codes: pl.DataFrame, *, key: str, group: str, period: str
+) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
+    """``period, units`` of the history's rows whose series has a group, in their order, and
+    each one's group code. A history sorted by series is coded one run of rows at a time (a
+    join of every row cost three times as long on 4 million rows)."""
+    ids = history[key]
+    if ids.null_count() or codes[key].n_unique() < codes.height or not ids.is_sorted():
+        rows = history.select(key, period, "units").join(codes, on=key, maintain_order="left")
+        return rows.select(period, "units"), rows[group].to_numpy().astype(np.int64)
+    starts, ends = _bounds(ids)
+    per_run = ids.gather(starts).to_frame().join(codes, on=key, how="left", maintain_order="left")
+    code = np.repeat(per_run[group].fill_null(-1).to_numpy().astype(np.int64), ends - starts)
+    rows = history.select(period, "units")
+    kept = code >= 0
+    if kept.all():
+        return rows, code
+    return rows.filter(pl.Series(kept)), code[kept]
 
 
 def _order(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.Series]:
