@@ -246,11 +246,16 @@ def forecast_demand(
         )
     result = pl.concat(frames, how="diagonal_relaxed")
     counted = "censored" in history.columns  # stockout periods kept out of fitting (imputed)
-    per_series = history.group_by(key).agg(
-        pl.len().alias("days"),
-        *([pl.col("censored").sum().alias(f"censored_{freq.name}s")] if counted else []),
-    )  # one pass for both counts
-    if key == "sku" and freq == DAY:  # demand.newskus counts SKUs' history in days
+    daily_skus = key == "sku" and freq == DAY  # demand.newskus counts SKUs' history in days
+    per_series = (
+        history.group_by(key).agg(
+            pl.len().alias("days"),
+            *([pl.col("censored").sum().alias(f"censored_{freq.name}s")] if counted else []),
+        )  # one pass for both counts
+        if counted or daily_skus
+        else None
+    )
+    if daily_skus and per_series is not None:
         days = per_series.select("sku", "days")
         short = days.filter(pl.col("days") < history_needed(horizon, windows))["sku"]
         new = own_series.to_frame().join(short.to_frame(), on="sku")["sku"]
@@ -260,7 +265,7 @@ def forecast_demand(
             factors = yearly_factors(history, products, horizon=horizon, events=events)
             result = apply_yearly(result, factors)
     result = result.join(classes, on=key, how="left")
-    if counted:
+    if counted and per_series is not None:
         result = result.join(per_series.drop("days"), on=key, how="left")
     return result.sort(key, freq.column)
 
