@@ -45,9 +45,15 @@ def _bounds(key: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64
     return ends - lengths, ends
 
 
-def _in_order(day: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]) -> bool:
-    """Whether days never go back within a run (a run may start earlier than the last ended)."""
-    later = day[1:] >= day[:-1]
+def _in_order(
+    day: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    *,
+    strict: bool = False,
+) -> bool:
+    """Whether days never go back within a run (``strict``: always rise); a run may start
+    earlier than the last ended."""
+    later = day[1:] > day[:-1] if strict else day[1:] >= day[:-1]
     later[starts[1:] - 1] = True
     return bool(later.all())
 
@@ -61,25 +67,37 @@ def in_series_order(frame: pl.DataFrame, key: str, period: str) -> bool:
     if ids.null_count() or not ids.is_sorted():
         return False
     starts, _ = _bounds(ids)
-    periods = frame[period].to_physical().to_numpy()
-    later = periods[1:] > periods[:-1]
-    later[starts[1:] - 1] = True  # a series may start before the previous one ended
-    return bool(later.all())
+    return _in_order(frame[period].to_physical().to_numpy(), starts, strict=True)
 
 
 def group_totals(
     history: pl.DataFrame, groups: pl.DataFrame, *, key: str, group: str, period: str, step: int
-) -> pl.DataFrame | None:
+) -> pl.DataFrame:
     """``group, period, units``: ``history``'s units summed per group (``groups`` maps ``key``
     to ``group``; unmapped series are left out) and period, sorted by group and period; only
-    (group, period) pairs with rows. ``None`` where the caller's group-by must do it: periods
-    not whole ``step`` days apart, missing units or groups, or a grid of groups × periods far
-    larger than the history.
+    (group, period) pairs with rows.
 
     ``np.bincount`` over the (group, period) cells, adding in the history's row order: a polars
     group-by on the group's text and the period took twice as long in the policy backtest (its
-    sums can differ from these in the last bit: polars adds some groups in another order).
+    sums can differ from these in the last bit: polars adds some groups in another order). That
+    group-by does it where the cells do not suit: periods not whole ``step`` days apart, missing
+    units or groups, or a grid of groups × periods far larger than the history.
     """
+    summed = _bincount_totals(history, groups, key=key, group=group, period=period, step=step)
+    if summed is not None:
+        return summed
+    return (
+        history.join(groups.select(key, group), on=key)
+        .group_by(group, period)
+        .agg(pl.col("units").sum())
+        .sort(group, period)
+    )
+
+
+def _bincount_totals(
+    history: pl.DataFrame, groups: pl.DataFrame, *, key: str, group: str, period: str, step: int
+) -> pl.DataFrame | None:
+    """:func:`group_totals` by ``np.bincount``; ``None`` where the cells do not suit."""
     names = groups[group].unique().sort()
     if names.null_count():
         return None

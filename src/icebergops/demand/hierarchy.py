@@ -81,15 +81,8 @@ def product_history(
 ) -> pl.DataFrame:
     """Units per product and period (``product, <period>, units``), summed over its series
     (see :func:`~icebergops.demand.arrays.group_totals`), sorted by product and period."""
-    time = freq.column
-    summed = group_totals(history, families, key=key, group="product", period=time, step=freq.days)
-    if summed is not None:
-        return summed
-    return (
-        history.join(families.select(key, "product"), on=key)
-        .group_by("product", time)
-        .agg(pl.col("units").sum())
-        .sort("product", time)
+    return group_totals(
+        history, families, key=key, group="product", period=freq.column, step=freq.days
     )
 
 

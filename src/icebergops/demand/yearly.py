@@ -123,12 +123,6 @@ def yearly_factors(
     if (last - first).days + 1 < needed:
         return mapped.select("sku", pl.lit(1.0).alias("yearly_factor"))
     daily = group_totals(history, mapped, key="sku", group="season_group", period="day", step=1)
-    if daily is None:
-        daily = (
-            history.join(mapped, on="sku")
-            .group_by("season_group", "day")
-            .agg(pl.col("units").sum())
-        )
     daily = daily.with_columns(_event_days(daily, events))
     errors = []
     for back in range(checks, 0, -1):
