@@ -86,18 +86,23 @@ def add_sku(
     sku: str | None,
     title: str,
     title_is_clean: bool = False,
+    sku_text: str | None = None,
 ) -> pl.DataFrame:
     """``sku`` from its column, or the line item title where the export left it empty (counted).
 
     ``title_is_clean``: the ``title`` column is trimmed text already (no need to trim it again).
+    ``sku_text``: a helper column that holds the ``sku`` column's trimmed text already (a reader
+    trimmed it beside its other text columns, in parallel); it is dropped here.
     """
-    code = text_or_null(frame.columns, sku) if sku else pl.lit(None, pl.String)
+    if sku_text is None:
+        code = text_or_null(frame.columns, sku) if sku else pl.lit(None, pl.String)
+        frame = frame.with_columns(code.alias(CODE))  # trimmed once, used twice
+        sku_text = CODE
     name = pl.col(title) if title_is_clean else text_or_null(frame.columns, title)
-    frame = frame.with_columns(code.alias(CODE))  # trimmed once, used twice
     frame = frame.with_columns(
-        pl.coalesce(pl.col(CODE), name).alias("sku"),
-        pl.col(CODE).is_null().alias("sku_from_title"),
-    ).drop(CODE)
+        pl.coalesce(pl.col(sku_text), name).alias("sku"),
+        pl.col(sku_text).is_null().alias("sku_from_title"),
+    ).drop(sku_text)
     findings.from_mask(
         raw,
         frame,

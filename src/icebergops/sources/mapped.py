@@ -29,6 +29,7 @@ SCHEMAS: dict[str, Schema] = {
     "products": PRODUCTS,
 }
 CANCELLED = "__cancelled"
+SKU_TEXT = "__sku_text"  # the SKU column's trimmed text, for add_sku
 # Cells an export repeats on every line of an order (or of a location's stock).
 REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
@@ -74,10 +75,18 @@ def read_mapped(
         and canon != "sku"
         and not (countries and canon == "ship_country")
     }
-    frame = frame.with_columns(_clean_texts(frame, text, _order_level(mapping)))
     title = "title" if "title" in columns else columns["sku"]
+    title_is_clean = title in text
+    text[SKU_TEXT] = columns["sku"]  # trimmed beside the other texts, in parallel
+    frame = frame.with_columns(_clean_texts(frame, text, _order_level(mapping)))
     frame = add_sku(
-        raw, frame, findings, sku=columns.get("sku"), title=title, title_is_clean=title in text
+        raw,
+        frame,
+        findings,
+        sku=columns["sku"],
+        title=title,
+        title_is_clean=title_is_clean,
+        sku_text=SKU_TEXT,
     )
     if mapping.kind == "order_lines":
         return _order_lines(mapping, raw, frame, options, findings)
