@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from icebergops.cli.app import app
 from icebergops.cli.demo import DEMO_CONFIG
+from icebergops.cli.run import order_value
 from icebergops.demo_store import generate_demo_store
 from icebergops.runs import EXIT_BUSY, LOCK
 
@@ -55,6 +56,9 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     assert summary["counts"]["skus_planned"] == plan.height
     assert summary["counts"]["skus_to_order"] == plan.filter(pl.col("order_quantity") > 0).height
     assert set(summary["timings_s"]) == {"read", "plan", "write"}
+    ordered = plan.filter(pl.col("order_quantity") > 0)["order_value"]
+    assert summary["counts"]["order_value"] == pytest.approx(ordered.sum(), abs=0.01)
+    assert summary["counts"]["to_order_without_unit_cost"] == ordered.null_count()
     for name in summary["files"]:
         assert (runs / "latest" / name).is_file()
     assert not list(runs.glob(".*partial"))
@@ -127,3 +131,12 @@ def test_a_run_plans_per_location_when_the_config_says_so(tmp_path: Path) -> Non
     assert json.loads((latest / "summary.json").read_text())["per_location"] is True
     orders = [pl.read_csv(path) for path in (latest / "purchase_orders").glob("PO-*.csv")]
     assert orders and all("location" in po.columns for po in orders)
+
+
+def test_an_order_of_unknown_cost_has_no_value() -> None:
+    """0.0 would tell a cron job or an accountant that there is nothing to pay."""
+    unpriced = pl.DataFrame({"order_value": [None, None]}, schema={"order_value": pl.Float64})
+    assert order_value(unpriced) == {"order_value": None, "to_order_without_unit_cost": 2}
+    mixed = pl.DataFrame({"order_value": [12.5, None, 7.5]})
+    assert order_value(mixed) == {"order_value": 20.0, "to_order_without_unit_cost": 1}
+    assert order_value(mixed.clear())["order_value"] == 0.0  # nothing to order, nothing to pay

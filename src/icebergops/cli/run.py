@@ -89,20 +89,47 @@ def run_command(
                 "skus_to_order": to_order.height,
                 "suppliers_to_order_from": to_order["supplier"].n_unique(),
                 "units_to_order": int(to_order["order_quantity"].sum()),
-                "order_value": round(float(to_order["order_value"].fill_null(0).sum()), 2),
+                **order_value(to_order),
                 "currency": currency,
             },
-            "warnings": planned.warnings,
+            "warnings": [*planned.warnings, *_unpriced_warning(to_order)],
             "files": sorted(written),
             "timings_s": clock.steps,
         }
         write_text(
             json.dumps(summary, indent=1, ensure_ascii=False) + "\n", folder / "summary.json"
         )
-    for warning in planned.warnings:
+    for warning in [*planned.warnings, *_unpriced_warning(to_order)]:
         err.print(f"warning: {warning}", markup=False)
     removed = prune(root, settings.run.keep_runs)
     err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)
+
+
+def order_value(to_order: pl.DataFrame) -> dict[str, float | int | None]:
+    """The value of what is to be ordered, over the rows whose unit cost is known.
+
+    ``order_value`` is null when rows are to be ordered and none has a unit cost: 0.0 would read
+    as nothing to pay. With nothing to order, it is 0.0.
+
+    >>> order_value(pl.DataFrame({"order_value": [10.0, None]}, schema={"order_value": pl.Float64}))
+    {'order_value': 10.0, 'to_order_without_unit_cost': 1}
+    """
+    values = to_order.get_column("order_value")
+    priced = values.len() - values.null_count()
+    return {
+        "order_value": round(float(values.sum()), 2) if priced or values.is_empty() else None,
+        "to_order_without_unit_cost": values.null_count(),
+    }
+
+
+def _unpriced_warning(to_order: pl.DataFrame) -> list[str]:
+    unpriced = to_order.get_column("order_value").null_count()
+    if not unpriced:
+        return []
+    return [
+        f"{unpriced:,} of the {to_order.height:,} rows to order have no unit cost (suppliers.csv "
+        "or the products export's cost per item): their value is not in order_value"
+    ]
 
 
 def _files(settings: Config) -> tuple[StoreFiles, Path]:
