@@ -76,6 +76,7 @@ def run_command(
         clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
         written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
         clock.lap("write", err, f"{len(written)} files in {root / day}")
+        warnings = [*planned.warnings, *_unpriced_warning(to_order)]
         summary = {
             "icebergops": __version__,
             "run_date": day,
@@ -92,14 +93,14 @@ def run_command(
                 **order_value(to_order),
                 "currency": currency,
             },
-            "warnings": [*planned.warnings, *_unpriced_warning(to_order)],
+            "warnings": warnings,
             "files": sorted(written),
             "timings_s": clock.steps,
         }
         write_text(
             json.dumps(summary, indent=1, ensure_ascii=False) + "\n", folder / "summary.json"
         )
-    for warning in [*planned.warnings, *_unpriced_warning(to_order)]:
+    for warning in warnings:
         err.print(f"warning: {warning}", markup=False)
     removed = prune(root, settings.run.keep_runs)
     err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)

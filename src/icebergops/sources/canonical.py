@@ -25,6 +25,7 @@ from icebergops.sources.rawfile import LINE, RawTable
 PARSED = "__parsed"
 DATE = "__date"
 CODE = "__code"
+SKU_TEXT = "__sku_text"  # a SKU column's trimmed text, made by a reader for add_sku
 
 
 def add_timestamps(

@@ -10,6 +10,7 @@ import polars as pl
 from icebergops.config import SourceMapping
 from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS, Schema
 from icebergops.sources.canonical import (
+    SKU_TEXT,
     add_numbers,
     add_sku,
     add_timestamps,
@@ -29,7 +30,6 @@ SCHEMAS: dict[str, Schema] = {
     "products": PRODUCTS,
 }
 CANCELLED = "__cancelled"
-SKU_TEXT = "__sku_text"  # the SKU column's trimmed text, for add_sku
 # Cells an export repeats on every line of an order (or of a location's stock).
 REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
