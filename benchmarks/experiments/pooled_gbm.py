@@ -151,6 +151,75 @@ def mean_of(a: pl.DataFrame, b: pl.DataFrame, name: str) -> pl.DataFrame:
     return joined.select("sku", "day", mean.alias("forecast"), pl.lit(name).alias("model"))
 
 
+def eligible(history: pl.DataFrame, cutoff: date, horizon: int) -> pl.DataFrame:
+    """The history up to ``cutoff`` of the SKUs with 3 horizons of it, as ``backtest`` takes."""
+    train = history.filter(pl.col("day") <= cutoff)
+    longer = train.group_by("sku").len().filter(pl.col("len") >= 3 * horizon)
+    return train.join(longer.select("sku"), on="sku")
+
+
+def actuals(history: pl.DataFrame, cutoff: date, horizon: int) -> pl.DataFrame:
+    ahead = (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(horizon))
+    actual = history.filter(ahead)
+    if "censored" in actual.columns:
+        actual = actual.filter(~pl.col("censored"))
+    return actual.select("sku", "day", "units")
+
+
+def selected(
+    history: pl.DataFrame, cutoff: date, args: argparse.Namespace, products: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Per SKU, today's forecast, the pooled one or their mean: whichever came closest on the
+    horizon totals of the two horizons before ``cutoff`` (as ``select_models`` ranks models)."""
+    errors = []
+    for back in (1, 2):
+        start = cutoff - timedelta(back * args.horizon)
+        train = eligible(history, start, args.horizon)
+        if train.is_empty():
+            continue
+        options = three(train, args, products)
+        totals = options.join(actuals(history, start, args.horizon), on=["sku", "day"])
+        errors.append(
+            totals.group_by("sku", "model").agg(
+                (pl.col("forecast").sum() - pl.col("units").sum()).abs().alias("error")
+            )
+        )
+    train = eligible(history, cutoff, args.horizon)
+    options = three(train, args, products)
+    if not errors:
+        return options.filter(pl.col("model") == "chosen")
+    order = {"chosen": 0, "chosen + pooled": 1, "pooled": 2}  # ties go to today's forecast
+    best = (
+        pl.concat(errors)
+        .group_by("sku", "model")
+        .agg(pl.col("error").mean())
+        .sort("sku", pl.col("error").round(9), pl.col("model").replace_strict(order))
+        .group_by("sku", maintain_order=True)
+        .first()
+        .select("sku", "model")
+    )
+    picked = options.join(best, on=["sku", "model"], how="left", coalesce=True)
+    fallback = options.filter(pl.col("model") == "chosen").join(best, on="sku", how="anti")
+    return pl.concat([picked.join(best, on=["sku", "model"]), fallback]).with_columns(
+        model=pl.lit("selected per SKU")
+    )
+
+
+def three(
+    train: pl.DataFrame, args: argparse.Namespace, products: pl.DataFrame | None
+) -> pl.DataFrame:
+    chosen = forecast_demand(train, horizon=args.horizon, products=products)
+    chosen = chosen.select("sku", "day", "forecast").with_columns(model=pl.lit("chosen"))
+    pooled = pooled_forecast(train, args.horizon, args.cap, args.loss)
+    return pl.concat(
+        [
+            chosen,
+            pooled.with_columns(model=pl.lit("pooled")),
+            mean_of(chosen.drop("model"), pooled, "chosen + pooled"),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("orders", nargs="+", type=Path)
@@ -161,6 +230,9 @@ def main() -> None:
     parser.add_argument("--cap", choices=["none", "mean-10x", "largest-16w"], default="none")
     parser.add_argument("--loss", choices=["regression", "tweedie"], default="regression")
     parser.add_argument("--with-chosen", action="store_true", help="and today's forecasts")
+    parser.add_argument(
+        "--select", action="store_true", help="and a choice per SKU among today's, pooled, mean"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=RuntimeWarning)  # means of empty stretches
     settings = load_config(args.config)
@@ -199,6 +271,8 @@ def main() -> None:
                 chosen.with_columns(model=pl.lit("chosen")),
                 mean_of(chosen, pooled, "chosen + pooled"),
             ]
+        if args.select:
+            methods.append(selected(history, cutoff, args, levels.products))
         scored = pl.concat(methods, how="vertical_relaxed").join(
             actual.select("sku", "day", "units"), on=["sku", "day"]
         )
