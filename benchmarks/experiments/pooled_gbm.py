@@ -272,7 +272,7 @@ def main() -> None:
                 mean_of(chosen, pooled, "chosen + pooled"),
             ]
         if args.select:
-            methods.append(selected(history, cutoff, args, levels.products))
+            methods.append(selected(history, cutoff, args, levels.products))  # type: ignore[arg-type]
         scored = pl.concat(methods, how="vertical_relaxed").join(
             actual.select("sku", "day", "units"), on=["sku", "day"]
         )
