@@ -159,6 +159,7 @@ def eligible(history: pl.DataFrame, cutoff: date, horizon: int) -> pl.DataFrame:
 
 
 def actuals(history: pl.DataFrame, cutoff: date, horizon: int) -> pl.DataFrame:
+    """Units sold in the ``horizon`` days after ``cutoff``, stockout days left out."""
     ahead = (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(horizon))
     actual = history.filter(ahead)
     if "censored" in actual.columns:
@@ -243,18 +244,14 @@ def main() -> None:
     history = levels.history
     average = method_names(DAY)["WindowAverage"]
     last = history["day"].max()
+    assert isinstance(last, date)
     frames = []
     for back in range(args.origins, 0, -1):  # as demand.evaluate.backtest cuts them
-        cutoff = last - timedelta(days=back * args.horizon)  # type: ignore[operator]
-        train = history.filter(pl.col("day") <= cutoff)
-        longer = train.group_by("sku").len().filter(pl.col("len") >= 3 * args.horizon)
-        train = train.join(longer.select("sku"), on="sku")
+        cutoff = last - timedelta(days=back * args.horizon)
+        train = eligible(history, cutoff, args.horizon)
         if train.is_empty():
             continue
-        ahead = (pl.col("day") > cutoff) & (pl.col("day") <= cutoff + timedelta(args.horizon))
-        actual = history.filter(ahead)
-        if "censored" in actual.columns:
-            actual = actual.filter(~pl.col("censored"))
+        actual = actuals(history, cutoff, args.horizon)
         pooled = pooled_forecast(train, args.horizon, args.cap, args.loss)
         rate = train.sort("sku", "day").group_by("sku").agg(pl.col("units").tail(28).mean())
         trailing = pooled.select("sku", "day").join(rate, on="sku")
@@ -272,10 +269,8 @@ def main() -> None:
                 mean_of(chosen, pooled, "chosen + pooled"),
             ]
         if args.select:
-            methods.append(selected(history, cutoff, args, levels.products))  # type: ignore[arg-type]
-        scored = pl.concat(methods, how="vertical_relaxed").join(
-            actual.select("sku", "day", "units"), on=["sku", "day"]
-        )
+            methods.append(selected(history, cutoff, args, levels.products))
+        scored = pl.concat(methods, how="vertical_relaxed").join(actual, on=["sku", "day"])
         frames.append(scored.with_columns(cutoff=pl.lit(cutoff)))
         print(f"origin {cutoff}: done", flush=True)
     table = accuracy_table(pl.concat(frames), history)
