@@ -345,6 +345,16 @@ def test_explain_without_a_unit_cost_says_so_plainly(
     assert steps["order value"] == "n/a"
 
 
+def test_an_order_of_unknown_cost_has_no_value(store: dict[str, Path], tmp_path: Path) -> None:
+    """Nothing costs the SKUs: the summary says the value is unknown, not 0.00 to pay."""
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "plan.csv")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())  # the console wraps long lines
+    assert "to order from" in said and "value unknown: none of them has a unit cost" in said
+    assert "0.00" not in said
+
+
 def test_a_suppliers_report_without_receipts_says_why_it_is_empty(store: dict[str, Path]) -> None:
     args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
     result = runner.invoke(app, [*args, "--suppliers-report", "-f", "csv"])

@@ -152,7 +152,12 @@ def _summary(
     money = f" {currency}" if currency else ""
     unpriced = int(to_order["order_value"].null_count())
     value = f"{to_order['order_value'].sum():,.2f}{money} in all"
-    if unpriced:
+    if unpriced == to_order.height > 0:  # 0.00 would read as nothing to pay
+        value = (
+            "value unknown: none of them has a unit cost in suppliers.csv or the products "
+            "export's cost per item"
+        )
+    elif unpriced:
         value += (
             f" ({unpriced:,} of them without a unit cost in suppliers.csv or the products "
             "export's cost per item, not counted)"
