@@ -355,6 +355,27 @@ def test_an_order_of_unknown_cost_has_no_value(store: dict[str, Path], tmp_path:
     assert "0.00" not in said
 
 
+def test_skus_without_a_unit_cost_are_left_out_of_the_value_and_counted(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    terms = pl.read_csv(store["suppliers"], infer_schema=False)
+    every_other = pl.int_range(pl.len()) % 2 == 0
+    terms = terms.with_columns(
+        pl.when(every_other).then(None).otherwise("unit_cost").alias("unit_cost")
+    )
+    terms.write_csv(tmp_path / "suppliers.csv")
+    args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
+    args += ["--suppliers", str(tmp_path / "suppliers.csv"), "-o", str(tmp_path / "plan.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    to_order = pl.read_csv(tmp_path / "plan.csv").filter(pl.col("order_quantity") > 0)
+    unpriced = to_order["order_value"].null_count()
+    assert 0 < unpriced < to_order.height
+    said = " ".join(result.stderr.split())
+    value = f"{to_order['order_value'].sum():,.2f}"
+    assert f"{value} USD in all ({unpriced:,} of them without a unit cost" in said
+
+
 def test_a_suppliers_report_without_receipts_says_why_it_is_empty(store: dict[str, Path]) -> None:
     args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"])]
     result = runner.invoke(app, [*args, "--suppliers-report", "-f", "csv"])
