@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from icebergops.cli.app import app
 from icebergops.cli.demo import DEMO_CONFIG
-from icebergops.cli.run import order_value
+from icebergops.cli.pipeline import order_value
 from icebergops.demo_store import generate_demo_store
 from icebergops.runs import EXIT_BUSY, LOCK
 

@@ -112,6 +112,23 @@ def with_options(
     )
 
 
+def order_value(to_order: pl.DataFrame) -> dict[str, float | int | None]:
+    """The value of what is to be ordered, over the rows whose unit cost is known.
+
+    ``order_value`` is null when rows are to be ordered and none has a unit cost: 0.0 would read
+    as nothing to pay. With nothing to order, it is 0.0.
+
+    >>> order_value(pl.DataFrame({"order_value": [10.0, None]}, schema={"order_value": pl.Float64}))
+    {'order_value': 10.0, 'to_order_without_unit_cost': 1}
+    """
+    values = to_order.get_column("order_value")
+    priced = values.len() - values.null_count()
+    return {
+        "order_value": round(float(values.sum()), 2) if priced or values.is_empty() else None,
+        "to_order_without_unit_cost": values.null_count(),
+    }
+
+
 def require_dated(lines: pl.DataFrame, path: Path, as_of: date | None = None) -> None:
     """Raise when the order exports hold no dated line (nothing to forecast or plan from), or
     no sale on or before ``as_of`` (``--as-of``)."""

@@ -28,6 +28,7 @@ from icebergops.cli.pipeline import (
     Planned,
     StoreFiles,
     main_currency,
+    order_value,
     read_store,
     with_options,
     write_purchase_orders,
@@ -150,18 +151,20 @@ def _summary(
 ) -> None:
     rows = NOUN if "location" in planned.plan.columns else "SKUs"
     money = f" {currency}" if currency else ""
-    unpriced = int(to_order["order_value"].null_count())
-    value = f"{to_order['order_value'].sum():,.2f}{money} in all"
-    if unpriced == to_order.height > 0:  # 0.00 would read as nothing to pay
+    total = order_value(to_order)
+    unpriced = total["to_order_without_unit_cost"]
+    if total["order_value"] is None:  # none is priced: 0.00 would read as nothing to pay
         value = (
             "value unknown: none of them has a unit cost in suppliers.csv or the products "
             "export's cost per item"
         )
-    elif unpriced:
-        value += (
-            f" ({unpriced:,} of them without a unit cost in suppliers.csv or the products "
-            "export's cost per item, not counted)"
-        )
+    else:
+        value = f"{total['order_value']:,.2f}{money} in all"
+        if unpriced:
+            value += (
+                f" ({unpriced:,} of them without a unit cost in suppliers.csv or the products "
+                "export's cost per item, not counted)"
+            )
     err.print(
         f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
         f"{to_order['supplier'].n_unique():,} suppliers, {value}"

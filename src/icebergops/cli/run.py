@@ -19,6 +19,7 @@ from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
     StoreFiles,
     main_currency,
+    order_value,
     read_store,
     write_purchase_orders,
 )
@@ -76,7 +77,8 @@ def run_command(
         clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
         written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
         clock.lap("write", err, f"{len(written)} files in {root / day}")
-        warnings = [*planned.warnings, *_unpriced_warning(to_order)]
+        value = order_value(to_order)
+        warnings = [*planned.warnings, *_unpriced_warning(value, to_order.height)]
         summary = {
             "icebergops": __version__,
             "run_date": day,
@@ -90,7 +92,7 @@ def run_command(
                 "skus_to_order": to_order.height,
                 "suppliers_to_order_from": to_order["supplier"].n_unique(),
                 "units_to_order": int(to_order["order_quantity"].sum()),
-                **order_value(to_order),
+                **value,
                 "currency": currency,
             },
             "warnings": warnings,
@@ -106,29 +108,12 @@ def run_command(
     err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)
 
 
-def order_value(to_order: pl.DataFrame) -> dict[str, float | int | None]:
-    """The value of what is to be ordered, over the rows whose unit cost is known.
-
-    ``order_value`` is null when rows are to be ordered and none has a unit cost: 0.0 would read
-    as nothing to pay. With nothing to order, it is 0.0.
-
-    >>> order_value(pl.DataFrame({"order_value": [10.0, None]}, schema={"order_value": pl.Float64}))
-    {'order_value': 10.0, 'to_order_without_unit_cost': 1}
-    """
-    values = to_order.get_column("order_value")
-    priced = values.len() - values.null_count()
-    return {
-        "order_value": round(float(values.sum()), 2) if priced or values.is_empty() else None,
-        "to_order_without_unit_cost": values.null_count(),
-    }
-
-
-def _unpriced_warning(to_order: pl.DataFrame) -> list[str]:
-    unpriced = to_order.get_column("order_value").null_count()
+def _unpriced_warning(value: dict[str, float | int | None], rows: int) -> list[str]:
+    unpriced = value["to_order_without_unit_cost"]
     if not unpriced:
         return []
     return [
-        f"{unpriced:,} of the {to_order.height:,} rows to order have no unit cost (suppliers.csv "
+        f"{unpriced:,} of the {rows:,} rows to order have no unit cost (suppliers.csv "
         "or the products export's cost per item): their value is not in order_value"
     ]
 
