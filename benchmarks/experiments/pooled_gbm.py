@@ -199,11 +199,9 @@ def selected(
         .first()
         .select("sku", "model")
     )
-    picked = options.join(best, on=["sku", "model"], how="left", coalesce=True)
+    picked = options.join(best, on=["sku", "model"])  # each SKU's chosen option
     fallback = options.filter(pl.col("model") == "chosen").join(best, on="sku", how="anti")
-    return pl.concat([picked.join(best, on=["sku", "model"]), fallback]).with_columns(
-        model=pl.lit("selected per SKU")
-    )
+    return pl.concat([picked, fallback]).with_columns(model=pl.lit("selected per SKU"))
 
 
 def three(
