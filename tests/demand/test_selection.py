@@ -1,4 +1,4 @@
-"""Model choice per series: the best few by horizon totals, and where their shape is kept."""
+"""Model choice: the best few by horizon totals over the series fitted together, and whether their shape is kept."""
 
 from __future__ import annotations
 
@@ -22,16 +22,49 @@ def validation(series: str, actual: list[float], forecast: list[float]) -> pl.Da
     return pl.DataFrame(rows, schema=["unique_id", "ds", "cutoff", "y", "Model"], orient="row")
 
 
-def test_a_shape_that_put_sales_on_the_wrong_days_is_spread_evenly() -> None:
-    # both forecast 7 units a week; WRONG puts them on Monday, WEEKLY on the days they sell
-    frames = pl.concat(
-        [
-            validation("WRONG", [0, 0, 0, 0, 0, 7, 0], [7, 0, 0, 0, 0, 0, 0]),
-            validation("WEEKLY", [0, 0, 0, 0, 1, 3, 3], [0, 0, 0, 0, 1, 3, 3]),
-        ]
+WRONG = ("WRONG", [0, 0, 0, 0, 0, 7, 0], [7, 0, 0, 0, 0, 0, 0])  # Monday's 7 sold on Saturday
+WRONG2 = ("WRONG2", [0, 7, 0, 0, 0, 0, 0], [0, 0, 0, 0, 7, 0, 0])
+# flat (1 a day) would have been 1.5 times as far off: squared errors 12 against 8
+ROUGH = ("ROUGH", [0, 0, 0, 0, 1, 3, 3], [0, 0, 0, 0, 3, 1, 3])
+WEEKLY = ("WEEKLY", [0, 0, 0, 0, 1, 3, 3], [0, 0, 0, 0, 1, 2, 4])  # flat: 6 times as far off
+
+
+def spread(*series: tuple[str, list[float], list[float]]) -> list[str]:
+    frames = pl.concat([validation(*each) for each in series])
+    return sorted(flat_shape(frames, select_models(frames, ["Model"]), ["Model"]))
+
+
+def test_where_most_shapes_put_sales_on_the_wrong_days_all_series_are_spread() -> None:
+    # flat against shaped, mean over series: (0.43 + 0.43 + 1.5) / 3 < 1; ROUGH goes along
+    assert spread(WRONG, WRONG2, ROUGH) == ["ROUGH", "WRONG", "WRONG2"]
+
+
+def test_where_the_shapes_came_closer_on_the_whole_none_is_spread() -> None:
+    # (0.43 + 6) / 2 > 1: WRONG keeps its shape, decided with the series fitted beside it
+    assert spread(WRONG, WEEKLY) == []
+    assert spread(WRONG) == ["WRONG"]
+
+
+def test_the_models_chosen_are_those_of_best_mean_rank_over_the_series() -> None:
+    # M1 is closest for A and B, M4 for C alone. Mean ranks: M1 1.33, M2 2.33, M4 3.0, M3 3.33:
+    # all three get M1 + M2 + M4 in that order (C on its own: M4 + M1 + M2), each with bounds
+    # from its own errors of M1.
+    rows = []
+    errors = {"A": [0, 1, 2, 3], "B": [0, 1, 2, 3], "C": [1, 2, 3, 0]}
+    for series, by_model in errors.items():
+        for cutoff in CUTOFFS:
+            rows.append(
+                (series, cutoff + timedelta(days=1), cutoff, 10.0, *(10.0 + e for e in by_model))
+            )
+    frames = pl.DataFrame(
+        rows, schema=["unique_id", "ds", "cutoff", "y", "M1", "M2", "M3", "M4"], orient="row"
     )
-    chosen = select_models(frames, ["Model"])
-    assert flat_shape(frames, chosen, ["Model"]).to_list() == ["WRONG"]
+    chosen = select_models(frames, ["M1", "M2", "M3", "M4"])
+    for series in errors:
+        picked = chosen.filter(pl.col("unique_id") == series)
+        assert picked["model"].to_list() == ["M1", "M2", "M4"]
+    c_bounds = chosen.filter(pl.col("unique_id") == "C")["q80"][0]
+    assert c_bounds == pytest.approx(1.0)  # C's own error of M1, not A's 0 nor its M4's 0
 
 
 def test_spreading_keeps_the_horizon_total_and_names_it() -> None:

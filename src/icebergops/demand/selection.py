@@ -1,8 +1,11 @@
-"""Choosing among the models' validation forecasts, per series, and combining the best few.
+"""Choosing among the models' validation forecasts and combining the best few.
 
 A purchase order is sized on the horizon total, so models are ranked by how close their horizon
-totals came to the actual totals over the validation windows; intervals are conformal, from the
-absolute errors per period of the best model.
+totals came to the actual totals over the validation windows. Two windows of one series say little
+(a model can come closest by luck), so the ranking is pooled over the series fitted together: each
+series ranks the models, and the models with the best mean rank are combined for all of them
+(aggregate selection, Fildes 1989). Intervals are conformal, from each series' own absolute errors
+per period of the best model.
 """
 
 from __future__ import annotations
@@ -55,10 +58,18 @@ def select_models(validation: pl.DataFrame, models: Sequence[str]) -> pl.DataFra
     )
     # errors equal to 9 decimals are a tie, broken by name: float noise (another engine, another
     # machine) must not reorder the models, nor change the bounds taken from the best one
+    # the ranks first, then their mean: a window over a window is not one that polars nests
+    own_rank = pl.col("total_error").round(9).rank("average").over("unique_id").alias("_pooled")
+    pooled = pl.col("_pooled").mean().over("model").round(9)
     return (
-        ranked.sort("unique_id", pl.col("total_error").round(9), pl.col("mae").round(9), "model")
+        ranked.with_columns(own_rank)
+        .with_columns(pooled)
+        .sort(
+            "unique_id", "_pooled", pl.col("total_error").round(9), pl.col("mae").round(9), "model"
+        )
         .group_by("unique_id", maintain_order=True)
         .head(COMBINE)
+        .drop("_pooled")
     )
 
 
@@ -70,9 +81,11 @@ def _stat(model: str, stat: str) -> str:
 
 
 def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[str]) -> pl.Series:
-    """Series whose combined forecast, spread evenly over each validation horizon, came closer
-    day by day (squared error) than its own shape: same horizon totals, less noise from models
-    that guessed which day the few sales fall on."""
+    """The series to spread evenly: all of them where the combined forecasts, spread evenly over
+    each validation horizon, came closer day by day (squared error) than their own shape, on the
+    mean over series of the ratio of the two; none otherwise. Same horizon totals, less noise
+    from models that guessed which day the few sales fall on. Decided for the series together,
+    as the models are: on one series' two windows, which shape wins is mostly luck."""
     names = list(models)
     flags = chosen.select("unique_id", "model", pl.lit(True).alias("_on")).pivot(
         "model", index="unique_id", values="_on"
@@ -95,7 +108,10 @@ def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[
         ((flat - pl.col("y")) ** 2).sum().alias("flat"),
     )
     # a forecast flat already ties with itself: rounding must not decide (nor rename it)
-    return errors.filter(pl.col("flat") < pl.col("shaped") * (1 - TIE))["unique_id"]
+    shaped = errors.filter((pl.col("flat") - pl.col("shaped")).abs() > pl.col("shaped") * TIE)
+    ratio = errors.filter(pl.col("shaped") > 0).select((pl.col("flat") / pl.col("shaped")).mean())
+    spread = ratio.item() is not None and ratio.item() < 1 - TIE
+    return shaped["unique_id"] if spread else shaped["unique_id"].clear()
 
 
 def pick_models(
