@@ -4,9 +4,10 @@ The only module that talks to statsforecast: it renames to statsforecast's ``uni
 and back. Expensive models (AutoETS) run only on series with regular demand; intermittent series
 get the intermittent-demand methods (Croston SBA, TSB, ADIDA, IMAPA). Every series also gets the
 baselines a seller would use otherwise (seasonal naive, the trailing average of 28 days or 4
-weeks), so the winner is never worse on the validation windows than those. Series are days or ISO
-weeks (:mod:`demand.calendar`); :mod:`demand.engines` makes the calls, in this process or on a
-cluster.
+weeks), in the running with the others; the choice is pooled over the series fitted together
+(:mod:`demand.selection`), and series that stopped selling are forecast zero
+(:mod:`demand.stopped`). Series are days or ISO weeks (:mod:`demand.calendar`);
+:mod:`demand.engines` makes the calls, in this process or on a cluster.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from icebergops.demand.hierarchy import (
 )
 from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
 from icebergops.demand.selection import LEVELS, flat_shape, pick_models, select_models
+from icebergops.demand.stopped import stopped_selling, zero_stopped
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
 REGULAR = ("smooth", "erratic")
@@ -264,6 +266,8 @@ def forecast_demand(
         if yearly:  # weekly series carry their year in a 52-week season (demand.calendar)
             factors = yearly_factors(history, products, horizon=horizon, events=events)
             result = apply_yearly(result, factors)
+    stopped = stopped_selling(history, key=key, freq=freq, horizon=horizon)
+    result = zero_stopped(result, stopped, key=key, freq=freq)
     result = result.join(classes, on=key, how="left")
     if counted and per_series is not None:
         result = result.join(per_series.drop("days"), on=key, how="left")

@@ -1,0 +1,87 @@
+"""SKUs that stopped selling: a run without a sale up to today that is too long to be chance.
+
+A series that sold in a share ``p`` of its last ``freq.fit`` periods goes ``L`` periods without a
+sale with probability ``(1-p)^L`` (the test :mod:`demand.stockouts` makes of runs that ended). When
+that is below :data:`~demand.stockouts.CHANCE` and the same periods a year earlier sold nothing
+either (not the off-season), the product has most likely been discontinued, or is out of stock
+with no inventory export to say so (a stockout it does show is censored before this, and its
+periods count as selling). Croston's methods keep their last level through any run of zeros and
+the smoothed models let it fade slowly, so their forecast for such a series is stale: it is set
+to zero, bounds included, and ``model`` says why.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from icebergops.demand.calendar import Frequency
+from icebergops.demand.events import SCALED
+from icebergops.demand.stockouts import CHANCE, YEAR
+
+
+def stopped_selling(
+    history: pl.DataFrame, *, key: str, freq: Frequency, horizon: int
+) -> pl.DataFrame:
+    """``key, idle``: the series whose run without a sale up to the history's end (``idle``
+    periods) is less likely than ``CHANCE`` at their selling share of the last ``freq.fit``
+    periods, and whose ``horizon`` periods a year before the coming ones sold nothing.
+
+    >>> from datetime import date
+    >>> from icebergops.demand.calendar import DAY
+    >>> days = pl.date_range(date(2026, 1, 1), date(2026, 3, 1), eager=True)
+    >>> h = pl.DataFrame({"sku": ["A"] * 60 + ["B"] * 60, "day": pl.concat([days, days]),
+    ...                   "units": [1] * 40 + [0] * 20 + [1, 0, 0] * 13 + [0] * 21})
+    >>> stopped_selling(h, key="sku", freq=DAY, horizon=7).rows()
+    [('A', 20)]
+    """
+    time = freq.column
+    year = YEAR // freq.days  # periods in a year (52 weeks)
+    recent = history.group_by(key, maintain_order=True).tail(freq.fit)
+    sold = pl.col("units") > 0
+    ends = recent.group_by(key).agg(
+        sold.mean().alias("selling"),
+        (pl.len() - 1 - pl.int_range(pl.len()).filter(sold).max()).alias("idle"),
+    )
+    last = history.group_by(key).agg(pl.col(time).max().alias("_end"))
+    ahead_a_year_ago = (
+        history.join(last, on=key)
+        .filter(
+            (pl.col(time) > pl.col("_end") - pl.duration(days=freq.days * year))
+            & (pl.col(time) <= pl.col("_end") - pl.duration(days=freq.days * (year - horizon)))
+        )
+        .group_by(key)
+        .agg(pl.col("units").sum().alias("_year_ago"))
+    )
+    return (
+        ends.join(ahead_a_year_ago, on=key, how="left")
+        .filter(
+            (pl.col("idle") > 0)
+            & ((1 - pl.col("selling")).pow(pl.col("idle")) < CHANCE)
+            & (pl.col("_year_ago").fill_null(0) <= 0)
+        )
+        .select(key, pl.col("idle").cast(pl.Int64))
+        .sort(key)
+    )
+
+
+def zero_stopped(
+    forecasts: pl.DataFrame, stopped: pl.DataFrame, *, key: str, freq: Frequency
+) -> pl.DataFrame:
+    """``forecasts`` with the ``stopped`` series' forecast and bounds at zero, and ``model``
+    naming the run (``stopped selling? no sale in 46 days``)."""
+    if stopped.is_empty():
+        return forecasts
+    hit = pl.col("idle").is_not_null()
+    name = pl.format(f"stopped selling? no sale in {{}} {freq.name}s", "idle")
+    return (
+        forecasts.join(stopped, on=key, how="left", maintain_order="left")
+        .with_columns(
+            *(
+                pl.when(hit).then(0.0).otherwise(c).alias(c)
+                for c in SCALED
+                if c in forecasts.columns
+            ),
+            pl.when(hit).then(name).otherwise("model").alias("model"),
+        )
+        .drop("idle")
+    )
