@@ -28,18 +28,33 @@ def test_a_run_too_long_for_chance_is_stopped_a_rare_sellers_gap_is_not() -> Non
             series("GONE", [2] * 150 + [0] * 30),  # daily, then 30 days of nothing: 0^30
             series("RARE", ([1] + [0] * 9) * 15 + [0] * 30),  # 1 day in 10: 0.92^39 = 0.04
             series("SHORT", [1, 0] * 85 + [0] * 10),  # every other day, then 11 days: 0.0009
+            series("ALWAYS", [1] * 180),  # the store sells every day
         ]
     )
     stopped = stopped_selling(history, key="sku", freq=DAY, horizon=28)
     assert stopped.rows() == [("GONE", 30), ("SHORT", 11)]
 
 
+def test_a_closed_store_has_not_stopped_selling_anything() -> None:
+    # every SKU quiet for the last 12 days: the store was shut, not its products dropped
+    history = pl.concat(
+        [series(sku, [2] * 150 + [0] * 12) for sku in ("A", "B")]
+        + [series("RARE", ([1] + [0] * 4) * 30 + [0] * 12)]
+    )
+    assert stopped_selling(history, key="sku", freq=DAY, horizon=28).is_empty()
+    # a week is the shortest stop: a daily seller quiet for 6 days while the store sells is not
+    quiet = pl.concat([series("A", [2] * 150 + [0] * 6), series("B", [2] * 156)])
+    assert stopped_selling(quiet, key="sku", freq=DAY, horizon=28).is_empty()
+
+
 def test_the_off_season_is_not_a_stop() -> None:
     # sold the 28 days ahead a year ago, nothing since: the season is coming, not a stop
-    seasonal = series("XMAS", [3] * 28 + [0] * 336)
+    seasonal = pl.concat([series("XMAS", [3] * 28 + [0] * 336), series("ALWAYS", [1] * 364)])
     assert stopped_selling(seasonal, key="sku", freq=DAY, horizon=28).is_empty()
     # the same run where the days ahead sold nothing a year ago either
-    gone = series("GONE", [0] * 100 + [3] * 260 + [0] * 40)
+    gone = pl.concat(
+        [series("GONE", [0] * 100 + [3] * 260 + [0] * 40), series("ALWAYS", [1] * 400)]
+    )
     assert stopped_selling(gone, key="sku", freq=DAY, horizon=28).rows() == [("GONE", 40)]
 
 

@@ -1,9 +1,10 @@
 """SKUs that stopped selling: a run without a sale up to today that is too long to be chance.
 
 A series that sold in a share ``p`` of its last ``freq.fit`` periods goes ``L`` periods without a
-sale with probability ``(1-p)^L`` (the test :mod:`demand.stockouts` makes of runs that ended). When
-that is below :data:`~demand.stockouts.CHANCE` and the same periods a year earlier sold nothing
-either (not the off-season), the product has most likely been discontinued, or is out of stock
+sale with probability ``(1-p)^L`` (the test :mod:`demand.stockouts` makes of runs that ended),
+both counted on the periods the store sold anything in. When that is below
+:data:`~demand.stockouts.CHANCE`, the run is a week or longer, and the same periods a year
+earlier sold nothing either (not the off-season), the product has most likely been discontinued, or is out of stock
 with no inventory export to say so (a stockout it does show is censored before this, and its
 periods count as selling). Croston's methods keep their last level through any run of zeros and
 the smoothed models let it fade slowly, so their forecast for such a series is stale: it is set
@@ -16,33 +17,47 @@ import polars as pl
 
 from icebergops.demand.calendar import Frequency
 from icebergops.demand.events import SCALED
-from icebergops.demand.stockouts import CHANCE, YEAR
+from icebergops.demand.stockouts import CHANCE, MIN_RUN, YEAR
 
 
 def stopped_selling(
     history: pl.DataFrame, *, key: str, freq: Frequency, horizon: int
 ) -> pl.DataFrame:
     """``key, idle``: the series whose run without a sale up to the history's end (``idle``
-    periods) is less likely than ``CHANCE`` at their selling share of the last ``freq.fit``
-    periods, and whose ``horizon`` periods a year before the coming ones sold nothing.
+    periods since the last sale, at least ``MIN_RUN`` days) is less likely than ``CHANCE`` at
+    their selling share of the last ``freq.fit`` periods, both counted on the periods in which
+    the store sold anything, and whose ``horizon`` periods a year before the coming ones sold
+    nothing. C sells every day, so the store is open on all 60:
 
     >>> from datetime import date
     >>> from icebergops.demand.calendar import DAY
     >>> days = pl.date_range(date(2026, 1, 1), date(2026, 3, 1), eager=True)
-    >>> h = pl.DataFrame({"sku": ["A"] * 60 + ["B"] * 60, "day": pl.concat([days, days]),
-    ...                   "units": [1] * 40 + [0] * 20 + [1, 0, 0] * 13 + [0] * 21})
+    >>> h = pl.DataFrame({"sku": ["A"] * 60 + ["B"] * 60 + ["C"] * 60,
+    ...                   "day": pl.concat([days, days, days]),
+    ...                   "units": [1] * 40 + [0] * 20 + [1, 0, 0] * 13 + [0] * 21 + [1] * 60})
     >>> stopped_selling(h, key="sku", freq=DAY, horizon=7).rows()
     [('A', 20)]
     """
     time = freq.column
     year = YEAR // freq.days  # periods in a year (52 weeks)
-    recent = history.group_by(key, maintain_order=True).tail(freq.fit)
-    sold = pl.col("units") > 0
-    ends = recent.group_by(key).agg(
-        sold.mean().alias("selling"),
-        (pl.len() - 1 - pl.int_range(pl.len()).filter(sold).max()).alias("idle"),
+    # counted on the periods the store sold anything: a closure, or the weekend a store never
+    # sells on, says nothing about one product
+    history = history.select(key, time, "units")  # the joins below copy no other column
+    trading = history.group_by(time).agg(pl.col("units").sum() > 0).filter("units")[time]
+    recent = (
+        history.filter(pl.col(time).is_in(trading.implode()))
+        .sort(key, time)
+        .group_by(key, maintain_order=True)
+        .tail(freq.fit)
     )
-    last = history.group_by(key).agg(pl.col(time).max().alias("_end"))
+    sold = pl.col("units") > 0
+    runs = recent.group_by(key).agg(
+        sold.mean().alias("selling"),
+        (pl.len() - 1 - pl.int_range(pl.len()).filter(sold).max()).alias("_run"),
+    )
+    last = history.group_by(key).agg(
+        pl.col(time).max().alias("_end"), pl.col(time).filter(sold).max().alias("_sold")
+    )
     ahead_a_year_ago = (
         history.join(last, on=key)
         .filter(
@@ -52,14 +67,16 @@ def stopped_selling(
         .group_by(key)
         .agg(pl.col("units").sum().alias("_year_ago"))
     )
+    idle = ((pl.col("_end") - pl.col("_sold")).dt.total_days() // freq.days).cast(pl.Int64)
     return (
-        ends.join(ahead_a_year_ago, on=key, how="left")
+        runs.join(last, on=key)
+        .join(ahead_a_year_ago, on=key, how="left")
         .filter(
-            (pl.col("idle") > 0)
-            & ((1 - pl.col("selling")).pow(pl.col("idle")) < CHANCE)
+            (idle * freq.days >= MIN_RUN)
+            & ((1 - pl.col("selling")).pow(pl.col("_run")) < CHANCE)
             & (pl.col("_year_ago").fill_null(0) <= 0)
         )
-        .select(key, pl.col("idle").cast(pl.Int64))
+        .select(key, idle.alias("idle"))
         .sort(key)
     )
 
