@@ -153,18 +153,13 @@ def _summary(
     money = f" {currency}" if currency else ""
     total = order_value(to_order)
     unpriced = total["to_order_without_unit_cost"]
+    costs = "a unit cost in suppliers.csv or the products export's cost per item"
     if total["order_value"] is None:  # none is priced: 0.00 would read as nothing to pay
-        value = (
-            "value unknown: none of them has a unit cost in suppliers.csv or the products "
-            "export's cost per item"
-        )
+        value = f"value unknown: none of them has {costs}"
     else:
         value = f"{total['order_value']:,.2f}{money} in all"
         if unpriced:
-            value += (
-                f" ({unpriced:,} of them without a unit cost in suppliers.csv or the products "
-                "export's cost per item, not counted)"
-            )
+            value += f" ({unpriced:,} of them without {costs}, not counted)"
     err.print(
         f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
         f"{to_order['supplier'].n_unique():,} suppliers, {value}"

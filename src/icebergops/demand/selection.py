@@ -110,7 +110,8 @@ def flat_shape(validation: pl.DataFrame, chosen: pl.DataFrame, models: Sequence[
     # a forecast flat already ties with itself: rounding must not decide (nor rename it)
     shaped = errors.filter((pl.col("flat") - pl.col("shaped")).abs() > pl.col("shaped") * TIE)
     ratio = errors.filter(pl.col("shaped") > 0).select((pl.col("flat") / pl.col("shaped")).mean())
-    spread = ratio.item() is not None and ratio.item() < 1 - TIE
+    mean = ratio.item()
+    spread = mean is not None and mean < 1 - TIE
     return shaped["unique_id"] if spread else shaped["unique_id"].clear()
 
 

@@ -20,6 +20,12 @@ YEAR = 364  # days: same weekday one year earlier
 AVAILABLE = pl.coalesce("available", "on_hand")  # units free to sell in an inventory row
 
 
+def unlikely_run(selling: pl.Expr, length: pl.Expr) -> pl.Expr:
+    """Whether ``length`` periods without a sale are less likely than ``CHANCE`` for a series
+    that sells in a share ``selling`` of its periods: ``(1 - selling) ** length``."""
+    return (1 - selling).pow(length) < CHANCE
+
+
 def censor_stockouts(
     history: pl.DataFrame, *, out_of_stock: pl.Series | None = None, key: str = "sku"
 ) -> pl.DataFrame:
@@ -72,7 +78,7 @@ def censor_stockouts(
                     (pl.col("until") < pl.col("last"))
                     & pl.col("length").is_between(MIN_RUN, MAX_RUN)
                     & (pl.col("selling") >= STEADY)
-                    & ((1 - pl.col("selling")).pow(pl.col("length")) < CHANCE)
+                    & unlikely_run(pl.col("selling"), pl.col("length"))
                     # the same weeks a year before sold too: not the off-season
                     & (pl.col("rate_last_year").fill_null(pl.col("rate")) >= pl.col("rate") / 2)
                 )

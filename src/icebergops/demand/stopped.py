@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from icebergops.demand.arrays import in_series_order
 from icebergops.demand.calendar import Frequency
 from icebergops.demand.events import SCALED
-from icebergops.demand.stockouts import CHANCE, MIN_RUN, YEAR
+from icebergops.demand.stockouts import MIN_RUN, YEAR, unlikely_run
 
 
 def stopped_selling(
@@ -43,10 +44,11 @@ def stopped_selling(
     # counted on the periods the store sold anything: a closure, or the weekend a store never
     # sells on, says nothing about one product
     history = history.select(key, time, "units")  # the joins below copy no other column
+    if not in_series_order(history, key, time):  # as a rule it is: a sort would copy it all
+        history = history.sort(key, time)
     trading = history.group_by(time).agg(pl.col("units").sum() > 0).filter("units")[time]
     recent = (
         history.filter(pl.col(time).is_in(trading.implode()))
-        .sort(key, time)
         .group_by(key, maintain_order=True)
         .tail(freq.fit)
     )
@@ -73,7 +75,7 @@ def stopped_selling(
         .join(ahead_a_year_ago, on=key, how="left")
         .filter(
             (idle * freq.days >= MIN_RUN)
-            & ((1 - pl.col("selling")).pow(pl.col("_run")) < CHANCE)
+            & unlikely_run(pl.col("selling"), pl.col("_run"))
             & (pl.col("_year_ago").fill_null(0) <= 0)
         )
         .select(key, idle.alias("idle"))
