@@ -33,11 +33,19 @@ def test_forecast_writes_a_row_per_sku_and_day(store: dict[str, Path], tmp_path:
     )
     assert result.exit_code == 0, result.output
     table = pl.read_csv(target)
-    assert table.columns[:3] == ["sku", "day", "forecast"]
+    assert table.columns[:4] == ["sku", "day", "forecast", "expected"]
     assert table.group_by("sku").len()["len"].unique().to_list() == [14]
     assert table["sku"].n_unique() >= 180
     assert (table["forecast"] >= 0).all()
-    assert "SKUs, 14 days ahead" in result.stderr
+    assert f"SKUs, 14 days ahead, {table['expected'].sum():,.0f} units expected" in result.stderr
+    # the forecast is the mean, or 0 for a SKU that most likely sells none in the 14 days
+    sums = table.group_by("sku").agg(pl.col("forecast", "expected").sum())
+    none = sums.filter((pl.col("forecast") == 0) & (pl.col("expected") > 0))
+    assert none.height > 0 and (none["expected"] < 0.7).all()
+    assert f"{none.height} of them most likely sell none in 14 days" in result.stderr
+    assert table.filter(
+        (pl.col("forecast") != pl.col("expected")) & ~pl.col("sku").is_in(none["sku"].implode())
+    ).is_empty()
 
 
 def test_bad_horizon_is_a_usage_error(store: dict[str, Path]) -> None:

@@ -61,6 +61,10 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     assert summary["counts"]["to_order_without_unit_cost"] == ordered.null_count()
     for name in summary["files"]:
         assert (runs / "latest" / name).is_file()
+    # the forecast file as `icebergops forecast` writes it: point forecast and expected units
+    forecast = pl.read_csv(runs / "latest" / "forecast.csv")
+    assert forecast.columns[:4] == ["sku", "day", "forecast", "expected"]
+    assert (forecast["forecast"] <= forecast["expected"]).all()
     assert not list(runs.glob(".*partial"))
     assert "read: " in log and "done: " in log
 

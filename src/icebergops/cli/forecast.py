@@ -33,6 +33,7 @@ from icebergops.demand.evaluate import accuracy_table, backtest, method_names
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
+from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary
@@ -159,6 +160,7 @@ def forecast_command(
         for name in unmatched_events(result, known, families, freq=period):
             err.print(f"warning: event {name!r} matches no SKU, product or category")
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
+    result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
     write_table(result, output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
@@ -168,8 +170,13 @@ def forecast_command(
     err.print(render_table(summary.with_columns(pl.col("units").round().cast(pl.Int64))))
     err.print(
         f"{fitted[levels.key].n_unique():,} {NOUNS[levels.level]}, {ahead} ahead, "
-        f"{result['forecast'].sum():,.0f} units forecast in all"
+        f"{result['expected'].sum():,.0f} units expected in all"
     )
+    if none := likely_none(result, by=levels.columns):
+        err.print(
+            f"{none:,} of them most likely sell none in {ahead} (under "
+            f"{NONE_LIKELIER:.2f} units expected): forecast 0"
+        )
 
 
 def _read(

@@ -24,6 +24,7 @@ from icebergops.cli.pipeline import (
     write_purchase_orders,
 )
 from icebergops.config import DEFAULT_CONFIG, Config, load_config
+from icebergops.demand.likely import most_likely
 from icebergops.errors import ConfigError, Where
 from icebergops.outputs import write_table, write_text, write_xlsx
 from icebergops.runs import dated_folder, prune, run_lock
@@ -152,7 +153,8 @@ def _write(
     folder: Path, forecast: pl.DataFrame, plan: pl.DataFrame, today: date, currency: str | None
 ) -> list[str]:
     """The run's files, relative names: forecast, restock plan, one PO per supplier."""
-    write_table(forecast, folder / "forecast.csv", "csv")
+    # as `icebergops forecast` writes it; the plan was made on the expected units
+    write_table(most_likely(forecast, by=["sku"]), folder / "forecast.csv", "csv")
     write_table(plan, folder / "restock.csv", "csv")
     write_xlsx(plan, folder / "restock.xlsx", sheet="restock")
     written = ["forecast.csv", "restock.csv", "restock.xlsx"]

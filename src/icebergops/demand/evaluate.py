@@ -15,6 +15,7 @@ from icebergops.demand.accuracy import naive_scales, per_unit_sold, score
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
+from icebergops.demand.likely import most_likely
 
 
 def method_names(freq: Frequency = DAY, key: str = "sku") -> dict[str, str]:
@@ -78,7 +79,10 @@ def backtest(
             freq=freq,
             progress=step,
             engine=engine,
-        ).select(key, time, "forecast", pl.lit(names["chosen"]).alias("model"))
+        )
+        chosen = most_likely(chosen, by=[key]).select(
+            key, time, "forecast", pl.lit(names["chosen"]).alias("model")
+        )
         step("fitting the baselines")
         baselines = baseline_forecasts(
             train, horizon=horizon, names=names, key=key, freq=freq, engine=engine

@@ -9,9 +9,10 @@ SHORT = "(short history)"  # how forecast.py marks series forecast by the traili
 
 
 def forecast_summary(forecast: pl.DataFrame, *, columns: tuple[str, ...]) -> pl.DataFrame:
-    """``by, group, series, units``: the number of series (of ``columns``) and the units forecast
-    in all, then per demand class, per method (per SKU or series, top-down, short history) and,
-    where ``forecast`` has an ``events`` column, per event (the units of the periods it lifted).
+    """``by, group, series, units``: the number of series (of ``columns``) and the units expected
+    (``expected`` where the forecast has it, else ``forecast``) in all, then per demand class,
+    per method (per SKU or series, top-down, short history) and, where ``forecast`` has an
+    ``events`` column, per event (the units of the periods it lifted).
 
     >>> fc = pl.DataFrame({"sku": ["A", "A", "B"], "forecast": [1.0, 2.0, 4.0],
     ...     "demand_class": ["smooth", "smooth", "lumpy"], "method": ["per SKU"] * 3,
@@ -20,7 +21,9 @@ def forecast_summary(forecast: pl.DataFrame, *, columns: tuple[str, ...]) -> pl.
     [('all', 'all series', 2, 7.0), ('demand class', 'lumpy', 1, 4.0), ('demand class', 'smooth', 1, 3.0)]
     """
     series = pl.struct(columns).n_unique().alias("series")
-    units = pl.col("forecast").sum().alias("units")
+    # expected units: the point forecast is 0 for a series that most likely sells none
+    units = pl.col("expected" if "expected" in forecast.columns else "forecast").sum()
+    units = units.alias("units")
     method = (
         pl.when(pl.col("model").str.ends_with(SHORT))
         .then(pl.lit("short history"))

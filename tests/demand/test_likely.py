@@ -1,0 +1,106 @@
+"""The point forecast is 0 where no sale over the horizon is likelier than any; the mean stays."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from icebergops.demand.evaluate import backtest
+from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely
+
+START = date(2026, 1, 1)
+
+
+def forecasts(rates: dict[str, float], days: int = 28) -> pl.DataFrame:
+    """``rates`` units a day for ``days`` days, with bands around them."""
+    rows = [
+        {
+            "sku": sku,
+            "day": START + timedelta(days=i),
+            "forecast": rate,
+            "lo_80": rate / 2,
+            "hi_80": rate * 3,
+            "lo_95": rate / 4,
+            "hi_95": rate * 5,
+            "model": "SBA",
+        }
+        for sku, rate in rates.items()
+        for i in range(days)
+    ]
+    return pl.DataFrame(rows)
+
+
+def test_a_series_expected_to_sell_under_ln_2_in_the_horizon_is_forecast_zero() -> None:
+    # 28 days: 0.0245 a day is 0.686 units (a Poisson count is 0 half the time at 0.693)
+    fc = forecasts({"SLOW": 0.0245, "JUST": 0.0250, "FAST": 3.0})
+    out = most_likely(fc, by=["sku"])
+    assert out.columns[:4] == ["sku", "day", "forecast", "expected"]
+    by_sku = out.group_by("sku").agg(pl.col("forecast", "expected", "lo_80", "hi_80").sum())
+    totals = {row[0]: row[1:] for row in by_sku.rows()}
+    assert totals["SLOW"][0] == 0 and math.isclose(totals["SLOW"][1], 0.686)
+    assert totals["SLOW"][2] == 0  # a lower bound is never above the forecast
+    assert math.isclose(totals["SLOW"][3], 3 * 0.686)  # the upper bands stand: it may sell
+    assert math.isclose(totals["JUST"][0], 0.7) and math.isclose(totals["JUST"][1], 0.7)
+    assert out.filter(pl.col("sku") == "FAST")["forecast"].to_list() == [3.0] * 28
+    assert likely_none(out, by=["sku"]) == 1
+
+
+def test_the_horizon_decides_and_events_after_it_are_read_from_expected() -> None:
+    # the same rate is 'most likely none' over two weeks and not over eight
+    assert likely_none(most_likely(forecasts({"A": 0.04}, days=14), by=["sku"]), by=["sku"]) == 1
+    assert likely_none(most_likely(forecasts({"A": 0.04}, days=56), by=["sku"]), by=["sku"]) == 0
+    # an event that doubled the expected units after a first pass brings the forecast back
+    once = most_likely(forecasts({"A": 0.02}), by=["sku"])
+    lifted = once.with_columns(pl.col("expected") * 2)
+    assert most_likely(lifted, by=["sku"])["forecast"].sum() > NONE_LIKELIER
+
+
+def test_series_are_told_apart_by_every_level_column() -> None:
+    # the same SKU at two locations: one sells, the other most likely does not
+    fc = pl.concat(
+        [
+            forecasts({"A": 1.0}).with_columns(pl.lit("north").alias("location")),
+            forecasts({"A": 0.01}).with_columns(pl.lit("south").alias("location")),
+        ]
+    )
+    out = most_likely(fc, by=["sku", "location"])
+    sums = dict(out.group_by("location").agg(pl.col("forecast").sum()).rows())
+    assert sums == {"north": 28.0, "south": 0.0}
+
+
+@given(st.lists(st.floats(0, 0.2), min_size=1, max_size=40))
+def test_forecast_is_the_mean_or_zero_and_never_below_a_lower_bound(rates: list[float]) -> None:
+    fc = forecasts({f"S{i}": rate for i, rate in enumerate(rates)}, days=7)
+    out = most_likely(fc, by=["sku"])
+    total = pl.col("expected").sum().over("sku")
+    assert out.filter(
+        (total >= NONE_LIKELIER) & (pl.col("forecast") != pl.col("expected"))
+    ).is_empty()
+    assert out.filter((total < NONE_LIKELIER) & (pl.col("forecast") != 0)).is_empty()
+    assert out.filter(pl.col("lo_80") > pl.col("forecast")).is_empty()
+    assert out["expected"].to_list() == fc["forecast"].to_list()
+
+
+def test_the_backtest_scores_the_forecast_a_seller_is_shown() -> None:
+    # one sale every 50 days: under 0.69 units in 4 weeks, so 'none' is what the seller sees
+    days = 400
+    day = [START + timedelta(days=i) for i in range(days)]
+    history = pl.concat(
+        [
+            pl.DataFrame(
+                {"sku": "RARE", "day": day, "units": [int(i % 50 == 0) for i in range(days)]}
+            ),
+            pl.DataFrame({"sku": "DAILY", "day": day, "units": [3 + i % 7 for i in range(days)]}),
+        ]
+    ).with_columns(pl.col("units").cast(pl.Int64))
+    results = backtest(history, horizon=28, origins=1)
+    chosen = results.filter(pl.col("model").str.starts_with("icebergops"))
+    sums = dict(chosen.group_by("sku").agg(pl.col("forecast").sum()).rows())
+    assert sums["RARE"] == 0
+    assert sums["DAILY"] > 100
+    trailing = results.filter(pl.col("model").str.starts_with("trailing"))
+    assert trailing.filter(pl.col("sku") == "RARE")["forecast"].sum() > 0  # baselines as they are
