@@ -120,7 +120,7 @@ def forecast_command(
     """Forecast units per series and period, choosing a model per series by backtest; 80/95%
     intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
     settings = load_config(config)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # a log line stays one line
     period = FREQUENCIES[freq.value]
     periods = horizon_periods(horizon, period)
     with stages(err) as progress:
@@ -174,8 +174,8 @@ def forecast_command(
     )
     if none := likely_none(result, by=levels.columns):
         err.print(
-            f"{none:,} of them most likely sell none in {ahead} (under "
-            f"{NONE_LIKELIER:.2f} units expected): forecast 0"
+            f"{none:,} of them forecast 0: under {NONE_LIKELIER:.2f} units expected in {ahead}, "
+            "so most likely none sold"
         )
 
 
