@@ -67,6 +67,9 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     assert (forecast["forecast"] <= forecast["expected"]).all()
     assert not list(runs.glob(".*partial"))
     assert "read: " in log and "done: " in log
+    # a cron job's log keeps each message on one line, however long (no wrap at 80 columns)
+    done = next(line for line in log.splitlines() if line.startswith("done: "))
+    assert done.endswith("old runs removed") and len(done) > 80
 
 
 def test_the_same_day_twice_gives_the_same_files(folder: Path) -> None:

@@ -121,7 +121,7 @@ def backtest_command(
         from icebergops.inventory.plots import plot_stock_value
 
         plot_stock_value(replays, start + timedelta(days=burn_in), plot)
-    _verdict(table, Console(stderr=True, highlight=False))
+    _verdict(table, Console(stderr=True, highlight=False, soft_wrap=True))
 
 
 MIN_HISTORY_DAYS = 28  # of orders before the first re-forecast: what its first forecast is from

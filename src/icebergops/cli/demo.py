@@ -49,7 +49,7 @@ def demo_command(
     run the nightly job on it (forecast, restock plan, purchase orders in runs/latest/)."""
     from icebergops.demo_store import generate_demo_store
 
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     written = generate_demo_store(folder / "store", seed=seed)
     err.print(f"demo store: {len(written)} files in {folder / 'store'}")
     reports = [

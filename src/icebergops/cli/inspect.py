@@ -122,7 +122,7 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
         sys.stdout.write(text)
     else:
         write_text(text, output)
-    stderr = Console(stderr=True, highlight=False)
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     for report in reports:
         if "error" in report and chosen == "table":
             stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)

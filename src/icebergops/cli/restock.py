@@ -95,7 +95,7 @@ def restock_command(
 ) -> None:
     """Plan what to order today: order-up-to levels from forecasts, lead times and service levels."""
     settings = load_config(config)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     files = StoreFiles(
         orders, inventory or [], products or [], suppliers, purchase_orders_file, events
     )
@@ -114,7 +114,7 @@ def restock_command(
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         if planned.lead_times.is_empty():
-            Console(stderr=True).print(
+            Console(stderr=True, soft_wrap=True).print(
                 "no receipts in the purchase-order history (--purchase-orders): lead times "
                 "are suppliers.csv's, else the default",
                 markup=False,

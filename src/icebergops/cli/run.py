@@ -58,7 +58,7 @@ def run_command(
     """Read the sources named under `run:` in the config, plan, write a dated folder and `latest`."""
     settings = load_config(config or DEFAULT_CONFIG)
     files, root = _files(settings)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     clock = Clock()
     day = (run_date or datetime.now()).date().isoformat()
     with run_lock(root), dated_folder(root, day) as folder:
