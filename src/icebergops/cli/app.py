@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from icebergops import __version__
+from icebergops.cli.console import stderr_console
 from icebergops.errors import EXIT_INTERNAL, IcebergOpsError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = stderr_console()
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 

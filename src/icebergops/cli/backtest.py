@@ -12,6 +12,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
+from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
     ConfigOption,
     EventsOption,
@@ -121,7 +122,7 @@ def backtest_command(
         from icebergops.inventory.plots import plot_stock_value
 
         plot_stock_value(replays, start + timedelta(days=burn_in), plot)
-    _verdict(table, Console(stderr=True, highlight=False, soft_wrap=True))
+    _verdict(table, stderr_console())
 
 
 MIN_HISTORY_DAYS = 28  # of orders before the first re-forecast: what its first forecast is from

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 
+from icebergops.cli.console import stderr_console
 from icebergops.cli.options import FormatOption
 from icebergops.cli.run import run_command
 from icebergops.inspection import summarize
@@ -49,7 +49,7 @@ def demo_command(
     run the nightly job on it (forecast, restock plan, purchase orders in runs/latest/)."""
     from icebergops.demo_store import generate_demo_store
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = stderr_console()
     written = generate_demo_store(folder / "store", seed=seed)
     err.print(f"demo store: {len(written)} files in {folder / 'store'}")
     reports = [

@@ -13,6 +13,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
+from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
@@ -120,7 +121,7 @@ def forecast_command(
     """Forecast units per series and period, choosing a model per series by backtest; 80/95%
     intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
     settings = load_config(config)
-    err = Console(stderr=True, soft_wrap=True)  # a log line stays one line
+    err = stderr_console(highlight=True)
     period = FREQUENCIES[freq.value]
     periods = horizon_periods(horizon, period)
     with stages(err) as progress:

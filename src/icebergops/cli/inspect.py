@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
@@ -122,7 +123,7 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
         sys.stdout.write(text)
     else:
         write_text(text, output)
-    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+    stderr = stderr_console()
     for report in reports:
         if "error" in report and chosen == "table":
             stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)

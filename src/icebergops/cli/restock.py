@@ -9,6 +9,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
+from icebergops.cli.console import stderr_console
 from icebergops.cli.locations import NOUN, explain_locations, plan_restock_of
 from icebergops.cli.options import (
     AsOfOption,
@@ -95,7 +96,7 @@ def restock_command(
 ) -> None:
     """Plan what to order today: order-up-to levels from forecasts, lead times and service levels."""
     settings = load_config(config)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = stderr_console()
     files = StoreFiles(
         orders, inventory or [], products or [], suppliers, purchase_orders_file, events
     )
@@ -114,7 +115,7 @@ def restock_command(
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         if planned.lead_times.is_empty():
-            Console(stderr=True, soft_wrap=True).print(
+            stderr_console(highlight=True).print(
                 "no receipts in the purchase-order history (--purchase-orders): lead times "
                 "are suppliers.csv's, else the default",
                 markup=False,

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from icebergops import __version__
+from icebergops.cli.console import stderr_console
 from icebergops.cli.locations import NOUN, plan_restock_of
 from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
@@ -58,7 +59,7 @@ def run_command(
     """Read the sources named under `run:` in the config, plan, write a dated folder and `latest`."""
     settings = load_config(config or DEFAULT_CONFIG)
     files, root = _files(settings)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = stderr_console()
     clock = Clock()
     day = (run_date or datetime.now()).date().isoformat()
     with run_lock(root), dated_folder(root, day) as folder:
