@@ -132,24 +132,25 @@ def test_min_receipts_is_a_setting_and_history_by_supplier_applies_to_its_skus()
     ]
 
 
-def test_incoming_counts_open_and_partly_received_lines() -> None:
+def test_incoming_counts_open_lines_and_not_closed_short_ones() -> None:
     po = pl.DataFrame(
         {
             "sku": ["A", "A", "A", "B", "C"],
             "quantity_ordered": [10, 8, 5, 4, 3],
-            "quantity_received": [None, 3, None, 6, 0],
+            "quantity_received": [None, 3, None, 6, 1],
             "received_date": [None, D0, D0, D0, None],
             "expected_date": [D0 + timedelta(days=9), D0 + timedelta(days=3), None, None, None],
         },
         schema_overrides={"received_date": pl.Date, "expected_date": pl.Date},
     )
-    # A: 10 open + 5 short; the third line was received without a count (in full); B over-received
+    # A: 10 open; the second line came 5 short but is closed (received), the third was received
+    # without a count; B over-received; C open, 1 of 3 received so far
     expected = pl.DataFrame(
         {
             "sku": ["A", "C"],
-            "incoming": [15, 3],
-            "next_expected_date": [D0 + timedelta(days=3), None],
-            "open_lines": [2, 1],
+            "incoming": [10, 2],
+            "next_expected_date": [D0 + timedelta(days=9), None],
+            "open_lines": [1, 1],
         },
         schema_overrides={"open_lines": pl.UInt32, "next_expected_date": pl.Date},
     )

@@ -140,11 +140,12 @@ def lead_times(
 
 
 def incoming_units(purchase_orders: pl.DataFrame, *, by: Sequence[str] = ("sku",)) -> pl.DataFrame:
-    """Units still on order per ``by``, from open and partly received PO lines.
+    """Units still on order per ``by``, from the open PO lines (``received_date`` empty).
 
-    A line is outstanding for ``quantity_ordered − quantity_received`` units (all of them while
-    ``received_date`` is empty). A short-shipped line the supplier will never complete still
-    counts: close it in the PO file. Returns ``incoming`` (units), ``next_expected_date`` (the
+    An open line owes ``quantity_ordered − quantity_received`` units (a partial receipt so far).
+    A line with a ``received_date`` is closed and owes nothing, also when it came short: the
+    supplier shipped what it will ship, and counting the rest would keep phantom stock on order
+    (and hold back orders) for ever. Returns ``incoming`` (units), ``next_expected_date`` (the
     earliest expected date among the open lines, null when none has one) and ``open_lines``.
 
     >>> from datetime import date
@@ -152,15 +153,14 @@ def incoming_units(purchase_orders: pl.DataFrame, *, by: Sequence[str] = ("sku",
     ...     "quantity_received": [None, 2, 4], "received_date": [None, date(2026, 1, 5), None],
     ...     "expected_date": [date(2026, 2, 1), date(2026, 1, 20), None]})
     >>> incoming_units(po).rows()
-    [('A', 13, datetime.date(2026, 1, 20), 2)]
+    [('A', 10, datetime.date(2026, 2, 1), 1)]
     """
-    # a received line without a received quantity was received in full
-    received = (
+    received = pl.col("quantity_received").fill_null(0)
+    outstanding = (
         pl.when(pl.col("received_date").is_null())
-        .then(pl.col("quantity_received").fill_null(0))
-        .otherwise(pl.col("quantity_received").fill_null(pl.col("quantity_ordered")))
+        .then((pl.col("quantity_ordered") - received).clip(lower_bound=0))
+        .otherwise(0)
     )
-    outstanding = (pl.col("quantity_ordered") - received).clip(lower_bound=0)
     return (
         purchase_orders.with_columns(outstanding.alias("_left"))
         .filter(pl.col("_left") > 0)
