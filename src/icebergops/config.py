@@ -57,6 +57,8 @@ class StoreConfig:
     name: str = "my store"
     currency: str | None = None  # used where a file carries no currency
     timezone: str | None = None  # for timestamps without an offset; null keeps them as local dates
+    # units of ``currency`` per unit of another, for a budget over suppliers quoting in it
+    exchange_rates: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -58,28 +58,47 @@ def test_purchase_orders_add_up(store: dict[str, Path], tmp_path: Path, plan: pl
     documents = sorted(tmp_path.glob("PO-*.csv"))
     suppliers = plan.filter(pl.col("order_quantity") > 0)["supplier"].n_unique()
     assert len(documents) == suppliers == len(list(tmp_path.glob("PO-*.xlsx")))
+    currencies = dict(plan.select("sku", "currency").iter_rows())
+    labels = set()
     for path in documents:
         po = pl.read_csv(path)
         lines, total = po.head(-1), po.tail(1)
+        (money,) = [c for c in po.columns if c.startswith("line total (")]
+        code = money.removeprefix("line total (").removesuffix(")")
+        labels.add(code)  # each supplier's order is in the currency of its costs
+        assert {currencies[sku] for sku in lines["sku"]} == {code}
         assert total["sku"][0] == "TOTAL"
         assert total["quantity (units)"][0] == lines["quantity (units)"].sum()
-        assert total["line total (USD)"][0] == pytest.approx(
-            lines["line total (USD)"].sum(), abs=0.01
-        )
+        assert total[money][0] == pytest.approx(lines[money].sum(), abs=0.01)
+    assert labels == {"USD", "EUR"}  # the demo's Lusitana Home quotes in euros
 
 
 def test_budget_is_never_exceeded(
     store: dict[str, Path], tmp_path: Path, plan: pl.DataFrame
 ) -> None:
-    full = plan["order_value"].sum()
+    # the demo's Lusitana Home quotes in euros: without a rate the budget cannot count them
+    refused = runner.invoke(app, _args(store, "--budget", "20000"))
+    assert refused.exit_code == 65
+    assert "is costed in EUR, and the budget is in USD: no exchange rate for EUR" in refused.stderr
+    config = tmp_path / "icebergops.yaml"
+    config.write_text("store:\n  currency: USD\n  exchange_rates: {EUR: 1.25}\n")
+    in_usd = pl.col("order_value") * pl.when(pl.col("currency") == "EUR").then(1.25).otherwise(1.0)
+    full = plan.select(in_usd.sum()).item()
     budget = round(full / 3, 2)
     target = tmp_path / "cut.csv"
-    result = runner.invoke(app, _args(store, "--budget", str(budget), "-o", str(target)))
+    result = runner.invoke(
+        app, _args(store, "--budget", str(budget), "--config", str(config), "-o", str(target))
+    )
     assert result.exit_code == 0, result.output
     cut = pl.read_csv(target)
-    assert 0 < cut["order_value"].sum() <= budget
+    assert 0 < cut.select(in_usd.sum()).item() <= budget
     assert cut["deferred_quantity"].sum() > 0
     assert f"budget {budget:,.2f} USD" in result.stderr
+    # costs stay in the supplier's currency
+    euros = cut.filter(pl.col("currency") == "EUR")
+    assert euros.height and (euros["price_currency"] == "USD").all()
+    terms = pl.read_csv(store["suppliers"]).filter(pl.col("currency") == "EUR")
+    assert set(euros["unit_cost"]) <= set(terms["unit_cost"])
 
 
 def test_explain_shows_the_arithmetic(store: dict[str, Path], plan: pl.DataFrame) -> None:
@@ -194,7 +213,8 @@ def test_per_location_purchase_orders_say_where_to_deliver(
     ordered = by_location.filter(pl.col("order_quantity") > 0)
     documents = sorted(tmp_path.glob("PO-*.csv"))
     assert len(documents) == ordered["supplier"].n_unique()
-    lines = pl.concat([pl.read_csv(path).head(-1) for path in documents])
+    # one currency per supplier's order (its unit cost column names it): stacked by position
+    lines = pl.concat([pl.read_csv(path).head(-1).select(pl.nth(0, 1, 2, 3)) for path in documents])
     assert lines.columns[:3] == ["sku", "title", "location"]
     assert set(lines["location"]) == set(ordered["location"])
     assert lines["quantity (units)"].sum() == ordered["order_quantity"].sum()

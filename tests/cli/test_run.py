@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from icebergops.cli.app import app
 from icebergops.cli.demo import DEMO_CONFIG
-from icebergops.cli.pipeline import order_value
+from icebergops.cli.pipeline import OrderValue, order_value
 from icebergops.demo_store import generate_demo_store
 from icebergops.runs import EXIT_BUSY, LOCK
 
@@ -56,9 +56,15 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     assert summary["counts"]["skus_planned"] == plan.height
     assert summary["counts"]["skus_to_order"] == plan.filter(pl.col("order_quantity") > 0).height
     assert set(summary["timings_s"]) == {"read", "plan", "write"}
-    ordered = plan.filter(pl.col("order_quantity") > 0)["order_value"]
-    assert summary["counts"]["order_value"] == pytest.approx(ordered.sum(), abs=0.01)
-    assert summary["counts"]["to_order_without_unit_cost"] == ordered.null_count()
+    ordered = plan.filter(pl.col("order_quantity") > 0)
+    # the demo's suppliers quote in dollars and euros: a total per currency, none of both
+    per_currency = ordered.group_by("currency").agg(pl.col("order_value").sum())
+    assert summary["counts"]["order_value_by_currency"] == pytest.approx(
+        dict(per_currency.iter_rows()), abs=0.01
+    )
+    assert set(summary["counts"]["order_value_by_currency"]) == {"USD", "EUR"}
+    assert summary["counts"]["order_value"] is None
+    assert summary["counts"]["to_order_without_unit_cost"] == ordered["order_value"].null_count()
     for name in summary["files"]:
         assert (runs / "latest" / name).is_file()
     # the forecast file as `icebergops forecast` writes it: point forecast and expected units
@@ -143,7 +149,10 @@ def test_a_run_plans_per_location_when_the_config_says_so(tmp_path: Path) -> Non
 def test_an_order_of_unknown_cost_has_no_value() -> None:
     """0.0 would tell a cron job or an accountant that there is nothing to pay."""
     unpriced = pl.DataFrame({"order_value": [None, None]}, schema={"order_value": pl.Float64})
-    assert order_value(unpriced) == {"order_value": None, "to_order_without_unit_cost": 2}
-    mixed = pl.DataFrame({"order_value": [12.5, None, 7.5]})
-    assert order_value(mixed) == {"order_value": 20.0, "to_order_without_unit_cost": 1}
-    assert order_value(mixed.clear())["order_value"] == 0.0  # nothing to order, nothing to pay
+    assert order_value(unpriced) == OrderValue(None, {}, 2)
+    mixed = pl.DataFrame({"order_value": [12.5, None, 7.5], "currency": "GBP"})
+    assert order_value(mixed) == OrderValue(20.0, {"GBP": 20.0}, 1)
+    assert order_value(mixed.clear()).total == 0.0  # nothing to order, nothing to pay
+    both = mixed.with_columns(pl.Series("currency", ["GBP", "EUR", "EUR"]))
+    assert order_value(both) == OrderValue(None, {"GBP": 12.5, "EUR": 7.5}, 1)
+    assert order_value(both).text() == "12.50 GBP and 7.50 EUR"

@@ -3,12 +3,13 @@ the store's tables keyed by ``SKU @ location``, planned as per SKU, split back."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
-from icebergops.cli.pipeline import Planned, Tables, plan_store
+from icebergops.cli.pipeline import Planned, Tables, plan_store, price_currency
 from icebergops.demand.history import demand_lines
 from icebergops.demand.series import SEPARATOR
 from icebergops.errors import InputError
@@ -36,11 +37,19 @@ def plan_locations(
     settings: RestockSettings,
     as_of: date | None = None,
     currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
 ) -> Planned:
     """The plan, history and forecast with one row per SKU and location (``sku, location``
     first); the first warning says where units sold without a location were planned."""
     keyed, index, note = keyed_tables(tables)
-    planned = plan_store(keyed, settings=settings, as_of=as_of, noun=NOUN, currency=currency)
+    planned = plan_store(
+        keyed,
+        settings=settings,
+        as_of=as_of,
+        noun=NOUN,
+        currency=currency,
+        exchange_rates=exchange_rates,
+    )
     return replace(
         planned,
         history=split_series(planned.history, index),
@@ -141,12 +150,16 @@ def plan_restock_of(
     settings: RestockSettings,
     as_of: date | None = None,
     currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
 ) -> Planned:
     """Per SKU and location when ``settings.per_location`` says so, else per SKU
-    (``currency``: the store's, where the config names it)."""
-    if settings.per_location:
-        return plan_locations(tables, settings=settings, as_of=as_of, currency=currency)
-    return plan_store(tables, settings=settings, as_of=as_of, currency=currency)
+    (``currency``: the store's, where the config names it; ``exchange_rates``: the config's
+    rates into it, for a budget)."""
+    plan = plan_locations if settings.per_location else plan_store
+    planned = plan(
+        tables, settings=settings, as_of=as_of, currency=currency, exchange_rates=exchange_rates
+    )
+    return replace(planned, plan=planned.plan.with_columns(price_currency(currency)))
 
 
 def explain_locations(planned: Planned, sku: str) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -112,21 +112,55 @@ def with_options(
     )
 
 
-def order_value(to_order: pl.DataFrame) -> dict[str, float | int | None]:
-    """The value of what is to be ordered, over the rows whose unit cost is known.
+@dataclass(frozen=True)
+class OrderValue:
+    """What the rows to order cost, over those whose unit cost is known.
 
-    ``order_value`` is null when rows are to be ordered and none has a unit cost: 0.0 would read
-    as nothing to pay. With nothing to order, it is 0.0.
+    ``total`` is null where the costs are in several currencies (their sum means nothing; see
+    ``by_currency``) or where rows are to be ordered and none has a unit cost (0.0 would read as
+    nothing to pay); with nothing to order it is 0.0. ``unpriced``: rows without a unit cost."""
 
-    >>> order_value(pl.DataFrame({"order_value": [10.0, None]}, schema={"order_value": pl.Float64}))
-    {'order_value': 10.0, 'to_order_without_unit_cost': 1}
+    total: float | None
+    by_currency: dict[str, float]
+    unpriced: int
+
+    def counts(self) -> dict[str, object]:
+        """The summary file's names."""
+        return {
+            "order_value": self.total,
+            "order_value_by_currency": self.by_currency,
+            "to_order_without_unit_cost": self.unpriced,
+        }
+
+    def text(self) -> str | None:
+        """``52,449.60 USD and 1,543.92 EUR``; null when nothing is priced."""
+        if not self.by_currency:
+            return None if self.total is None else f"{self.total:,.2f}"
+        return " and ".join(f"{value:,.2f} {code}" for code, value in self.by_currency.items())
+
+
+def order_value(to_order: pl.DataFrame) -> OrderValue:
+    """:class:`OrderValue` of the rows to order (``order_value``, and ``currency`` per row).
+
+    >>> order_value(pl.DataFrame({"order_value": [10.0, None], "currency": ["EUR", "EUR"]}))
+    OrderValue(total=10.0, by_currency={'EUR': 10.0}, unpriced=1)
+    >>> order_value(pl.DataFrame({"order_value": [9.5, 5.0], "currency": ["USD", "EUR"]})).text()
+    '9.50 USD and 5.00 EUR'
     """
     values = to_order.get_column("order_value")
-    priced = values.len() - values.null_count()
-    return {
-        "order_value": round(float(values.sum()), 2) if priced or values.is_empty() else None,
-        "to_order_without_unit_cost": values.null_count(),
-    }
+    currency = pl.col("currency") if "currency" in to_order.columns else pl.lit(None, pl.String)
+    sums = (
+        to_order.filter(pl.col("order_value").is_not_null())
+        .group_by(currency.alias("currency"))
+        .agg(pl.col("order_value").sum())
+        .sort("order_value", descending=True)  # the largest first
+    )
+    one = values.is_empty() or (sums.height == 1 and values.null_count() < values.len())
+    return OrderValue(
+        total=round(float(values.sum()), 2) if one else None,
+        by_currency={str(c): round(float(v), 2) for c, v in sums.iter_rows() if c is not None},
+        unpriced=values.null_count(),
+    )
 
 
 def require_dated(lines: pl.DataFrame, path: Path, as_of: date | None = None) -> None:
@@ -187,6 +221,7 @@ def plan_store(
     as_of: date | None = None,
     noun: str = "SKUs",
     currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
 ) -> Planned:
     """Forecast each SKU far enough ahead to cover its lead time and review, then plan
     (``noun`` names what a row is in the warnings: SKUs, or SKU-locations; ``currency`` is
@@ -213,6 +248,8 @@ def plan_store(
         titles=titles,
         today=today,
         settings=settings,
+        currency=currency or main_currency(tables.lines),
+        exchange_rates=exchange_rates,
     )
     return Planned(history, forecast, plan, learned, today, _warnings(plan, supply, tables, noun))
 
@@ -231,7 +268,12 @@ def _supply(
         vendors=vendors,
         default_days=settings.default_lead_time_days,
     )
-    return _with_listed_costs(supply, tables, currency), learned
+    supply = _with_listed_costs(supply, tables, currency)
+    if currency is None:
+        return supply, learned
+    # terms that name no currency are in the store's: every cost says its currency
+    quoted = pl.col("currency") if "currency" in supply.columns else pl.lit(None, pl.String)
+    return supply.with_columns(quoted.fill_null(pl.lit(currency)).alias("currency")), learned
 
 
 def _with_listed_costs(supply: pl.DataFrame, tables: Tables, currency: str | None) -> pl.DataFrame:
@@ -379,6 +421,12 @@ def policy_levels(
 
 _NO_STOCK = pl.DataFrame(schema={"sku": pl.String, "on_hand": pl.Int64})
 _NO_TITLES = pl.DataFrame(schema={"sku": pl.String, "title": pl.String})
+
+
+def price_currency(currency: str | None) -> pl.Expr:
+    """The plan's ``price_currency``: prices and revenue at risk are the store's, while its
+    ``currency`` is the unit cost's (a supplier may quote in another)."""
+    return pl.lit(currency, pl.String).alias("price_currency")
 
 
 def main_currency(lines: pl.DataFrame) -> str | None:

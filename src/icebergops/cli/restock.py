@@ -110,7 +110,11 @@ def restock_command(
     )
     currency = settings.store.currency or main_currency(tables.lines)
     planned = plan_restock_of(
-        tables, settings=restock, as_of=as_of.date() if as_of else None, currency=currency
+        tables,
+        settings=restock,
+        as_of=as_of.date() if as_of else None,
+        currency=currency,
+        exchange_rates=settings.store.exchange_rates,
     )
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
@@ -153,12 +157,13 @@ def _summary(
     rows = NOUN if "location" in planned.plan.columns else "SKUs"
     money = f" {currency}" if currency else ""
     total = order_value(to_order)
-    unpriced = total["to_order_without_unit_cost"]
+    unpriced = total.unpriced
     costs = "a unit cost in suppliers.csv or the products export's cost per item"
-    if total["order_value"] is None:  # none is priced: 0.00 would read as nothing to pay
+    text = total.text()
+    if text is None:  # none is priced: 0.00 would read as nothing to pay
         value = f"value unknown: none of them has {costs}"
     else:
-        value = f"{total['order_value']:,.2f}{money} in all"
+        value = f"{text if total.by_currency else text + money} in all"
         if unpriced:
             value += f" ({unpriced:,} of them without {costs}, not counted)"
     err.print(
@@ -167,16 +172,22 @@ def _summary(
     )
     topped = planned.plan.filter(pl.col("top_up_quantity") > 0)
     if topped.height:
+        topped_value = pl.col("top_up_quantity") * pl.col("unit_cost")
+        added = order_value(topped.with_columns(topped_value.alias("order_value")))
+        cost = added.text() if added.by_currency else f"{added.total or 0:,.2f}{money}"
         err.print(
             f"{topped['supplier'].n_unique():,} suppliers topped up to their minimum order value: "
             f"{topped['top_up_quantity'].sum():,} units on {topped.height:,} SKUs, "
-            f"{(topped['top_up_quantity'] * topped['unit_cost']).sum():,.2f}{money}"
+            f"{cost}"
         )
     if budget is not None and "deferred_quantity" in planned.plan.columns:
         cut = deferred(planned.plan)
+        # the cut is worth its suppliers' currencies; the margin is the store's
+        values = order_value(cut.with_columns(pl.col("deferred_value").alias("order_value")))
+        worth = values.text() if values.by_currency else f"{values.total or 0:,.2f}{money}"
         err.print(
             f"budget {budget:,.2f}{money}: {cut.height:,} {rows} cut by "
-            f"{cut['deferred_value'].sum():,.2f}{money} (expected margin lost "
+            f"{worth} (expected margin lost "
             f"{cut['deferred_margin'].sum():,.2f}{money})"
             + (f", most: {', '.join(cut['sku'].head(5))}" if cut.height else "")
         )

@@ -18,6 +18,7 @@ from icebergops.cli.console import stderr_console
 from icebergops.cli.locations import NOUN, plan_restock_of
 from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
+    OrderValue,
     StoreFiles,
     main_currency,
     order_value,
@@ -73,6 +74,7 @@ def run_command(
             settings=settings.restock,
             as_of=as_of.date() if as_of else None,
             currency=currency,
+            exchange_rates=settings.store.exchange_rates,
         )
         to_order = planned.plan.filter(pl.col("order_quantity") > 0)
         rows = NOUN if settings.restock.per_location else "SKUs"
@@ -94,7 +96,7 @@ def run_command(
                 "skus_to_order": to_order.height,
                 "suppliers_to_order_from": to_order["supplier"].n_unique(),
                 "units_to_order": int(to_order["order_quantity"].sum()),
-                **value,
+                **value.counts(),
                 "currency": currency,
             },
             "warnings": warnings,
@@ -110,12 +112,11 @@ def run_command(
     err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)
 
 
-def _unpriced_warning(value: dict[str, float | int | None], rows: int) -> list[str]:
-    unpriced = value["to_order_without_unit_cost"]
-    if not unpriced:
+def _unpriced_warning(value: OrderValue, rows: int) -> list[str]:
+    if not value.unpriced:
         return []
     return [
-        f"{unpriced:,} of the {rows:,} rows to order have no unit cost (suppliers.csv "
+        f"{value.unpriced:,} of the {rows:,} rows to order have no unit cost (suppliers.csv "
         "or the products export's cost per item): their value is not in order_value"
     ]
 

@@ -15,6 +15,8 @@ the ranking falls back to the chance of selling.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from icebergops.errors import ConfigError, InputError
@@ -117,7 +119,14 @@ def _fill(tail: pl.DataFrame, left: float) -> pl.DataFrame:
     return pl.DataFrame(taken, schema={"_row": pl.UInt32, "_end": pl.Int64}, orient="row")
 
 
-def fit_budget(plan: pl.DataFrame, *, budget: float, max_steps: int = MAX_STEPS) -> pl.DataFrame:
+def fit_budget(
+    plan: pl.DataFrame,
+    *,
+    budget: float,
+    max_steps: int = MAX_STEPS,
+    currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
+) -> pl.DataFrame:
     """The plan with ``order_quantity`` cut so the total ``order_value`` is within ``budget``.
 
     ``plan`` is :func:`~icebergops.inventory.policy.plan_restock`'s output. Adds
@@ -125,6 +134,12 @@ def fit_budget(plan: pl.DataFrame, *, budget: float, max_steps: int = MAX_STEPS)
     expected margin those units would have earned before the next order arrives). Quantities
     stay whole cases and at least the MOQ, or drop to 0; the total never exceeds ``budget``.
     Supplier minimums are checked again on the cut plan. :func:`deferred` lists the cuts.
+
+    ``budget`` is in ``currency``, the store's (its prices'). Rows costed in another (the plan's
+    ``currency`` column) are converted at ``exchange_rates`` (units of ``currency`` per unit of theirs)
+    to be ranked and counted against it, and stay in their own currency in the output
+    (``deferred_margin`` is the store's); a row in a currency without a rate is an error, as
+    are costs in several currencies where the store's is unknown.
     """
     if budget < 0:
         raise ConfigError(f"budget {budget} is negative", hint="give the money you can spend")
@@ -139,6 +154,11 @@ def fit_budget(plan: pl.DataFrame, *, budget: float, max_steps: int = MAX_STEPS)
                 "or plan without a budget"
             ),
         )
+    rate = _conversion(ordered, currency, exchange_rates or {})
+    money = [c for c in CONVERTED if c in plan.columns]
+    # ranked, cut and checked against supplier minimums in the store's currency, then back
+    plan = plan.with_columns(rate.alias("_rate")).with_columns(pl.col(money) * pl.col("_rate"))
+    ordered = plan.filter(pl.col("order_quantity") > 0)
     if ordered.get_column("order_value").sum() <= budget:
         kept = ordered.select("_row", pl.col("order_quantity").alias("_kept"))
     else:
@@ -147,7 +167,47 @@ def fit_budget(plan: pl.DataFrame, *, budget: float, max_steps: int = MAX_STEPS)
             "unit_cost", "price", pack_size(pl.col("case_pack")).alias("_pack"),
         )  # fmt: skip
         kept = _keep(_worth(_steps(ordered, max_steps), needs), budget)
-    return _apply(plan, kept)
+    cut = _apply(plan, kept)
+    back = [c for c in (*CONVERTED, "deferred_value") if c in cut.columns]
+    return cut.with_columns(pl.col(back) / pl.col("_rate")).drop("_rate")
+
+
+# Money columns in the supplier's currency; price, revenue and margins are the store's.
+CONVERTED = ("unit_cost", "order_value", "min_order_value", "supplier_order_value",
+             "supplier_shortfall")  # fmt: skip
+
+
+def _conversion(ordered: pl.DataFrame, currency: str | None, rates: Mapping[str, float]) -> pl.Expr:
+    """Units of the store's ``currency`` per unit of each row's cost currency (1 where it is
+    the store's or unnamed); raises where a rate is missing (see :func:`fit_budget`)."""
+    if "currency" not in ordered.columns:
+        return pl.lit(1.0)
+    counts = ordered.get_column("currency").drop_nulls().value_counts(sort=True)
+    if currency is None:
+        if counts.height > 1:
+            main, other = counts["currency"][0], counts["currency"][1]
+            sku = ordered.filter(pl.col("currency") == other).get_column("sku")[0]
+            raise InputError(
+                f"the SKUs to order are costed in {main} and {other} (e.g. {sku!r}), and the "
+                "store's currency is unknown: the budget cannot be counted in one",
+                hint="set store.currency and store.exchange_rates in icebergops.yaml",
+            )
+        return pl.lit(1.0)
+    foreign = [c for c in counts["currency"] if c != currency]
+    for code in foreign:
+        if code not in rates:
+            sku = ordered.filter(pl.col("currency") == code).get_column("sku")[0]
+            raise InputError(
+                f"{sku!r} is costed in {code}, and the budget is in {currency}: "
+                f"no exchange rate for {code}",
+                hint=f"add store.exchange_rates: {{{code}: <{currency} per {code}>}} to "
+                "icebergops.yaml, or plan without a budget",
+            )
+        if not rates[code] > 0:
+            raise ConfigError(f"store.exchange_rates.{code}: {rates[code]} is not above 0")
+    return pl.col("currency").replace_strict(
+        {code: rates[code] for code in foreign}, default=1.0, return_dtype=pl.Float64
+    )
 
 
 def _apply(plan: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:

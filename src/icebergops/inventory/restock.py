@@ -66,16 +66,21 @@ def restock_plan(
     titles: pl.DataFrame,
     today: date,
     settings: RestockSettings,
+    currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
 ) -> pl.DataFrame:
     """The plan of :func:`~icebergops.inventory.policy.plan_restock` for every SKU that sells or
     is stocked, with ``title``, ABC-XYZ class, forecast model and demand class beside it.
 
     Intermittent and lumpy SKUs plan on the empirical quantile of demand over their protection
     period (never below the forecast's own total for it), the others on the normal approximation.
+    A budget is in ``currency`` (the store's), costs in others converted at ``exchange_rates`` (see
+    :func:`~icebergops.inventory.budget.fit_budget`).
     """
     plans = restock_plans(
         history=history, forecast=forecast, prices=prices, stock=stock, supply=supply,
-        titles=titles, today=today, variants={"plan": settings},
+        titles=titles, today=today, variants={"plan": settings}, currency=currency,
+        exchange_rates=exchange_rates,
     )  # fmt: skip
     return plans["plan"]
 
@@ -90,6 +95,8 @@ def restock_plans(
     titles: pl.DataFrame,
     today: date,
     variants: Mapping[str, RestockSettings],
+    currency: str | None = None,
+    exchange_rates: Mapping[str, float] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """:func:`restock_plan` once per named settings, for settings that differ only in their
     service levels, budget and minimum-order rules (the policy backtest replays several): the
@@ -109,7 +116,7 @@ def restock_plans(
     sparse = rates.filter(pl.col("demand_class").is_in(INTERMITTENT)).select("sku")
     sparse_protection = protection.join(sparse, on="sku")
     described = [c for c in ("model", "method", "demand_class") if c in rates.columns]
-    currency = supply.select("sku", "currency") if "currency" in supply.columns else None
+    costed_in = supply.select("sku", "currency") if "currency" in supply.columns else None
     each = {
         name: service_levels(
             classified, levels=settings.service_levels, default=settings.service_level
@@ -153,9 +160,12 @@ def restock_plans(
             overstock_days=settings.overstock_days,
             top_up_limit=settings.top_up_limit,
         )
+        # the costs' currency first: a budget is refused where they are in several
+        plan = plan.join(costed_in, on="sku", how="left") if costed_in is not None else plan
         if settings.budget is not None:
-            plan = fit_budget(plan, budget=settings.budget)
-        plan = plan.join(currency, on="sku", how="left") if currency is not None else plan
+            plan = fit_budget(
+                plan, budget=settings.budget, currency=currency, exchange_rates=exchange_rates
+            )
         plans[name] = (
             plan.join(titles.unique("sku"), on="sku", how="left")
             .join(classes.select("sku", "abc_xyz"), on="sku", how="left")
