@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from rich.console import Console
 
 from icebergops.errors import OutputError
 from icebergops.outputs import atomic_path, format_for, write_table
@@ -89,3 +91,15 @@ def test_format_choice() -> None:
     assert format_for(Path("a.csv"), "json", stdout_is_tty=True) == "json"
     with pytest.raises(OutputError):
         format_for(None, "pdf", stdout_is_tty=True)
+
+
+def test_a_table_shows_brackets_in_cells_as_written(tmp_path: Path) -> None:
+    """Shopify SKUs and titles may hold square brackets; rich would read them as markup."""
+    frame = pl.DataFrame(
+        {"sku": ["TEE-[xl]", "[/bold]", "[link=http://x]H-1"], "title": ["Socks [/s/m]"] * 3}
+    )
+    target = tmp_path / "table.txt"
+    write_table(frame, target, "table", title="plan [draft]", console=Console(file=io.StringIO()))
+    text = target.read_text()
+    for cell in ["TEE-[xl]", "[/bold]", "[link=http://x]H-1", "Socks [/s/m]", "plan [draft]"]:
+        assert cell in text

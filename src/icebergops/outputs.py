@@ -22,6 +22,7 @@ from typing import Any, Literal
 import polars as pl
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from icebergops.errors import OutputError, Where
 
@@ -138,11 +139,14 @@ def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> Non
 
 
 def render_table(frame: pl.DataFrame, *, title: str | None = None, max_rows: int = 200) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    """A rich table of ``frame``'s first ``max_rows`` rows. Cells are plain text: a SKU like
+    ``TEE-[xl]`` shows as written, where rich markup would drop ``[xl]`` (or fail on
+    ``[/s/m]``, or make ``[link=…]`` a link)."""
+    table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        table.add_column(Text(name), justify="right" if dtype.is_numeric() else "left")
     for row in frame.head(max_rows).iter_rows():
-        table.add_row(*(_cell(value) for value in row))
+        table.add_row(*(Text(_cell(value)) for value in row))
     if frame.height > max_rows:
         table.caption = f"{max_rows} of {frame.height} rows shown; use --output or --format csv"
     return table

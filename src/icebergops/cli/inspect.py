@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
@@ -133,14 +134,14 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
 
 def _print_report(console: Console, report: dict[str, Any]) -> None:
     if "error" in report:
-        console.print(f"[bold]{report['file']}[/bold]: [red]could not be read[/red]")
+        console.print(Text.assemble((report["file"], "bold"), ": ", ("could not be read", "red")))
         return
-    facts = Table(title=report["file"], show_header=False, title_justify="left")
+    facts = Table(title=Text(report["file"]), show_header=False, title_justify="left")
     facts.add_column("fact", style="bold")
     facts.add_column("value")
     for name in FACTS:
         if report.get(name) not in (None, [], {}):
-            facts.add_row(name.replace("_", " "), _shown(report[name]))
+            facts.add_row(name.replace("_", " "), Text(_shown(report[name])))
     console.print(facts)
     if report["findings"]:
         console.print(_findings_table(report["findings"]))
@@ -164,11 +165,11 @@ def _findings_table(findings: list[dict[str, Any]]) -> Table:
         style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
         lines = ", ".join(map(str, f["lines"])) + (" …" if f["count"] > len(f["lines"]) > 0 else "")
         table.add_row(
-            f"[{style}]{f['severity']}[/{style}]",
-            f["message"],
+            Text(f["severity"], style=style),
+            Text(f["message"]),
             f"{f['count']:,}",
-            f["column"] or "",
-            "" if f["value"] is None else repr(f["value"])[:40],
+            Text(f["column"] or ""),
+            Text("" if f["value"] is None else repr(f["value"])[:40]),
             lines,
         )
     return table
