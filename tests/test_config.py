@@ -104,6 +104,13 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
         ("restock:\n  review_days: 0\n", "restock.review_days: 0 is not a positive number of days"),
         ("restock:\n  top_up_limit: -1\n", "restock.top_up_limit: -1.0 is negative"),
         ("run:\n  orders: orders.csv\n", "run.orders: expected a list, got str 'orders.csv'"),
+        ("run:\n  keep_runs: 0\n", "run.keep_runs: 0 keeps no run, not even the one just written"),
+        ("store:\n  exchange_rates: {EUR: 0}\n", "store.exchange_rates.EUR: 0.0 is not a rate"),
+        ("store:\n  exchange_rates: {EUR: .inf}\n", "store.exchange_rates.EUR: inf is not a rate"),
+        (
+            "store:\n  exchange_rates: [1.1]\n",
+            "store.exchange_rates: expected a mapping, got list [1.1]",
+        ),
     ],
 )
 def test_restock_and_run_settings_are_checked(tmp_path: Path, text: str, message: str) -> None:

@@ -6,6 +6,7 @@ Every command takes ``--config FILE``; without it ``./icebergops.yaml`` is read 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from collections.abc import Mapping
@@ -121,6 +122,19 @@ def _check(config: Config, path: Path) -> None:
     if config.store.timezone:
         _check_timezone(config.store.timezone, path)
     _check_restock(config.restock, path)
+    if config.run.keep_runs < 1:  # 0 would remove the run just written, and `latest` with it
+        raise ConfigError(
+            f"run.keep_runs: {config.run.keep_runs} keeps no run, not even the one just written",
+            where=Where(file=path),
+            hint="keep at least 1 dated folder (30 by default)",
+        )
+    for code, rate in config.store.exchange_rates.items():
+        if not 0 < rate < math.inf:
+            raise ConfigError(
+                f"store.exchange_rates.{code}: {rate} is not a rate",
+                where=Where(file=path),
+                hint=f"units of the store's currency per {code}, such as 1.08",
+            )
     for index, source in enumerate(config.sources):
         if source.kind not in SOURCE_KINDS:
             raise ConfigError(
