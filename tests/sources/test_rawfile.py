@@ -152,6 +152,20 @@ def test_truncated_gzip_file(write_file: WriteFile) -> None:
     assert "last line is truncated: 2 of 3 columns" in message(err)
 
 
+@pytest.mark.parametrize("kept", [0.5, 0.02])  # cut within the data, and within its head
+def test_a_gzip_file_cut_short_is_damaged_not_an_internal_error(
+    write_file: WriteFile, kept: float
+) -> None:
+    text = "".join(f"SKU-{n},title {n},{n % 5}\n" for n in range(20_000))
+    packed = gzip.compress(("sku,title,qty\n" + text).encode(), mtime=0)
+    path = write_file("cut.csv.gz", packed[: int(len(packed) * kept)])
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == (
+        f"{path}: is a damaged gzip file: it ends before its compressed data does, or is corrupted"
+    )
+
+
 def test_gzip_in_windows_1252(write_file: WriteFile) -> None:
     raw = read_raw(write_file("f.csv.gz", gzip.compress(ROWS.encode("cp1252"))))
     assert (raw.encoding, raw.compressed) == ("cp1252", True)

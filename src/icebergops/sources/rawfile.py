@@ -21,6 +21,7 @@ from icebergops.errors import InputError, Where
 from icebergops.sources.sniff import (
     SNIFF_BYTES,
     Probe,
+    damaged_gzip,
     detect_encoding,
     is_gzip,
     load_bytes,
@@ -159,10 +160,14 @@ def count_lines(source: bytes | Path) -> int:
     buffer = bytearray(COUNT_CHUNK)  # read into again and again: no chunk allocated per read
     view = np.frombuffer(buffer, np.uint8)
     count, last = 0, ord("\n")
-    with gzip.open(source, "rb") if is_gzip(source) else source.open("rb") as handle:
-        while read := handle.readinto(buffer):
-            count += _line_feeds(view[:read])
-            last = buffer[read - 1]
+    compressed = is_gzip(source)
+    try:
+        with gzip.open(source, "rb") if compressed else source.open("rb") as handle:
+            while read := handle.readinto(buffer):
+                count += _line_feeds(view[:read])
+                last = buffer[read - 1]
+    except (EOFError, gzip.BadGzipFile) as err:
+        raise damaged_gzip(source) from err
     return count + (0 if last == ord("\n") else 1)
 
 
@@ -197,6 +202,10 @@ def _read_frame(
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
+    except OSError as err:  # polars: "unexpected end of file" in a gzip cut short
+        if isinstance(source, Path) and is_gzip(source):
+            raise damaged_gzip(path) from err
+        raise
     except pl.exceptions.ColumnNotFoundError:
         # polars finds no columns to pick in a file with a header and no lines
         return pl.DataFrame(

@@ -76,9 +76,11 @@ def _read_head(path: Path, *, compressed: bool = False) -> bytes:
     try:
         with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
             return handle.read(SNIFF_BYTES)
+    except EOFError as err:  # a gzip cut short within the head
+        raise damaged_gzip(path) from err
     except OSError as err:
         if compressed:
-            raise InputError("is a damaged gzip file", where=Where(file=path)) from err
+            raise damaged_gzip(path) from err
         raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
 
 
@@ -93,6 +95,15 @@ def _looks_utf8(head: bytes) -> bool:
     return True
 
 
+def damaged_gzip(path: Path) -> InputError:
+    """A gzip file cut short or corrupted (a download that stopped, a disk that filled)."""
+    return InputError(
+        "is a damaged gzip file: it ends before its compressed data does, or is corrupted",
+        where=Where(file=path),
+        hint="download or export the file again",
+    )
+
+
 def load_bytes(path: Path, compressed: bool) -> bytes:
     try:
         data = path.read_bytes()
@@ -102,7 +113,7 @@ def load_bytes(path: Path, compressed: bool) -> bytes:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as err:
-            raise InputError("is a damaged gzip file", where=Where(file=path)) from err
+            raise damaged_gzip(path) from err
     if not data.strip():
         raise InputError("is empty", where=Where(file=path), hint="export the report again")
     return data
