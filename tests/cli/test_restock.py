@@ -171,6 +171,25 @@ def test_orders_without_lines_are_an_input_error(store: dict[str, Path], tmp_pat
     assert f"error: {empty}: has no dated order lines to plan from" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["restock", "forecast"])
+def test_orders_without_a_sale_are_an_input_error(
+    store: dict[str, Path], tmp_path: Path, command: str
+) -> None:
+    """Every line cancelled or of zero quantity: nothing to forecast (was an internal error)."""
+    lines = store["shopify_orders"].read_text().splitlines()[:40]
+    header = lines[0].split(",")
+    quantity = header.index("Lineitem quantity")
+    rows = [line.split(",") for line in lines[1:]]
+    assert all(len(row) == len(header) for row in rows)  # no quoted commas in these lines
+    zero = [",".join([*row[:quantity], "0", *row[quantity + 1 :]]) for row in rows]
+    orders = tmp_path / "orders.csv"
+    orders.write_text("\n".join([lines[0], *zero]) + "\n")
+    extra = ["--inventory", str(store["shopify_inventory"])] if command == "restock" else []
+    result = runner.invoke(app, [command, str(orders), *extra])
+    assert result.exit_code == 65, result.output
+    assert f"error: {orders}: has no sale to plan from" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def by_location(store: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     target = tmp_path_factory.mktemp("located") / "plan.csv"

@@ -172,7 +172,15 @@ def require_dated(lines: pl.DataFrame, path: Path, as_of: date | None = None) ->
             where=Where(file=path),
             hint="export orders with at least a few weeks of sales",
         )
-    first = demand_lines(lines)["order_date"].min()
+    sales = demand_lines(lines)
+    if sales.is_empty():
+        raise InputError(
+            "has no sale to plan from: every dated line is cancelled, a test order, "
+            "or of zero quantity",
+            where=Where(file=path),
+            hint="export orders with at least a few weeks of sales",
+        )
+    first = sales["order_date"].min()
     if as_of is not None and isinstance(first, date) and as_of < first:
         raise InputError(
             f"has no sale on or before --as-of {as_of}: its first is on {first}",
