@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from icebergops.errors import OutputError
-from icebergops.outputs import atomic_path, format_for, write_table
+from icebergops.outputs import atomic_path, format_for, not_an_input, write_table
 
 DANGEROUS = pl.DataFrame(
     {
@@ -103,3 +103,14 @@ def test_a_table_shows_brackets_in_cells_as_written(tmp_path: Path) -> None:
     text = target.read_text()
     for cell in ["TEE-[xl]", "[/bold]", "[link=http://x]H-1", "Socks [/s/m]", "plan [draft]"]:
         assert cell in text
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("sku\nA\n")
+    (tmp_path / "sub").mkdir()
+    same = tmp_path / "sub" / ".." / "orders.csv"  # another spelling of the same file
+    with pytest.raises(OutputError, match="is an input of this command"):
+        not_an_input([tmp_path / "new.csv", same], [None, orders])
+    not_an_input([tmp_path / "new.csv", None], [orders])  # a new file is fine
+    assert orders.read_text() == "sku\nA\n"

@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -136,6 +136,22 @@ def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> Non
             os.replace(xlsx, temporary)
         finally:
             xlsx.unlink(missing_ok=True)
+
+
+def not_an_input(outputs: Iterable[Path | None], inputs: Iterable[Path | None]) -> None:
+    """Raise before anything is read where an output file is one of the inputs: ``-o
+    orders.csv`` would replace the seller's export with the forecast."""
+    given = [path for path in inputs if path is not None]
+    for output in outputs:
+        if output is None or not output.exists():
+            continue
+        for path in given:
+            if path.exists() and os.path.samefile(output, path):
+                raise OutputError(
+                    "is an input of this command: writing there would replace it",
+                    where=Where(file=output),
+                    hint="give --output another file name",
+                )
 
 
 def render_table(frame: pl.DataFrame, *, title: str | None = None, max_rows: int = 200) -> Table:

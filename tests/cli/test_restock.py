@@ -509,3 +509,16 @@ def test_suppliers_named_alike_get_a_purchase_order_each(
     acme = sorted(path.name for path in folder.glob("*acme-tools*.csv"))
     assert len(acme) == 2 and acme[0].endswith("acme-tools-2.csv")
     assert {pl.read_csv(folder / name)["sku"][0] for name in acme} == {first, second}
+
+
+def test_output_onto_an_input_is_refused_and_leaves_it(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_bytes(store["suppliers"].read_bytes())
+    args = _args(store, "-o", str(suppliers))
+    args[args.index(str(store["suppliers"]))] = str(suppliers)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 73
+    assert f"error: {suppliers}: is an input of this command" in result.stderr
+    assert suppliers.read_bytes() == store["suppliers"].read_bytes()

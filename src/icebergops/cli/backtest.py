@@ -33,7 +33,7 @@ from icebergops.errors import InputError, Where
 from icebergops.inventory.backtest import CURRENT, compare_policies
 from icebergops.inventory.leadtime import learn_lead_times
 from icebergops.inventory.simulation import SellerRule, summary
-from icebergops.outputs import write_table
+from icebergops.outputs import not_an_input, write_table
 
 
 def backtest_command(
@@ -73,6 +73,9 @@ def backtest_command(
     output: OutputOption = None,
 ) -> None:
     """Replay the last DAYS of demand: the recommended policy against your current rule."""
+    not_an_input(
+        [output, per_sku], [*orders, *(products or []), suppliers, purchase_orders_file, events]
+    )
     settings = load_config(config)
     files = StoreFiles(orders, (), products or [], suppliers, purchase_orders_file, events)
     tables = read_store(files, config=settings, kind=kind)

@@ -39,7 +39,7 @@ from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary
 from icebergops.errors import InputError, Where
-from icebergops.outputs import render_table, write_table
+from icebergops.outputs import not_an_input, render_table, write_table
 from icebergops.sources import ReadOptions, read_table
 
 
@@ -120,6 +120,7 @@ def forecast_command(
 ) -> None:
     """Forecast units per series and period, choosing a model per series by backtest; 80/95%
     intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
+    not_an_input([output], [*orders, *(products or []), events, *(inventory or [])])
     settings = load_config(config)
     err = stderr_console(highlight=True)
     period = FREQUENCIES[freq.value]

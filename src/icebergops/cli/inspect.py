@@ -25,7 +25,7 @@ from icebergops.cli.options import (
 from icebergops.config import load_config
 from icebergops.errors import IcebergOpsError
 from icebergops.inspection import summarize
-from icebergops.outputs import write_text
+from icebergops.outputs import not_an_input, write_text
 from icebergops.sources import ReadOptions, layouts_for, read_source
 
 FACTS = [
@@ -73,6 +73,7 @@ def inspect_command(
     ] = False,
 ) -> None:
     """Detect each file's layout and report its contents and data-quality findings, with line numbers."""
+    not_an_input([output], files or [])
     settings = load_config(config)
     if kinds:
         _print_kinds(settings)

@@ -37,7 +37,7 @@ from icebergops.cli.pipeline import (
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
-from icebergops.outputs import write_table
+from icebergops.outputs import not_an_input, write_table
 
 # What a seller reads on a terminal (short headers); --output gets every column.
 SHOWN = {
@@ -95,6 +95,10 @@ def restock_command(
     output: OutputOption = None,
 ) -> None:
     """Plan what to order today: order-up-to levels from forecasts, lead times and service levels."""
+    not_an_input(
+        [output],
+        [*orders, *(inventory or []), *(products or []), suppliers, purchase_orders_file, events],
+    )
     settings = load_config(config)
     err = stderr_console()
     files = StoreFiles(
