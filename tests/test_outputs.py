@@ -114,3 +114,13 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
         not_an_input([tmp_path / "new.csv", same], [None, orders])
     not_an_input([tmp_path / "new.csv", None], [orders])  # a new file is fine
     assert orders.read_text() == "sku\nA\n"
+
+
+def test_xlsx_shows_money_to_the_cent_and_rates_in_full(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"unit_cost": [59.81, 3.5], "per_day": [0.0821, 1.0], "units": [3, 4]})
+    target = tmp_path / "plan.xlsx"
+    write_table(frame, target)
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    assert sheet["A2"].number_format == "#,##0.00" and sheet["A2"].value == 59.81
+    assert sheet["B2"].number_format == "#,##0.0000"

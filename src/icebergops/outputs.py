@@ -119,6 +119,31 @@ def to_csv(frame: pl.DataFrame) -> str:
     return escape_formulas(frame).write_csv()
 
 
+def _decimal_formats(frame: pl.DataFrame, most: int = 6) -> dict[Any, str]:
+    """A number format per float column with as many decimals as its values have, up to
+    ``most``: money rounded to the cent shows 59.81, not polars' default 59.810, and a rate
+    of 0.0821 units a day keeps its four.
+
+    >>> _decimal_formats(pl.DataFrame({"cost": [59.81, 3.5], "rate": [0.0821, None], "n": [1, 2]}))
+    {'cost': '#,##0.00', 'rate': '#,##0.0000'}
+    """
+    formats: dict[Any, str] = {}  # Any: polars' own key type also takes selectors
+    for name, dtype in frame.schema.items():
+        if not dtype.is_float():
+            continue
+        values = frame.get_column(name).drop_nulls().drop_nans()
+        finite = values.filter(values.is_finite())
+        places = next((d for d in range(most + 1) if _has_places(finite, d)), most)
+        formats[name] = "#,##0" + ("." + "0" * places if places else "")
+    return formats
+
+
+def _has_places(values: pl.Series, places: int) -> bool:
+    """Whether every value is written in full with ``places`` decimals."""
+    off = (values - values.round(places)).abs().max()
+    return not isinstance(off, float) or off < 1e-9  # None: no values
+
+
 def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> None:
     """One sheet, header row frozen, columns auto-fitted; text cells escaped."""
     with atomic_path(target) as temporary:
@@ -130,7 +155,11 @@ def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> Non
             book = xlsxwriter.Workbook(str(xlsx))
             book.set_properties({"created": datetime(2000, 1, 1)})
             escape_formulas(frame).write_excel(
-                book, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0)
+                book,
+                worksheet=sheet[:31],
+                autofit=True,
+                freeze_panes=(1, 0),
+                column_formats=_decimal_formats(frame),
             )
             book.close()
             os.replace(xlsx, temporary)
