@@ -70,6 +70,9 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     # the forecast file as `icebergops forecast` writes it: point forecast and expected units
     forecast = pl.read_csv(runs / "latest" / "forecast.csv")
     assert forecast.columns[:4] == ["sku", "day", "forecast", "expected"]
+    # units to 4 decimals, never 6.6e-11 or 17 digits
+    text = (runs / "latest" / "forecast.csv").read_text()
+    assert "e-" not in text and forecast["hi_95"].round(4).equals(forecast["hi_95"])
     assert (forecast["forecast"] <= forecast["expected"]).all()
     assert not list(runs.glob(".*partial"))
     assert "read: " in log and "done: " in log

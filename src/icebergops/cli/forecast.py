@@ -34,7 +34,7 @@ from icebergops.demand.evaluate import accuracy_table, backtest, method_names
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
-from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely
+from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary
@@ -164,7 +164,7 @@ def forecast_command(
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
     result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
-    write_table(result, output, fmt, title=f"forecast, next {ahead}")
+    write_table(rounded(result), output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
         charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
         err.print(f"{len(charts)} charts in {plot}")

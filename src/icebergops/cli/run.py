@@ -26,7 +26,7 @@ from icebergops.cli.pipeline import (
     write_purchase_orders,
 )
 from icebergops.config import DEFAULT_CONFIG, Config, load_config
-from icebergops.demand.likely import most_likely
+from icebergops.demand.likely import most_likely, rounded
 from icebergops.errors import ConfigError, Where
 from icebergops.outputs import write_table, write_text, write_xlsx
 from icebergops.runs import dated_folder, prune, run_lock
@@ -156,7 +156,7 @@ def _write(
 ) -> list[str]:
     """The run's files, relative names: forecast, restock plan, one PO per supplier."""
     # as `icebergops forecast` writes it; the plan was made on the expected units
-    write_table(most_likely(forecast, by=["sku"]), folder / "forecast.csv", "csv")
+    write_table(rounded(most_likely(forecast, by=["sku"])), folder / "forecast.csv", "csv")
     write_table(plan, folder / "restock.csv", "csv")
     write_xlsx(plan, folder / "restock.xlsx", sheet="restock")
     written = ["forecast.csv", "restock.csv", "restock.xlsx"]

@@ -51,3 +51,17 @@ def likely_none(forecasts: pl.DataFrame, *, by: Sequence[str]) -> int:
     expected."""
     none = (pl.col("forecast").sum() == 0) & (pl.col("expected").sum() > 0)
     return int(forecasts.group_by(by).agg(none).get_column("forecast").sum())
+
+
+UNITS = ("forecast", "expected", "lo_80", "hi_80", "lo_95", "hi_95")
+
+
+def rounded(forecasts: pl.DataFrame, places: int = 4) -> pl.DataFrame:
+    """The forecast columns to ``places`` decimals, as files show them: a model's 6.6e-11 units a
+    day is 0.0, and 0.35859578645454 is 0.3586 (a ten-thousandth of a unit a day is 0.3 a
+    year). Plans are made on the unrounded values.
+
+    >>> rounded(pl.DataFrame({"forecast": [6.578e-11, 0.35859578645454], "model": ["a", "b"]})).rows()
+    [(0.0, 'a'), (0.3586, 'b')]
+    """
+    return forecasts.with_columns(pl.col(c).round(places) for c in UNITS if c in forecasts.columns)
