@@ -84,9 +84,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
         if target.exists() and not target.is_file():
             _write_into(temporary, target)
         else:
+            new = not target.exists()
             os.replace(temporary, target)
+            if new:
+                _created.append(target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+# Files this process created through atomic_path, in order: a failing command removes its own.
+_created: list[Path] = []
+
+
+def created_count() -> int:
+    """How many files atomic writes have created so far (see :func:`remove_created`)."""
+    return len(_created)
+
+
+def remove_created(since: int) -> int:
+    """Remove the files created after the first ``since``, and return how many there were: a
+    command that fails after writing its plan, on its purchase orders, leaves no plan behind
+    that looks complete. Files it replaced stay replaced (their old content is gone)."""
+    fresh = _created[since:]
+    for path in reversed(fresh):
+        path.unlink(missing_ok=True)
+    del _created[since:]
+    return len(fresh)
 
 
 def _write_into(temporary: Path, target: Path) -> None:

@@ -522,3 +522,21 @@ def test_output_onto_an_input_is_refused_and_leaves_it(
     assert result.exit_code == 73
     assert f"error: {suppliers}: is an input of this command" in result.stderr
     assert suppliers.read_bytes() == store["suppliers"].read_bytes()
+
+
+def test_a_failed_command_leaves_no_new_output_behind(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """The plan is written, then the purchase orders cannot be: the plan goes too (a complete
+    looking plan without its orders would be sent on); a file that was there before stays."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    plan = tmp_path / "plan.csv"
+    result = runner.invoke(app, _args(store, "-o", str(plan), "--po-dir", str(blocker / "po")))
+    assert result.exit_code == 73
+    assert "cannot write here" in result.stderr
+    assert "removed the file this command had written before it failed" in result.stderr
+    assert not plan.exists()
+    plan.write_text("yesterday's plan\n")
+    again = runner.invoke(app, _args(store, "-o", str(plan), "--po-dir", str(blocker / "po")))
+    assert again.exit_code == 73 and plan.exists()  # replaced, not removed

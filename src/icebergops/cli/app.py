@@ -13,6 +13,7 @@ import typer
 from icebergops import __version__
 from icebergops.cli.console import stderr_console
 from icebergops.errors import EXIT_INTERNAL, IcebergOpsError
+from icebergops.outputs import created_count, remove_created
 
 app = typer.Typer(
     name="icebergops",
@@ -31,17 +32,21 @@ def reports_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = created_count()
         try:
             return command(*args, **kwargs)
         except IcebergOpsError as err:
             if _state["debug"]:
+                remove_created(start)
                 raise
             report(err)
+            _remove_written(start)
             raise typer.Exit(err.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as err:  # a bug of ours: say so in one line, exit 70 (EX_SOFTWARE)
             if _state["debug"] or isinstance(err, typer.BadParameter):
+                remove_created(start)
                 raise
             stderr.print(
                 f"error: internal error ({type(err).__name__}: {err})".splitlines()[0],
@@ -49,9 +54,18 @@ def reports_errors(command: F) -> F:
                 soft_wrap=True,
             )
             stderr.print("hint: run again with --debug and report the traceback", markup=False)
+            _remove_written(start)
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _remove_written(start: int) -> None:
+    """A failed command's new files go: only complete outputs are left (see remove_created)."""
+    removed = remove_created(start)
+    if removed:
+        files = "the file" if removed == 1 else f"the {removed} files"
+        stderr.print(f"removed {files} this command had written before it failed")
 
 
 def report(err: IcebergOpsError) -> None:
