@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -211,3 +213,43 @@ def test_lines_are_counted_across_chunks_in_bytes_files_and_gzip(
     monkeypatch.setattr(rawfile, "COUNT_CHUNK", 4)  # every line feed near a chunk's edge
     plain, packed = write_file("f.csv", text), write_file("g.csv", gzip.compress(text))
     assert (count_lines(text), count_lines(plain), count_lines(packed)) == (lines,) * 3
+
+
+def test_classic_mac_line_ends_are_lines(write_file: WriteFile) -> None:
+    """Excel's "CSV (Macintosh)" ends lines in a carriage return alone."""
+    raw = read_raw(write_file("mac.csv", ROWS.replace("\n", "\r")))
+    assert raw.frame["qty"].to_list() == ["2", "3"]
+    assert raw.frame[LINE].to_list() == [2, 3]
+
+
+def test_a_truncated_mac_file_names_its_last_line(write_file: WriteFile) -> None:
+    path = write_file("mac.csv", "sku,title,qty\rA,x,1\rB,y")
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert message(err) == f"{path}:3: 'B,y' last line is truncated: 2 of 3 columns"
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_fifo_is_read_once(tmp_path: Path, compressed: bool) -> None:
+    """A named pipe (or `<(zcat orders.csv.gz)`) can be read once only: the reader may not
+    open it a second time, which would wait for a writer for ever."""
+    fifo = tmp_path / "orders.csv"
+    os.mkfifo(fifo)
+    content = gzip.compress(ROWS.encode()) if compressed else ROWS.encode()
+
+    def feed() -> None:
+        with fifo.open("wb") as handle:
+            handle.write(content)
+
+    read: list[rawfile.RawTable] = []
+    threads = [
+        threading.Thread(target=feed, daemon=True),
+        threading.Thread(target=lambda: read.append(read_raw(fifo)), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    threads[1].join(timeout=30)  # a second open would block: fail, rather than hang the tests
+    assert read, "the reader did not return: it opened the pipe again"
+    raw = read[0]
+    assert (raw.compressed, raw.frame["title"].to_list()) == (compressed, ["Café crème", "Pâte"])
+    assert raw.frame[LINE].to_list() == [2, 3]

@@ -119,7 +119,12 @@ def _read_tail(path: Path, compressed: bool) -> bytes:
 
 
 def _check_last_line(
-    tail: bytes, delimiter: str, width: int, path: Path, quote: str | None = '"'
+    tail: bytes,
+    delimiter: str,
+    width: int,
+    path: Path,
+    quote: str | None = '"',
+    content: bytes | None = None,  # the whole text, when it was read into memory
 ) -> None:
     """A download cut short ends mid-record: fewer cells than the header, or an open quote."""
     if tail.endswith((b"\n", b"\r")) or not tail:
@@ -133,12 +138,15 @@ def _check_last_line(
         cells = next(csv.reader([last], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
     open_quote = quote is not None and last.count('"') % 2 == 1
     if len(cells) < width or open_quote:
+        line = (
+            count_lines(content if content is not None else path)
+            if content or path.is_file()
+            else None
+        )
         raise InputError(
             f"last line is truncated: {len(cells)} of {width} columns"
             + (" and an unclosed quote" if open_quote else ""),
-            where=Where(
-                file=path, line=count_lines(path) if path.exists() else None, value=last[:60]
-            ),
+            where=Where(file=path, line=line, value=last[:60]),
             hint="the export or download was cut short; export the file again",
         )
 
@@ -232,7 +240,7 @@ def _structure_error(
     err: Exception, source: bytes, delimiter: str, width: int, path: Path, quote: str | None
 ) -> InputError:
     """Find the first record whose cell count differs from the header, with Python's csv module."""
-    _check_last_line(source[-SNIFF_BYTES:], delimiter, width, path, quote)
+    _check_last_line(source[-SNIFF_BYTES:], delimiter, width, path, quote, source)
     text = io.StringIO(source.decode("utf-8", errors="replace"))
     if quote:
         reader = csv.reader(text, delimiter=delimiter)
@@ -257,7 +265,7 @@ def check_tail(found: Probe) -> None:
         if found.data is not None
         else _read_tail(found.path, found.compressed)
     )
-    _check_last_line(tail, found.delimiter, len(found.header), found.path, found.quote)
+    _check_last_line(tail, found.delimiter, len(found.header), found.path, found.quote, found.data)
 
 
 def _last_record_short(frame: pl.DataFrame) -> bool:

@@ -43,16 +43,26 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     _check_exists(path)
     if encoding is not None:
         _check_encoding(encoding)
-    head = _read_head(path)
+    # A pipe (`<(zcat orders.csv.gz)`) or a FIFO can be read only once: all of it, now.
+    content = None if path.is_file() else _read_stream(path)
+    head = _read_head(path) if content is None else content[:SNIFF_BYTES]
     compressed = head[:2] == b"\x1f\x8b"
     if compressed:
-        head = _read_head(path, compressed=True)
-    data: bytes | None = None
-    if encoding not in (None, "utf-8", "utf8") or not _looks_utf8(head):
+        if content is None:
+            head = _read_head(path, compressed=True)
+        else:
+            content = _gunzip(content, path)
+            head = content[:SNIFF_BYTES]
+    data = content
+    if data is None and (
+        encoding not in (None, "utf-8", "utf8") or not _looks_utf8(head) or _cr_only(head)
+    ):
         data = load_bytes(path, compressed)
     if data is not None:
         text_encoding = encoding or detect_encoding(data, path)
         data = to_utf8(data, text_encoding, path)
+        if _cr_only(data[:SNIFF_BYTES]):  # classic Mac OS line ends (Excel's "CSV (Macintosh)")
+            data = data.replace(b"\r", b"\n")
         head = data[:SNIFF_BYTES]
     else:
         text_encoding = encoding or "utf-8"
@@ -84,6 +94,18 @@ def _read_head(path: Path, *, compressed: bool = False) -> bytes:
         raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
 
 
+def _read_stream(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
+
+
+def _cr_only(head: bytes) -> bool:
+    """Lines end in a carriage return alone: polars and the csv module see one long line."""
+    return b"\r" in head and b"\n" not in head
+
+
 def _looks_utf8(head: bytes) -> bool:
     """True for plain UTF-8 without BOM (a multi-byte character cut at the end is fine)."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
@@ -110,13 +132,17 @@ def load_bytes(path: Path, compressed: bool) -> bytes:
     except OSError as err:
         raise MissingInputError(f"cannot be read: {err.strerror}", where=Where(file=path)) from err
     if compressed:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
-            raise damaged_gzip(path) from err
+        data = _gunzip(data, path)
     if not data.strip():
         raise InputError("is empty", where=Where(file=path), hint="export the report again")
     return data
+
+
+def _gunzip(data: bytes, path: Path) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as err:
+        raise damaged_gzip(path) from err
 
 
 def _near_names(path: Path) -> str | None:
