@@ -69,6 +69,7 @@ def test_every_export_is_read_with_the_right_counts(shared_data: Path) -> None:
         got = (report["kind"], report["lines"], report["rows"], report.get("orders"), report["skus"],
                report.get("names_as_skus"))  # fmt: skip
         assert got == (kind, lines, rows, orders, skus, names), name
+        assert report["errors"] == 0, name  # else inspect exits 65: the commands refuse it
 
 
 def test_dates_currencies_and_findings_of_real_orders(shared_data: Path) -> None:

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
+import polars as pl
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
@@ -112,3 +114,39 @@ def test_table_output_to_a_text_file_and_unknown_encoding(
     bad = runner.invoke(app, ["inspect", str(path), "--encoding", "klingon", "-f", "json"])
     assert bad.exit_code == 78
     assert json.loads(bad.stdout)[0]["error"] == "unknown encoding 'klingon'"
+
+
+def test_error_findings_exit_65_and_name_the_file(write_file: WriteFile) -> None:
+    """A file the other commands would refuse (a quantity that is no number) is not a pass."""
+    path = write_file("orders_export.csv", ORDERS.replace(",2,Mug", ",two,Mug"))
+    result = runner.invoke(app, ["inspect", str(path), "-f", "json"])
+    assert result.exit_code == 65
+    (report,) = json.loads(result.stdout)  # the report is still written in full
+    assert (report["errors"], report["findings"][0]["value"]) == (1, "two")
+    assert result.stderr == (
+        f"error: {path}: 1 error-level findings; forecast, restock and the other commands "
+        "refuse the file until they are fixed\n"
+    )
+
+
+def test_csv_and_xlsx_outputs_hold_one_row_per_finding(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    path = write_file("orders_export.csv", ORDERS)
+    target = tmp_path / "findings.csv"
+    result = runner.invoke(app, ["inspect", str(path), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = pl.read_csv(target, infer_schema=False)
+    empty = rows.filter(pl.col("finding") == "has no SKU: the line item name stands in for it")
+    assert empty.select("severity", "count", "column", "lines").row(0) == (
+        "warning",
+        "1",
+        "Lineitem sku",
+        "3",
+    )
+    workbook = tmp_path / "findings.xlsx"
+    assert runner.invoke(app, ["inspect", str(path), "-o", str(workbook)]).exit_code == 0
+    sheet = openpyxl.load_workbook(workbook).active
+    assert sheet is not None and sheet.max_row == rows.height + 1  # the header, then the rows
+    piped = runner.invoke(app, ["inspect", str(path), "-f", "csv"])
+    assert piped.stdout.splitlines()[0] == ",".join(rows.columns)

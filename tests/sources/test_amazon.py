@@ -184,3 +184,20 @@ def test_each_line_gets_its_marketplace_day(write_file: WriteFile) -> None:
         date(2026, 11, 3),
         date(2026, 11, 4),
     ]
+
+
+def test_a_price_list_cell_that_is_no_number_is_left_empty_with_a_warning(
+    write_file: WriteFile,
+) -> None:
+    """`#VALUE!` and `Nill` in the Amazon.in price list: the catalogue stays usable."""
+    text = (
+        "index,Sku,Style Id,Catalog,Category,Weight,TP,MRP Old,Final MRP Old,Amazon MRP\n"
+        "0,OS-1-S,OS-1,Moments,Kurta,0.3,538,2178,2295,2295\n"
+        "1,OS-1-M,OS-1,Moments,Kurta,Nill,#VALUE!,2178,2295,2295\n"
+    )
+    source = read_source(write_file("prices.csv", text))
+    assert source.errors == []
+    found = {(f.column, f.value, f.lines, f.severity) for f in source.findings}
+    assert ("TP", "#VALUE!", (3,), "warning") in found
+    assert ("Weight", "Nill", (3,), "warning") in found
+    assert source.table["unit_cost"].to_list() == [538.0, None]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,9 +24,9 @@ from icebergops.cli.options import (
     OutputOption,
 )
 from icebergops.config import load_config
-from icebergops.errors import IcebergOpsError
+from icebergops.errors import EXIT_DATA, IcebergOpsError
 from icebergops.inspection import summarize
-from icebergops.outputs import not_an_input, write_text
+from icebergops.outputs import not_an_input, write_table, write_text
 from icebergops.sources import ReadOptions, layouts_for, read_source
 
 FACTS = [
@@ -103,34 +104,56 @@ def inspect_command(
     _write(reports, fmt, output)
     if exit_code:
         raise typer.Exit(exit_code)
+    refused = [r for r in reports if r.get("errors")]
+    for report in refused:  # the other commands stop at the first of them: say so, and exit 65
+        stderr_console().print(
+            f"error: {report['file']}: {report['errors']:,} error-level findings; forecast, "
+            "restock and the other commands refuse the file until they are fixed",
+            markup=False,
+            soft_wrap=True,
+        )
+    if refused:
+        raise typer.Exit(EXIT_DATA)
 
 
 def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
-    """JSON for machines (piped, or ``--output x.json``), tables for people (terminal, ``.txt``)."""
-    by_suffix = None if output is None else ("table" if output.suffix == ".txt" else "json")
-    chosen = fmt or by_suffix or ("table" if sys.stdout.isatty() else "json")
-    if chosen not in ("json", "table"):
-        raise typer.BadParameter("inspect writes json or table", param_hint="--format")
-    if chosen == "json":
-        text = json.dumps(reports, indent=1, ensure_ascii=False) + "\n"
-    else:
-        buffer = io.StringIO()
-        console = Console(
-            file=buffer, width=max(100, Console().width), force_terminal=output is None
+    """JSON for machines (piped, or ``--output x.json``), tables for people (terminal, ``.txt``);
+    CSV and XLSX hold the findings, one row each, for a spreadsheet."""
+    suffix = None if output is None else output.suffix.lower().lstrip(".")
+    by_suffix = {"txt": "table", "csv": "csv", "xlsx": "xlsx"}.get(suffix or "", "json")
+    chosen = fmt or (by_suffix if output is not None else None)
+    chosen = chosen or ("table" if sys.stdout.isatty() else "json")
+    if chosen not in ("json", "table", "csv", "xlsx"):
+        raise typer.BadParameter(
+            f"unknown format {chosen!r}; inspect writes json, table, csv or xlsx",
+            param_hint="--format",
         )
-        for report in reports:
-            _print_report(console, report)
-        text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
+    if chosen in ("csv", "xlsx"):
+        write_table(_findings_frame(reports), output, chosen)
     else:
-        write_text(text, output)
+        text = _json(reports) if chosen == "json" else _tables(reports, terminal=output is None)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text(text, output)
     stderr = stderr_console()
     for report in reports:
         if "error" in report and chosen == "table":
             stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)
             if report.get("hint"):
                 stderr.print(f"hint: {report['hint']}", markup=False, soft_wrap=True)
+
+
+def _json(reports: list[dict[str, Any]]) -> str:
+    return json.dumps(reports, indent=1, ensure_ascii=False) + "\n"
+
+
+def _tables(reports: list[dict[str, Any]], *, terminal: bool) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=max(100, Console().width), force_terminal=terminal)
+    for report in reports:
+        _print_report(console, report)
+    return buffer.getvalue()
 
 
 def _print_report(console: Console, report: dict[str, Any]) -> None:
@@ -156,6 +179,49 @@ def _shown(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+FINDING_COLUMNS = {
+    "file": pl.String,
+    "format": pl.String,
+    "severity": pl.String,
+    "finding": pl.String,
+    "count": pl.Int64,
+    "column": pl.String,
+    "first_value": pl.String,
+    "lines": pl.String,
+    "hint": pl.String,
+}
+
+
+def _findings_frame(reports: list[dict[str, Any]]) -> pl.DataFrame:
+    """One row per finding (a file that could not be read: one error row), for CSV and XLSX."""
+    rows: list[dict[str, Any]] = []
+    for report in reports:
+        if "error" in report:
+            rows.append(
+                {"file": report["file"], "severity": "error", "finding": report["error"]}
+                | {"count": 1, "hint": report.get("hint")}
+            )
+            continue
+        for f in report["findings"]:
+            more = " …" if f["count"] > len(f["lines"]) > 0 else ""
+            rows.append(
+                {
+                    "file": report["file"],
+                    "format": report.get("format"),
+                    "severity": f["severity"],
+                    "finding": f["message"],
+                    "count": f["count"],
+                    "column": f["column"],
+                    "first_value": f["value"],
+                    "lines": ", ".join(map(str, f["lines"])) + more or None,
+                }
+            )
+    return pl.DataFrame(
+        [{name: row.get(name) for name in FINDING_COLUMNS} for row in rows],
+        schema=FINDING_COLUMNS,
+    )
 
 
 def _findings_table(findings: list[dict[str, Any]]) -> Table:

@@ -128,6 +128,7 @@ def read_in_prices(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         raw.frame,
         findings,
         decimals={"unit_cost": "TP", "weight_kg": "Weight", "price": price},
+        severity="warning",
     )
     frame = add_sku(raw, frame, findings, sku="Sku", title="Style Id")
     return finish(

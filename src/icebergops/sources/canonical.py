@@ -130,8 +130,13 @@ def add_numbers(
     *,
     integers: dict[str, str] | None = None,
     decimals: dict[str, str] | None = None,
+    severity: str = "error",
 ) -> pl.DataFrame:
-    """Parse ``{output: raw column}`` as whole or decimal numbers; report cells that do not parse."""
+    """Parse ``{output: raw column}`` as whole or decimal numbers; report cells that do not parse.
+
+    ``severity="warning"`` for a catalogue's attributes (price, cost, weight): a cell such as
+    ``#VALUE!`` or ``Nill`` is left empty and named, and the rest of the catalogue is usable.
+    """
     integers = {k: v for k, v in (integers or {}).items() if v in frame.columns}
     decimals = {k: v for k, v in (decimals or {}).items() if v in frame.columns}
     # Parse into temporary names first: an output may share its name with its raw column.
@@ -169,6 +174,7 @@ def add_numbers(
         frame.select(LINE, *{s for s, _ in checks.values()}, *retry),
         {k: v for k, v in checks.items() if k in retry},
         findings,
+        severity=severity,
     )
     return frame.with_columns(
         pl.col(f"{out}{PARSED}").alias(out) for out in [*integers, *decimals]

@@ -155,8 +155,11 @@ def check_parsed(
     frame: pl.DataFrame,
     parsed: dict[str, tuple[str, str]],
     findings: Findings,
+    *,
+    severity: str = "error",
 ) -> None:
-    """For each ``output: (raw column, what)``, report cells that were filled but did not parse."""
+    """For each ``output: (raw column, what)``, report cells that were filled but did not parse
+    (as errors, or as warnings whose cells are left empty)."""
     for output, (source, what) in parsed.items():
         if source not in frame.columns:
             continue
@@ -169,8 +172,8 @@ def check_parsed(
             frame,
             filled & pl.col(output).is_null(),
             kind="not_a_number" if what in ("number", "whole number") else "not_a_date",
-            message=f"is not a {what}",
-            severity="error",
+            message=f"is not a {what}" + ("" if severity == "error" else ": left empty"),
+            severity=severity,
             column=source,
         )
 

@@ -66,7 +66,10 @@ def read_mapped(
     frame = raw.frame
     integers = {c: s for c, s in columns.items() if schema[c] == pl.Int64()}
     decimals = {c: s for c, s in columns.items() if c in NUMERIC}
-    frame = add_numbers(raw, frame, findings, integers=integers, decimals=decimals)
+    severity = "warning" if mapping.kind == "products" else "error"  # see add_numbers
+    frame = add_numbers(
+        raw, frame, findings, integers=integers, decimals=decimals, severity=severity
+    )
     countries = "ship_country" in columns and mapping.country_names  # to_iso trims them itself
     text = {
         canon: src

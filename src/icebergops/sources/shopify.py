@@ -207,6 +207,7 @@ def read_products(raw: RawTable, options: ReadOptions, findings: Findings) -> pl
             "unit_cost": "Cost per item",
             "weight_g": "Variant Grams",
         },
+        severity="warning",
     )
     present_options = [c for c in OPTIONS if c in raw.header]
     frame = frame.with_columns(variant_name("Title", present_options).alias("variant_title"))
