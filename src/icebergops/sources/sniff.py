@@ -208,7 +208,7 @@ def _guess_legacy(data: bytes, path: Path) -> str:
     raise InputError(
         f"is not UTF-8, Windows-1252 or Shift_JIS text (undecodable bytes near byte {bad})",
         where=Where(file=path),
-        hint="re-export as UTF-8 CSV, or pass --encoding",
+        hint="re-export the file as UTF-8 CSV",
     )
 
 
@@ -232,7 +232,7 @@ def detect_delimiter(header_line: str, path: Path) -> str:
         raise InputError(
             "has a single column: no comma, tab, semicolon or pipe in its first line",
             where=Where(file=path, line=1, value=header_line[:60]),
-            hint="is this a CSV export? pass --delimiter if it uses another separator",
+            hint="is this a CSV export? save it separated by commas, tabs, semicolons or pipes",
         )
     return best
 
@@ -280,5 +280,5 @@ def to_utf8(data: bytes, encoding: str, path: Path | None = None) -> bytes:
         raise InputError(
             f"is not {encoding} text (undecodable bytes at byte {err.start})",
             where=Where(file=path),
-            hint="leave out --encoding to detect it",
+            hint="leave the encoding out (--encoding, or `encoding:` of the mapping) to detect it",
         ) from err
