@@ -103,6 +103,18 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
         ),
         ("restock:\n  review_days: 0\n", "restock.review_days: 0 is not a positive number of days"),
         ("restock:\n  top_up_limit: -1\n", "restock.top_up_limit: -1.0 is negative"),
+        (
+            "restock:\n  default_lead_time_days: 99999999\n",
+            "restock.default_lead_time_days: 1e+08 is not between 0 and 730 days",
+        ),
+        (
+            "restock:\n  default_lead_time_days: -3\n",
+            "restock.default_lead_time_days: -3 is not between 0 and 730 days",
+        ),
+        (
+            "restock:\n  overstock_days: 0\n",
+            "restock.overstock_days: 0 is not a positive number of days",
+        ),
         ("run:\n  orders: orders.csv\n", "run.orders: expected a list, got str 'orders.csv'"),
         ("run:\n  keep_runs: 0\n", "run.keep_runs: 0 keeps no run, not even the one just written"),
         ("store:\n  exchange_rates: {EUR: 0}\n", "store.exchange_rates.EUR: 0.0 is not a rate"),

@@ -18,6 +18,7 @@ import yaml
 
 from icebergops.errors import ConfigError, MissingInputError, Where
 from icebergops.inventory.restock import RestockSettings
+from icebergops.schema import LONGEST_LEAD_DAYS
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
 SOURCE_KINDS = ("order_lines", "inventory", "products")
@@ -179,6 +180,18 @@ def _check_restock(restock: RestockSettings, path: Path) -> None:
     if restock.review_days < 1:
         raise ConfigError(
             f"restock.review_days: {restock.review_days} is not a positive number of days",
+            where=Where(file=path),
+        )
+    if not 0 <= restock.default_lead_time_days <= LONGEST_LEAD_DAYS:
+        raise ConfigError(
+            f"restock.default_lead_time_days: {restock.default_lead_time_days:,g} is not between "
+            f"0 and {LONGEST_LEAD_DAYS:g} days",
+            where=Where(file=path),
+            hint="the days from ordering to the goods on the shelf, such as 14",
+        )
+    if not restock.overstock_days > 0:
+        raise ConfigError(
+            f"restock.overstock_days: {restock.overstock_days:g} is not a positive number of days",
             where=Where(file=path),
         )
     if restock.top_up_limit < 0:

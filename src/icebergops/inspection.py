@@ -45,8 +45,14 @@ def _contents(table: pl.DataFrame, kind: str) -> dict[str, Any]:
         facts["skus"] = table.filter(~named)["sku"].n_unique()
         if table["sku_from_title"].any():
             facts["names_as_skus"] = table.filter(named)["sku"].n_unique()
-    else:
+    elif "sku" in table.columns:
         facts["skus"] = table["sku"].drop_nulls().n_unique()
+    if kind == "events":  # no SKU column: what the events cover
+        facts |= {
+            "events": table.height,
+            "date_from": _iso(table["start"].min()),
+            "date_to": _iso(table["end"].max()),
+        }
     if kind in ("suppliers", "purchase_orders"):
         facts["suppliers"] = table["supplier"].n_unique()
     if kind == "purchase_orders":

@@ -19,6 +19,8 @@ Schema = dict[str, pl.DataType]
 CHANNELS: Final = ("shopify", "amazon", "other")
 STATUSES: Final = ("open", "fulfilled", "cancelled", "refunded", "returned")
 FULFILMENTS: Final = ("merchant", "fba")
+#: The longest lead time taken as meant: two years. A longer one is a typo (hours, or a date).
+LONGEST_LEAD_DAYS: Final = 730.0
 
 #: One row per order line (a SKU within an order).
 ORDER_LINES: Final[Schema] = {

@@ -48,3 +48,53 @@ def test_purchase_order_bad_date(write_file: WriteFile) -> None:
         err.value.line()
         == f"{path}:2: column 'received_date': '8/7/2025' is not a date (YYYY-MM-DD)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "suppliers.csv",
+            SUPPLIERS.replace("USD,45,8", "USD,99999999,8"),
+            "2: column 'lead_time_days': '99999999.0' is out of range: "
+            "must be between 0 and 730 days",
+        ),
+        (
+            "suppliers.csv",
+            SUPPLIERS.replace("USD,45,8", "USD,-5,8"),
+            "2: column 'lead_time_days': '-5.0' is out of range: must be between 0 and 730 days",
+        ),
+        (
+            "suppliers.csv",
+            SUPPLIERS.replace("USD,,,6,10", "USD,,,0,10"),
+            "3: column 'case_pack': '0' is out of range: must be at least 1 units",
+        ),
+        (
+            "purchase_orders.csv",
+            POS.replace(",12,,9.45", ",-12,,9.45"),
+            "3: column 'quantity_ordered': '-12' is out of range: must be at least 0 units",
+        ),
+        (
+            "events.csv",
+            "name,start,end,uplift_pct\nSale,2025-01-01,2025-01-03,-500\n",
+            "2: column 'uplift_pct': '-500.0' is out of range: "
+            "must be between -100 and 10,000 percent",
+        ),
+    ],
+)
+def test_implausible_terms_are_errors(
+    write_file: WriteFile, name: str, text: str, message: str
+) -> None:
+    """A lead time of 99,999,999 days or a -500% uplift is a typo, not a plan."""
+    path = write_file(name, text)
+    table = name.removesuffix(".csv")
+    with pytest.raises(InputError) as err:
+        read_table([path], table)
+    assert err.value.line() == f"{path}:{message}"
+    assert err.value.hint == "fix the value in the file"
+
+
+def test_events_without_scope_or_target_apply_to_all(write_file: WriteFile) -> None:
+    path = write_file("events.csv", "name,start,end,uplift_pct\nSale,2025-01-01,2025-01-03,40\n")
+    (event,) = read_table([path], "events").select("scope", "target", "uplift_pct").rows()
+    assert event == ("all", None, 40.0)

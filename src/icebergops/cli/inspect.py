@@ -38,6 +38,7 @@ FACTS = [
     "file_lines",
     "rows",
     "orders",
+    "events",
     "skus",
     "names_as_skus",
     "suppliers",

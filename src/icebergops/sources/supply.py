@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import polars as pl
 
-from icebergops.schema import EVENTS, PURCHASE_ORDERS, SUPPLIERS
+from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, SUPPLIERS
 from icebergops.sources.canonical import add_numbers, finish
-from icebergops.sources.cells import Findings, check_parsed, clean_text
+from icebergops.sources.cells import Findings, check_parsed, clean_text, text_or_null
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import RawTable
 
 ISO_DATE = "%Y-%m-%d"
+# column: (lowest, highest or None, unit); outside it a value is an error, not a plan.
+SUPPLIER_RANGES = {
+    "lead_time_days": (0.0, LONGEST_LEAD_DAYS, "days"),
+    "lead_time_std_days": (0.0, LONGEST_LEAD_DAYS, "days"),
+    "unit_cost": (0.0, None, ""),
+    "case_pack": (1, None, "units"),
+    "moq": (0, None, "units"),
+    "min_order_value": (0.0, None, ""),
+}
+PO_RANGES = {
+    "quantity_ordered": (0, None, "units"),
+    "quantity_received": (0, None, "units"),
+    "unit_cost": (0.0, None, ""),
+}
+# -100% is no sale at all; beyond +10,000% (101 times the usual sales) is a typo.
+EVENT_RANGES = {"uplift_pct": (-100.0, 10_000.0, "percent")}
 
 
 def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
@@ -33,6 +49,7 @@ def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         if "currency" in raw.header
         else pl.lit(options.currency, pl.String).alias("currency"),
     )
+    check_ranges(raw, frame, findings, SUPPLIER_RANGES)
     bad_pack = (pl.col("moq") % pl.col("case_pack") != 0) & (pl.col("case_pack") > 0)
     findings.from_mask(
         raw,
@@ -60,6 +77,7 @@ def read_purchase_orders(raw: RawTable, options: ReadOptions, findings: Findings
     )
     check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
     frame = frame.with_columns(pl.col(f"{c}__parsed").alias(c) for c in dates)
+    check_ranges(raw, frame, findings, PO_RANGES)
     late = pl.col("received_date") < pl.col("ordered_date")
     findings.from_mask(
         raw,
@@ -78,11 +96,37 @@ def read_purchase_orders(raw: RawTable, options: ReadOptions, findings: Findings
     )
 
 
+def check_ranges(
+    raw: RawTable,
+    frame: pl.DataFrame,
+    findings: Findings,
+    ranges: dict[str, tuple[float, float | None, str]],
+) -> None:
+    """Report numbers outside their plausible range (a negative lead time, 99,999,999 days)."""
+    for column, (low, high, unit) in ranges.items():
+        if column not in frame.columns:
+            continue
+        outside = pl.col(column) < low
+        if high is not None:
+            outside = outside | (pl.col(column) > high)
+        bounds = f"between {low:,g} and {high:,g}" if high is not None else f"at least {low:,g}"
+        findings.from_mask(
+            raw,
+            frame,
+            outside.fill_null(False),
+            kind="out_of_range",
+            severity="error",
+            message=f"is out of range: must be {bounds}" + (f" {unit}" if unit else ""),
+            column=column,
+        )
+
+
 SCOPES = ("all", "category", "product", "sku")
 
 
 def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     frame = add_numbers(raw, raw.frame, findings, decimals={"uplift_pct": "uplift_pct"})
+    check_ranges(raw, frame, findings, EVENT_RANGES)
     dates = ("start", "end")
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
@@ -92,8 +136,10 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
     frame = frame.with_columns(
         *(pl.col(f"{c}__parsed").alias(c) for c in dates),
         clean_text("name").alias("name"),
-        pl.coalesce(clean_text("scope").str.to_lowercase(), pl.lit("all")).alias("scope"),
-        clean_text("target").alias("target") if "target" in raw.header else pl.lit(None, pl.String),
+        pl.coalesce(text_or_null(raw.header, "scope").str.to_lowercase(), pl.lit("all")).alias(
+            "scope"
+        ),
+        text_or_null(raw.header, "target").alias("target"),
     )
     findings.from_mask(
         raw,
