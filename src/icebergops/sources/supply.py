@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, SUPPLIERS
@@ -100,7 +102,7 @@ def check_ranges(
     raw: RawTable,
     frame: pl.DataFrame,
     findings: Findings,
-    ranges: dict[str, tuple[float, float | None, str]],
+    ranges: Mapping[str, tuple[float, float | None, str]],
 ) -> None:
     """Report numbers outside their plausible range (a negative lead time, 99,999,999 days)."""
     for column, (low, high, unit) in ranges.items():
