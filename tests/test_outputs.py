@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -69,6 +70,27 @@ def test_a_failed_write_leaves_neither_a_half_file_nor_a_temporary(tmp_path: Pat
         raise RuntimeError("disk full")
     assert target.read_text() == "old plan\n"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_full_disk_is_an_output_error_and_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    target = tmp_path / f"plan.{fmt}"
+    target.write_text("old plan\n")
+
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError) as err:
+        write_table(pl.DataFrame({"sku": ["A"], "quantity": [2]}), target, fmt)
+    assert err.value.line() == f"{target}: cannot be written: No space left on device"
+    assert (err.value.exit_code, err.value.hint) == (73, "free some disk space, or write elsewhere")
+    monkeypatch.undo()
+    assert target.read_text() == "old plan\n"
+    assert [p.name for p in tmp_path.iterdir()] == [f"plan.{fmt}"]
 
 
 def test_a_pipe_or_device_is_written_into_not_replaced(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ run never leaves a half-written plan behind. Text cells that a spreadsheet would
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -77,19 +78,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        # mkstemp makes the file private (0600); a plan is an ordinary file, as the umask says.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        if target.exists() and not target.is_file():
-            _write_into(temporary, target)
-        else:
-            new = not target.exists()
-            os.replace(temporary, target)
-            if new:
-                _created.append(target)
+        _put_in_place(temporary, target)
+    except OSError as err:  # a full disk, a quota: the target keeps what it had
+        hint = "free some disk space, or write elsewhere" if err.errno == errno.ENOSPC else None
+        raise OutputError(
+            f"cannot be written: {err.strerror or err}", where=Where(file=target), hint=hint
+        ) from err
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _put_in_place(temporary: Path, target: Path) -> None:
+    # mkstemp makes the file private (0600); a plan is an ordinary file, as the umask says.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
+    if target.exists() and not target.is_file():
+        _write_into(temporary, target)
+    else:
+        new = not target.exists()
+        os.replace(temporary, target)
+        if new:
+            _created.append(target)
 
 
 # Files this process created through atomic_path, in order: a failing command removes its own.
@@ -169,25 +179,24 @@ def _has_places(values: pl.Series, places: int) -> bool:
 
 def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> None:
     """One sheet, header row frozen, columns auto-fitted; text cells escaped."""
-    with atomic_path(target) as temporary:
-        xlsx = temporary.with_suffix(".xlsx")
-        try:
-            import xlsxwriter
+    import xlsxwriter
 
-            # A fixed creation date keeps the file byte-identical when the data is the same.
-            book = xlsxwriter.Workbook(str(xlsx))
-            book.set_properties({"created": datetime(2000, 1, 1)})
-            escape_formulas(frame).write_excel(
-                book,
-                worksheet=sheet[:31],
-                autofit=True,
-                freeze_panes=(1, 0),
-                column_formats=_decimal_formats(frame),
-            )
-            book.close()
-            os.replace(xlsx, temporary)
-        finally:
-            xlsx.unlink(missing_ok=True)
+    # Built in memory, then written like any file: a full disk is then one OSError (an
+    # xlsxwriter file left open would complain again, with a traceback, when collected).
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # A fixed creation date keeps the file byte-identical when the data is the same.
+    book.set_properties({"created": datetime(2000, 1, 1)})
+    escape_formulas(frame).write_excel(
+        book,
+        worksheet=sheet[:31],
+        autofit=True,
+        freeze_panes=(1, 0),
+        column_formats=_decimal_formats(frame),
+    )
+    book.close()
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(buffer.getvalue())
 
 
 def not_an_input(outputs: Iterable[Path | None], inputs: Iterable[Path | None]) -> None:

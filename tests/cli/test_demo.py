@@ -41,3 +41,9 @@ def test_demo_writes_the_store_and_an_inspect_report(tmp_path: Path) -> None:
     summary = json.loads((latest / "summary.json").read_text())
     assert summary["counts"]["skus_to_order"] == plan.filter(pl.col("order_quantity") > 0).height
     assert "done: " in result.stderr
+
+
+def test_a_negative_seed_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", str(tmp_path / "d"), "--seed", "-1"])
+    assert result.exit_code == 2
+    assert not (tmp_path / "d").exists()

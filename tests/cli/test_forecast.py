@@ -158,6 +158,13 @@ def test_horizon_must_be_whole_weeks_with_freq_week(store: dict[str, Path]) -> N
     assert "use 1w or 2w" in result.output
 
 
+@pytest.mark.parametrize("horizon", ["105w", "99999999999999999999d"])
+def test_a_horizon_beyond_two_years_is_a_usage_error(store: dict[str, Path], horizon: str) -> None:
+    result = runner.invoke(app, ["forecast", str(store["shopify_orders"]), "--horizon", horizon])
+    assert result.exit_code == 2
+    assert "at most 728 days (104 weeks) ahead" in " ".join(result.output.replace("│", "").split())
+
+
 def test_horizon_in_periods() -> None:
     assert horizon_periods("8w", WEEK) == horizon_periods("56d", WEEK) == 8
     assert horizon_periods("2w", DAY) == 14

@@ -123,6 +123,16 @@ def test_a_config_without_orders_is_a_config_error(tmp_path: Path) -> None:
     assert "run.orders: no order files named" in result.stderr
 
 
+def test_an_output_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text("x")
+    (tmp_path / "out").write_text("a file the run must not replace")
+    (tmp_path / "icebergops.yaml").write_text("run:\n  orders: [orders.csv]\n  output: out\n")
+    result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
+    assert result.exit_code == 78
+    assert f"run.output: {tmp_path / 'out'} is a file, not a folder" in result.stderr
+    assert (tmp_path / "out").read_text() == "a file the run must not replace"
+
+
 def test_a_bad_input_leaves_no_folder(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("")
     (tmp_path / "icebergops.yaml").write_text("run:\n  orders: [orders.csv]\n  output: out\n")

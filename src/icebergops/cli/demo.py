@@ -42,7 +42,9 @@ def demo_command(
     folder: Annotated[
         Path, typer.Argument(help="Where to write the demo store and the results.")
     ] = DEFAULT_FOLDER,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same store.")] = 7,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Random seed: the same seed gives the same store.")
+    ] = 7,
     fmt: FormatOption = None,
 ) -> None:
     """Write a realistic demo store (Shopify and Amazon exports, suppliers, POs), inspect it and

@@ -55,6 +55,9 @@ class Level(StrEnum):
     sku_channel = "sku-channel"
 
 
+LONGEST_HORIZON_DAYS = 728  # 104 weeks: beyond two years a SKU forecast is a guess
+
+
 def horizon_days(text: str) -> int:
     """``56d``, ``8w`` or ``56`` → days."""
     match = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", text.lower())
@@ -62,7 +65,14 @@ def horizon_days(text: str) -> int:
         raise typer.BadParameter(
             f"{text!r} is not a number of days or weeks (e.g. 56d or 8w)", param_hint="--horizon"
         )
-    return int(match[1]) * (7 if match[2] == "w" else 1)
+    days = int(match[1]) * (7 if match[2] == "w" else 1)
+    if days > LONGEST_HORIZON_DAYS:
+        raise typer.BadParameter(
+            f"{text!r} is {days:,} days ahead; forecasts go at most {LONGEST_HORIZON_DAYS} days "
+            "(104 weeks) ahead",
+            param_hint="--horizon",
+        )
+    return days
 
 
 def horizon_periods(text: str, freq: Frequency) -> int:

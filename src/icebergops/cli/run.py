@@ -143,7 +143,14 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
         purchase_orders=at(run.purchase_orders),
         events=at(run.events),
     )
-    return files, (base / run.output).resolve()
+    output = (base / run.output).resolve()
+    if output.exists() and not output.is_dir():
+        raise ConfigError(
+            f"run.output: {output} is a file, not a folder",
+            where=Where(file=settings.path or DEFAULT_CONFIG),
+            hint="name a folder for the dated run folders (it is created when missing)",
+        )
+    return files, output
 
 
 def _all(files: StoreFiles) -> list[Path]:
