@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
+from icebergops.config import load_config
+from icebergops.sources import read_table
 
 pytestmark = pytest.mark.realdata
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -106,13 +108,34 @@ def test_online_retail_through_the_example_mapping(shared_data: Path) -> None:
         "--config", str(EXAMPLES / "online_retail.yaml"),
         str(shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"),
     )  # fmt: skip
-    assert (report["lines"], report["orders"]) == (541909, 24564)
+    assert (report["lines"], report["orders"]) == (541909, 23960)
     assert (report["date_from"], report["date_to"]) == ("2010-12-01", "2011-12-09")
-    assert report["statuses"]["cancelled"] == 9288
+    # 9,288 C lines, less those of postage and fees, plus the 665 sales they cancel
+    assert report["statuses"]["cancelled"] == 9341
     counts = {f["kind"]: f["count"] for f in report["findings"]}
+    assert (counts["cancelled_sale"], counts["not_a_product"]) == (665, 2946)
     assert counts["adjustment_line"] == 1336
     assert counts["duplicate_line"] == 5268
     assert "GB" in report["countries"] and "IE" in report["countries"]
+
+
+def test_online_retail_sales_cancelled_within_a_day_are_no_demand(shared_data: Path) -> None:
+    """Invoice 581483 (80,995 of stock code 23843) was cancelled by C581484 twelve minutes
+    later; C550456 returned 3,114 of 21108 three months after the sale, which stays demand."""
+    config = load_config(EXAMPLES / "online_retail.yaml")
+    path = shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"
+    lines = read_table([path], "order_lines", config=config)
+    status = {
+        (row["order_id"], row["sku"]): row["status"]
+        for row in lines.filter(pl.col("quantity").is_in([80995, 3114])).iter_rows(named=True)
+    }
+    assert status[("581483", "23843")] == "cancelled"
+    assert status[("C581484", "23843")] == "cancelled"
+    assert status[("C550456", "21108")] == "cancelled"  # the C line itself
+    sold = lines.filter(pl.col("status") != "cancelled")
+    assert sold["quantity"].max() < 80995
+    assert sold.filter(pl.col("sku") == "21108")["quantity"].max() == 3114
+    assert sold.filter(pl.col("sku").is_in(["POST", "DOT", "M", "gift_0001_20"])).is_empty()
 
 
 def test_nightly_run_on_rieker_qc(shared_data: Path, tmp_path: Path) -> None:

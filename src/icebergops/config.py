@@ -26,10 +26,18 @@ SOURCE_KINDS = ("order_lines", "inventory", "products")
 
 @dataclass(frozen=True)
 class CancelRule:
-    """A line is a cancellation when ``column`` starts with ``starts_with`` (UCI: invoice ``C…``)."""
+    """A line is a cancellation when ``column`` starts with ``starts_with`` (UCI: invoice ``C…``).
+
+    With ``cancels_sale_within_days``, a cancellation also takes out of demand the latest sale of
+    the same SKU and quantity (and the same values in the ``match`` columns, a customer number)
+    made at most that many days before it: the order did not happen. A cancellation of an older
+    sale is a return, and the sale stays demand.
+    """
 
     column: str
     starts_with: str
+    cancels_sale_within_days: float | None = None
+    match: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class StoreConfig:
     timezone: str | None = None  # for timestamps without an offset; null keeps them as local dates
     # units of ``currency`` per unit of another, for a budget over suppliers quoting in it
     exchange_rates: Mapping[str, float] = field(default_factory=dict)
+    # order-line SKUs that are no product (postage, fees, gift vouchers); `gift_*` is a prefix
+    not_products: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,67 @@ def test_codes_are_trimmed_and_empty_ones_fall_back_to_the_item(write_file: Writ
     assert found["empty_sku"] == (1, (3,), "Code")  # the file's column, not the helper's
     assert found["no_product"] == (1, (4,), "Code")
     assert "__sku_text" not in source.table.columns
+
+
+RETAIL = {
+    "store": {"currency": "GBP", "timezone": "Europe/London", "not_products": ["POST", "gift_*"]},
+    "sources": [
+        {
+            "name": "retail",
+            "kind": "order_lines",
+            "columns": {
+                "order_id": "InvoiceNo",
+                "sku": "StockCode",
+                "quantity": "Quantity",
+                "ordered_at": "InvoiceDate",
+            },
+            "date_format": "%Y-%m-%d %H:%M:%S",
+            "cancelled_when": {
+                "column": "InvoiceNo",
+                "starts_with": "C",
+                "cancels_sale_within_days": 1,
+                "match": ["CustomerID"],
+            },
+        }
+    ],
+}
+INVOICES = """InvoiceNo,StockCode,Quantity,InvoiceDate,CustomerID
+581483,23843,80995,2011-12-09 09:15:00,16446
+581490,23843,12,2011-12-09 09:20:00,17000
+C581484,23843,-80995,2011-12-09 09:27:00,16446
+550100,21108,24,2011-01-11 12:55:00,15749
+C550456,21108,-24,2011-04-18 13:08:00,15749
+550200,22000,6,2011-02-01 10:00:00,15000
+C550201,22000,-6,2011-02-01 11:00:00,15001
+550300,POST,1,2011-02-01 10:00:00,15000
+550300,gift_0001_20,1,2011-02-01 10:00:00,15000
+"""
+
+
+def test_a_cancellation_within_a_day_cancels_the_sale_it_matches(write_file: WriteFile) -> None:
+    """Same SKU, quantity and customer, at most a day before: that sale did not happen. The
+    return three months later, and the cancellation by another customer, take no sale out."""
+    source = read_source(write_file("retail.csv", INVOICES), config=parse_config(RETAIL))
+    status = dict(zip(source.table["source_line"], source.table["status"], strict=True))
+    assert status == {
+        2: "cancelled",  # cancelled by line 4, twelve minutes later
+        3: "fulfilled",  # another customer, another quantity
+        4: "cancelled",
+        5: "fulfilled",  # C550456 came three months later: a return, the sale stays demand
+        6: "cancelled",
+        7: "fulfilled",  # cancelled by line 8, which is another customer's
+        8: "cancelled",
+    }
+    found = {f.kind: f for f in source.findings}
+    assert (found["cancelled_sale"].count, found["cancelled_sale"].lines) == (1, (2,))
+    assert found["cancelled_sale"].value == "581483"
+
+
+def test_lines_of_no_product_are_left_out(write_file: WriteFile) -> None:
+    source = read_source(write_file("retail.csv", INVOICES), config=parse_config(RETAIL))
+    assert not source.table["sku"].is_in(["POST", "gift_0001_20"]).any()
+    found = {f.kind: f for f in source.findings}["not_a_product"]
+    assert (found.count, found.lines, found.severity) == (2, (9, 10), "info")
+    assert found.message == (
+        "sells no product (2 SKUs of store.not_products: POST, gift_0001_20): left out"
+    )

@@ -241,3 +241,14 @@ def test_nan_and_infinity_prices_are_errors(write_file: WriteFile) -> None:
     with pytest.raises(InputError) as err:
         read_table([path], "order_lines")
     assert err.value.line() == f"{path}:2: column 'Lineitem price': 'nan' is not a number"
+
+
+def test_not_products_of_the_store_are_left_out_of_shopify_orders(write_file: WriteFile) -> None:
+    """`store.not_products` holds for every reader: a shipping-protection line is no stock."""
+    path = write_file("orders_export.csv", ORDERS)
+    lines = read_table([path], "order_lines", options=ReadOptions(not_products=("Chew Toy*",)))
+    assert lines["sku"].unique().to_list() == ["PP-XL"]
+    assert read_table([path], "order_lines")["sku"].unique().sort().to_list() == [
+        "Chew Toy - Red",
+        "PP-XL",
+    ]

@@ -40,7 +40,7 @@ from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_le
 from icebergops.demand.summary import forecast_summary
 from icebergops.errors import InputError, Where
 from icebergops.outputs import not_an_input, render_table, write_table
-from icebergops.sources import ReadOptions, read_table
+from icebergops.sources import read_options, read_table
 
 
 class Freq(StrEnum):
@@ -199,7 +199,7 @@ def _read(
     as_of: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Order lines and the catalogue (``sku, product, category, product_type``)."""
-    options = ReadOptions(currency=settings.store.currency, timezone=settings.store.timezone)
+    options = read_options(settings)
     lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
     require_dated(lines, orders[0], as_of)
     exported = read_table(products, "products", config=settings) if products else None

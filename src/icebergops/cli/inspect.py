@@ -27,7 +27,7 @@ from icebergops.config import load_config
 from icebergops.errors import EXIT_DATA, IcebergOpsError
 from icebergops.inspection import summarize
 from icebergops.outputs import not_an_input, write_table, write_text
-from icebergops.sources import ReadOptions, layouts_for, read_source
+from icebergops.sources import layouts_for, read_options, read_source
 
 FACTS = [
     "format",
@@ -82,11 +82,7 @@ def inspect_command(
         return
     if not files:
         raise typer.BadParameter("give at least one file", param_hint="FILES")
-    options = ReadOptions(
-        as_of=as_of.date() if as_of else None,
-        currency=settings.store.currency,
-        timezone=settings.store.timezone,
-    )
+    options = read_options(settings, as_of=as_of.date() if as_of else None)
     reports, exit_code = [], 0
     for path in files:
         try:

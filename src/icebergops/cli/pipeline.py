@@ -29,7 +29,7 @@ from icebergops.inventory.restock import (
 )
 from icebergops.outputs import write_table, write_xlsx
 from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
-from icebergops.sources import ReadOptions, read_source, read_table
+from icebergops.sources import read_options, read_source, read_table
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def read_store(
 ) -> Tables:
     """Every file of the store in its canonical table (raises on a bad cell, and where no sale
     is on or before ``as_of``)."""
-    options = ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
+    options = read_options(config)
     lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
     require_dated(lines, files.orders[0], as_of)
     products = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +21,7 @@ from icebergops.errors import InputError, Where
 from icebergops.schema import TABLES, empty
 from icebergops.sources import amazon, mapped, shopify, supply
 from icebergops.sources.batches import read_in_batches, wants_batches
-from icebergops.sources.cells import Finding, Findings
+from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, read_raw
 from icebergops.sources.sniff import probe
@@ -64,7 +65,7 @@ def read_source(
     Only the columns the layout uses are kept unless ``all_columns`` (``inspect`` compares whole
     lines to find duplicates).
     """
-    options = options or _options_from(config)
+    options = options or read_options(config)
     layouts = layouts_for(config)
     mapping = _mapping_for(config, kind)
     found = probe(
@@ -81,6 +82,8 @@ def read_source(
             found, columns=None if all_columns else layout.columns, numbers=layout.numbers
         )
         table = layout.read(raw, options, findings)
+    if layout.table == "order_lines" and options.not_products:
+        table = _leave_out_not_products(raw, table, options.not_products, findings)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
 
 
@@ -108,10 +111,46 @@ def read_table(
     return pl.concat(frames) if frames else empty(TABLES[table])
 
 
-def _options_from(config: Config | None) -> ReadOptions:
+def read_options(config: Config | None, *, as_of: date | None = None) -> ReadOptions:
+    """What the readers take from the config's ``store:`` (and the day a snapshot describes)."""
     if config is None:
-        return ReadOptions()
-    return ReadOptions(currency=config.store.currency, timezone=config.store.timezone)
+        return ReadOptions(as_of=as_of)
+    store = config.store
+    return ReadOptions(
+        as_of=as_of,
+        currency=store.currency,
+        timezone=store.timezone,
+        not_products=store.not_products,
+    )
+
+
+def _leave_out_not_products(
+    raw: RawTable, table: pl.DataFrame, not_products: Sequence[str], findings: Findings
+) -> pl.DataFrame:
+    """Order lines of postage, fees and vouchers are no demand for stock: out, and counted."""
+    exact = [sku for sku in not_products if not sku.endswith("*")]
+    prefixes = [sku.removesuffix("*") for sku in not_products if sku.endswith("*")]
+    out = pl.col("sku").is_in(exact)
+    for prefix in prefixes:
+        out = out | pl.col("sku").str.starts_with(prefix)
+    hits = table.filter(out.fill_null(False))
+    if hits.is_empty():
+        return table
+    skus = hits["sku"].unique(maintain_order=True)
+    shown = ", ".join(skus.head(5).to_list()) + (" …" if len(skus) > 5 else "")
+    findings.add(
+        Finding(
+            str(raw.path),
+            "not_a_product",
+            f"sells no product ({len(skus)} SKUs of store.not_products: {shown}): left out",
+            "info",
+            hits.height,
+            tuple(hits["source_line"].head(MAX_LINES_SHOWN).to_list()),
+            None,
+            skus[0],
+        )
+    )
+    return table.filter(~out.fill_null(False))
 
 
 def _mapping_for(config: Config | None, kind: str | None) -> SourceMapping | None:

@@ -24,6 +24,7 @@ class ReadOptions:
     timezone: str | None = None  # for timestamps without an offset
     date_format: str | None = None  # force one date format for the file's date column
     mapping: SourceMapping | None = None  # for mapped layouts
+    not_products: tuple[str, ...] = ()  # order-line SKUs left out (``store.not_products``)
 
 
 Reader = Callable[[RawTable, ReadOptions, Findings], pl.DataFrame]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 
 import polars as pl
 
-from icebergops.config import SourceMapping
+from icebergops.config import CancelRule, SourceMapping
 from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS, Schema
 from icebergops.sources.canonical import (
     SKU_TEXT,
@@ -45,7 +46,11 @@ def layout_for(mapping: SourceMapping) -> Layout:
         label=f"{mapping.name} (column mapping from config)",
         table=mapping.kind,
         required=frozenset(mapping.columns.values())
-        | ({mapping.cancelled_when.column} if mapping.cancelled_when else set()),
+        | (
+            {mapping.cancelled_when.column, *mapping.cancelled_when.match}
+            if mapping.cancelled_when
+            else set()
+        ),
         read=partial(read_mapped, mapping),
         version=lambda header: f"{len(header)} columns, mapped",
         date_column=mapping.columns.get("ordered_at") or mapping.columns.get("order_date"),
@@ -129,6 +134,51 @@ def _clean_texts(
     return [*per_row, *(s for src, out in by_run.items() for s in once_per_run(frame, src, out))]
 
 
+def _cancel_the_sales(
+    raw: RawTable, frame: pl.DataFrame, rule: CancelRule, findings: Findings
+) -> pl.DataFrame:
+    """Each cancellation takes out the latest sale it cancels (see :class:`CancelRule`): the
+    same SKU, quantity and ``match`` cells, at most ``cancels_sale_within_days`` before it."""
+    days = rule.cancels_sale_within_days
+    assert days is not None
+    # The instant where the file's times have one (they sort across a clock change), else the
+    # local date: a cancellation then cancels a sale of the same day or up to `days` before.
+    timed = frame["ordered_at"].null_count() < frame.height
+    at = pl.col("ordered_at") if timed else pl.col("order_date").cast(pl.Datetime("us"))
+    keys = ["sku", "quantity", *rule.match]
+    is_cancel = pl.col("status") == "cancelled"
+    lines = frame.select(*keys, at.alias("__at"), LINE, is_cancel.alias("__cancel"))
+    lines = lines.drop_nulls([*keys, "__at"]).sort("__at")
+    cancels = lines.filter("__cancel").select(*keys, "__at")
+    sales = lines.filter(~pl.col("__cancel") & (pl.col("quantity") > 0))
+    matched = cancels.join_asof(
+        sales.select(*keys, "__at", pl.col(LINE).alias("__sale")),
+        on="__at",
+        by=keys,
+        strategy="backward",
+        tolerance=timedelta(days=days),
+        check_sortedness=False,  # sorted by `__at` as a whole, which is what the join needs
+    )
+    # Two cancellations of one sale cancel it once.
+    cancelled = matched.get_column("__sale").drop_nulls().unique()
+    if cancelled.is_empty():
+        return frame
+    taken = pl.col(LINE).is_in(cancelled.implode())
+    findings.from_mask(
+        raw,
+        frame,
+        taken,
+        kind="cancelled_sale",
+        message=f"is a sale cancelled within {days:g} day(s) by a cancellation of the same "
+        f"{', '.join(keys[:-1])} and {keys[-1]}: left out of demand",
+        severity="info",
+        column=rule.column,
+    )
+    return frame.with_columns(
+        pl.when(taken).then(pl.lit("cancelled")).otherwise(pl.col("status")).alias("status")
+    )
+
+
 def _order_lines(
     mapping: SourceMapping,
     raw: RawTable,
@@ -151,6 +201,9 @@ def _order_lines(
         .otherwise(pl.col("quantity"))
         .alias("quantity"),
     )
+    rule = mapping.cancelled_when
+    if rule is not None and rule.cancels_sale_within_days is not None:
+        frame = _cancel_the_sales(raw, frame, rule, findings)
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
         raw,
