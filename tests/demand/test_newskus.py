@@ -81,15 +81,31 @@ def test_more_days_of_its_own_weigh_more() -> None:
     assert 3.0 < rate(7) < rate(28) < rate(84) < 10.0
 
 
-def test_new_sku_without_siblings_keeps_its_own_forecast() -> None:
+@pytest.mark.parametrize("catalogue", ["no category", "no catalogue"])
+def test_a_new_sku_without_siblings_starts_from_the_whole_store(catalogue: str) -> None:
+    """No category to learn from (or no products export at all): the store's established SKUs
+    (2 and 4 a day) stand in; 28 own days of 10 weigh half: 0.5 x 10 + 0.5 x 3."""
     lonely = FAMILIES.with_columns(pl.lit(None, pl.String).alias("product_type"))
+    blended = start_from_siblings(
+        flat("BOOT-NEW", 10.0),
+        history([10] * 28),
+        lonely if catalogue == "no category" else None,
+        new=pl.Series(["BOOT-NEW"]),
+        established=pl.Series(["BOOT-1", "BOOT-2"]),
+    )
+    assert blended["forecast"].to_list() == [6.5] * 3
+    assert blended["model"][0] == "50% own 28-day average + 50% average of 2 SKUs in the store"
+    assert blended["method"][0] == METHOD
+
+
+def test_a_new_sku_keeps_its_own_forecast_where_no_sku_is_established() -> None:
     forecast = flat("BOOT-NEW", 10.0)
     kept = start_from_siblings(
         forecast,
         history([10] * 28),
-        lonely,
+        None,
         new=pl.Series(["BOOT-NEW"]),
-        established=pl.Series(["BOOT-1", "BOOT-2"]),
+        established=pl.Series([], dtype=pl.String),
     )
     assert kept.equals(forecast)
 

@@ -210,11 +210,12 @@ def forecast_demand(
     pattern), averaged with the variant's own trailing average (:func:`with_own_rate`). The
     ``method`` column says which. Series shorter than ``windows + 1`` horizons
     (or than ``windows`` horizons and ``MIN_TRAIN`` periods) get the trailing average, flagged;
-    daily per-SKU, with ``products`` naming categories, such new SKUs are blended with their
-    category siblings' rate instead (:mod:`demand.newskus`). Daily per-SKU forecasts with two
-    years of history are scaled by their category's yearly factor where ``yearly`` and where it
-    holds (:mod:`demand.yearly`), measured on days outside ``events`` (which the caller applies
-    itself); weekly series get a 52-week season instead.
+    daily per-SKU, such new SKUs are blended with their category siblings' rate instead (with
+    no category, or no ``products``, the store's established SKUs': :mod:`demand.newskus`).
+    Daily per-SKU forecasts with two years of history are scaled by their category's yearly
+    factor where ``yearly`` and where it holds (:mod:`demand.yearly`), measured on days
+    outside ``events`` (which the caller applies itself); weekly series get a 52-week season
+    instead.
     Forecasts and bounds are never negative (units per period). ``engine`` is where the models
     run (see :mod:`demand.engines`); the choice among them is made here either way.
     """

@@ -1,7 +1,8 @@
 """New SKUs: a few days of their own sales, blended with what their siblings sell.
 
 A SKU launched ten days ago has ten days of evidence, often a launch spike or nothing at all. Its
-siblings (SKUs of the same category, or product type) have years. The forecast starts from their
+siblings (SKUs of the same category, or product type; without a catalogue, every established
+SKU of the store) have years. The forecast starts from their
 typical rate and moves to the SKU's own as days accumulate: a credibility weight
 ``days / (days + CREDIBILITY_DAYS)`` (Bühlmann's credibility, as in "like item" forecasting of new
 products: Kahn, *Journal of Business Forecasting* 21(4), 2002). A SKU with 28 days of history
@@ -20,36 +21,65 @@ SIBLING_DAYS = 90  # the siblings' rate: their average over this many last days
 METHOD = "new SKU: blended with its siblings"
 
 
+STORE = "the store"  # the sibling group of a SKU without a category: every established SKU
+
+
 def sibling_rates(
-    history: pl.DataFrame, families: pl.DataFrame, established: pl.Series
+    history: pl.DataFrame, families: pl.DataFrame | None, established: pl.Series
 ) -> pl.DataFrame:
-    """``sku, sibling_rate, siblings, sibling_group``: for every SKU, the mean daily units over
-    the last ``SIBLING_DAYS`` of the ``established`` SKUs of its category (product type where
-    the category is unknown). SKUs without an established sibling are left out.
+    """``sku, sibling_rate, siblings, sibling_group``: for every SKU of ``history``, the mean
+    daily units over the last ``SIBLING_DAYS`` of the ``established`` SKUs of its category
+    (product type where the category is unknown); of every established SKU of the store where
+    it has neither, or no established sibling there, or ``families`` is None (no catalogue).
+    Left out only when the store has no established SKU.
 
     >>> from datetime import date
-    >>> h = pl.DataFrame({"sku": ["A", "A", "B", "C"], "units": [2, 4, 1, 9],
-    ...     "day": [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 2), date(2026, 1, 2)]})
+    >>> h = pl.DataFrame({"sku": ["A", "A", "B", "C", "D"], "units": [2, 4, 1, 9, 1],
+    ...     "day": [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 2), date(2026, 1, 2),
+    ...             date(2026, 1, 2)]})
     >>> f = pl.DataFrame({"sku": ["A", "B", "C"], "category": ["Boots", "Boots", "Hats"],
     ...                   "product_type": [None, None, None]})
     >>> sibling_rates(h, f, pl.Series(["A"])).sort("sku").rows()
-    [('A', 3.0, 1, 'Boots'), ('B', 3.0, 1, 'Boots')]
+    [('A', 3.0, 1, 'Boots'), ('B', 3.0, 1, 'Boots'), ('C', 3.0, 1, 'the store'), ('D', 3.0, 1, 'the store')]
     """
     last = history["day"].max()
     assert last is not None
     since = last - timedelta(days=SIBLING_DAYS - 1)  # type: ignore[operator]
-    group = pl.coalesce("category", "product_type").alias("sibling_group")
-    groups = families.select("sku", group).unique("sku").drop_nulls()
-    rates = (
+    own = (
         history.filter(pl.col("sku").is_in(established.implode()) & (pl.col("day") >= since))
         .group_by("sku")
         .agg(pl.col("units").mean().alias("rate"))
-        .join(groups, on="sku")
+    )
+    if own.is_empty():
+        return pl.DataFrame(
+            schema={
+                "sku": pl.String,
+                "sibling_rate": pl.Float64,
+                "siblings": pl.UInt32,
+                "sibling_group": pl.String,
+            }
+        )
+    skus = history.select("sku").unique()
+    if families is not None and "category" in families.columns:
+        group = pl.coalesce("category", "product_type").alias("sibling_group")
+        groups = families.select("sku", group).unique("sku").drop_nulls()
+    else:
+        groups = pl.DataFrame(schema={"sku": pl.String, "sibling_group": pl.String})
+    rates = (
+        own.join(groups, on="sku")
         .group_by("sibling_group")
         .agg(pl.col("rate").mean().alias("sibling_rate"), pl.len().alias("siblings"))
     )
-    return groups.join(rates, on="sibling_group").select(
-        "sku", "sibling_rate", "siblings", "sibling_group"
+    store = own.select(pl.col("rate").mean().alias("store_rate"), pl.len().alias("store_skus")).row(
+        0
+    )
+    found = skus.join(groups, on="sku", how="left").join(rates, on="sibling_group", how="left")
+    alone = pl.col("sibling_rate").is_null()
+    return found.select(
+        "sku",
+        pl.when(alone).then(store[0]).otherwise("sibling_rate").alias("sibling_rate"),
+        pl.when(alone).then(store[1]).otherwise("siblings").cast(pl.UInt32).alias("siblings"),
+        pl.when(alone).then(pl.lit(STORE)).otherwise("sibling_group").alias("sibling_group"),
     )
 
 
@@ -65,11 +95,12 @@ def start_from_siblings(
 
     ``forecast`` has ``sku, day, forecast, model, method`` (and bounds, which keep their
     distance from the forecast); ``families`` (``sku, category, product_type``) says who the
-    siblings are. New SKUs without an established sibling keep
-    their own trailing average; the others are flagged with ``method`` = :data:`METHOD` and
-    a ``model`` naming the weights and the group.
+    siblings are; without a catalogue, or without an established sibling, the siblings are
+    every established SKU of the store. New SKUs are flagged with ``method`` = :data:`METHOD`
+    and a ``model`` naming the weights and the group; where the store has no established SKU
+    they keep their own trailing average.
     """
-    if new.is_empty() or families is None or "category" not in families.columns:
+    if new.is_empty():
         return forecast
     siblings = sibling_rates(history, families, established).filter(
         pl.col("sku").is_in(new.implode())
