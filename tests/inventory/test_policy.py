@@ -183,6 +183,45 @@ def test_overstock_dead_stock_and_skus_without_supplier_or_stock() -> None:
     )
 
 
+def test_a_lumpy_sku_the_policy_orders_is_not_overstocked() -> None:
+    """0.02 a day is 250 days in a position of 5, but the 95% quantile over 17 days asks for 8:
+    it is ordered, so it is no overstock (the two flags once said both)."""
+    row = plan_restock(
+        demand(sku=["L"], demand_per_day=[0.02], demand_std_per_day=[0.3], demand_quantile=[8.0]),
+        pl.DataFrame({"sku": ["L"], "on_hand": [5]}),
+        supply(supply_row("L")),
+        today=TODAY,
+    ).row(0, named=True)
+    assert (row["order_quantity"], row["overstock"]) == (3, False)
+
+
+def test_an_open_purchase_order_due_after_the_stockout_leaves_a_shortage() -> None:
+    """2 a day, 4 on the shelf (2 days), 30 on order due in 8 days, lead time 10: about 6
+    days x 2 = 12 units are short before the order comes, though the position covers S."""
+
+    def row(due_in: int) -> dict[str, object]:
+        stock = pl.DataFrame(
+            {"sku": ["B"], "on_hand": [4], "incoming": [30]},
+        ).with_columns(pl.lit(TODAY + timedelta(days=due_in)).alias("next_expected_date"))
+        plan = plan_restock(
+            demand(sku=["B"], demand_per_day=[2.0], demand_std_per_day=[0.0]),
+            stock,
+            supply(supply_row("B")),
+            today=TODAY,
+        )
+        return plan.row(0, named=True)
+
+    late = row(8)
+    assert (late["incoming_after_stockout"], late["units_short"]) == (True, pytest.approx(12.0))
+    assert late["reason"] == (
+        "position 34 covers order-up-to level 34.0; the shelf runs empty on 2026-03-04, "
+        "before the open purchase order due 2026-03-10"
+    )
+    assert row(20)["units_short"] == pytest.approx(16.0)  # today's order would come on day 10
+    on_time = row(1)
+    assert (on_time["incoming_after_stockout"], on_time["units_short"]) == (False, 0.0)
+
+
 def test_stock_is_pooled_unless_demand_is_per_location_too() -> None:
     stock = pl.DataFrame({"sku": ["E", "E"], "location": ["north", "south"], "on_hand": [10, 4]})
     per_sku = demand(sku=["E"], demand_per_day=[1.0], demand_std_per_day=[0.0])

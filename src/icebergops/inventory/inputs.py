@@ -192,7 +192,7 @@ def stock_levels(
     )
     if purchase_orders is None:
         return totals
-    owed = incoming_units(purchase_orders).select("sku", "incoming")
+    owed = incoming_units(purchase_orders).select("sku", "incoming", "next_expected_date")
     return (
         totals.drop("incoming")
         .join(owed, on="sku", how="full", coalesce=True)

@@ -39,6 +39,8 @@ _STOCK: dict[str, tuple[pl.DataType, object]] = {
     "committed": (pl.Int64(), 0),
     "incoming": (pl.Int64(), 0),
 }
+# the earliest open purchase order's expected date (``leadtime.incoming_units``), where known
+_ARRIVAL: dict[str, tuple[pl.DataType, object]] = {"next_expected_date": (pl.Date(), None)}
 _SUPPLY: dict[str, tuple[pl.DataType, object]] = {
     "supplier": (pl.String(), None),
     "unit_cost": (pl.Float64(), None),
@@ -74,9 +76,13 @@ def _inputs(
             f"{len(doubled)} SKUs have more than one supplier row, e.g. {doubled[0]!r}",
             hint="keep one row per SKU: the supplier you will order from",
         )
-    stock = _with(stock, _STOCK).group_by(keys).agg(pl.col(list(_STOCK)).sum())
+    stock = (
+        _with(stock, {**_STOCK, **_ARRIVAL})
+        .group_by(keys)
+        .agg(pl.col(list(_STOCK)).sum(), pl.col(list(_ARRIVAL)).min())
+    )
     both = _with(demand, _DEMAND).join(stock, on=keys, how="full", coalesce=True)
-    frame = _with(both, {**_DEMAND, **_STOCK}).join(
+    frame = _with(both, {**_DEMAND, **_STOCK, **_ARRIVAL}).join(
         supply.select([c for c in supply.columns if c in ("sku", *_SUPPLY)]), on="sku", how="left"
     )
     frame = _with(frame, _SUPPLY).with_columns(
@@ -175,6 +181,15 @@ def _signals(frame: pl.DataFrame, today: date, overstock_days: float) -> pl.Data
         ),
         stock=pl.col("position"),
     )
+    # Open purchase orders due after the shelf runs empty leave a gap in between: sales lost
+    # until they arrive, or until an order placed today would (after the lead time).
+    arrives = (pl.col("next_expected_date") - pl.lit(today)).dt.total_days()
+    gap = (pl.min_horizontal(arrives, pl.col("lead_time_days")) - usable / d).clip(lower_bound=0)
+    late = selling & (pl.col("incoming") > 0) & (gap > 0).fill_null(False)
+    short = pl.when(late).then(pl.max_horizontal(short, d * gap)).otherwise(short)
+    # Overstocked: more than `overstock_days` of demand in position, and nothing to order (a
+    # lumpy SKU's quantile can ask for more than 180 days of its mean: that is no overstock).
+    over = pl.col("position") / d > overstock_days
     return frame.with_columns(
         pl.when(selling).then(usable / d).alias("days_of_cover"),
         pl.when(selling).then(_in_days(today, usable / d)).alias("stockout_date"),
@@ -183,7 +198,8 @@ def _signals(frame: pl.DataFrame, today: date, overstock_days: float) -> pl.Data
         .alias("order_by_date"),
         short.alias("units_short"),
         (short * pl.col("price")).alias("revenue_at_risk"),
-        (selling & (pl.col("position") / d > overstock_days)).alias("overstock"),
+        late.alias("incoming_after_stockout"),
+        (selling & over & (pl.col("order_quantity") <= 0)).alias("overstock"),
         (~selling & (pl.col("on_hand") > 0)).alias("dead_stock"),
     )
 
@@ -213,6 +229,18 @@ def _reason(frame: pl.DataFrame) -> pl.DataFrame:
             )
         )
         .alias("reason")
+    ).with_columns(
+        pl.when(pl.col("incoming_after_stockout"))
+        .then(
+            pl.format(
+                "{}; the shelf runs empty on {}, before the open purchase order due {}",
+                pl.col("reason"),
+                pl.col("stockout_date"),
+                pl.col("next_expected_date"),
+            )
+        )
+        .otherwise(pl.col("reason"))
+        .alias("reason")
     )
 
 
@@ -223,9 +251,10 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "z", "protection_std", "safety_method", "safety_stock", "reorder_point", "order_up_to",
     "on_hand", "committed", "incoming", "position", "raw_quantity", "case_pack", "moq",
     "moq_effective", "moq_warning", "order_quantity", "top_up_quantity", "unit_cost",
-    "order_value", "price", "order_by_date", "stockout_date", "days_of_cover", "units_short",
-    "revenue_at_risk", "overstock", "dead_stock", "min_order_value", "supplier_order_value",
-    "supplier_shortfall", "below_supplier_minimum", "supplier_minimum_status", "reason",
+    "order_value", "price", "order_by_date", "stockout_date", "next_expected_date",
+    "incoming_after_stockout", "days_of_cover", "units_short", "revenue_at_risk", "overstock",
+    "dead_stock", "min_order_value", "supplier_order_value", "supplier_shortfall",
+    "below_supplier_minimum", "supplier_minimum_status", "reason",
 )
 # fmt: on
 
