@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
-from icebergops.cli.forecast import horizon_periods
+from icebergops.cli.forecast import horizon_periods, per_series
 from icebergops.demand.calendar import DAY, WEEK
 from icebergops.demo_store import generate_demo_store
 from icebergops.sources import read_table
@@ -48,6 +48,27 @@ def test_forecast_writes_a_row_per_sku_and_day(store: dict[str, Path], tmp_path:
     assert table.filter(
         (pl.col("forecast") != pl.col("expected")) & ~pl.col("sku").is_in(none["sku"].implode())
     ).is_empty()
+
+
+def test_the_terminal_table_has_a_row_per_sku_with_its_total() -> None:
+    days = [date(2026, 12, 1), date(2026, 12, 2)]
+    result = pl.DataFrame(
+        {
+            "sku": ["A", "A", "B", "B"],
+            "day": days * 2,
+            "forecast": [0.0, 0.0, 2.0, 3.0],
+            "expected": [0.2, 0.3, 2.0, 3.0],
+            "model": ["x" * 40] * 2 + ["AutoETS"] * 2,
+            "method": ["per SKU"] * 4,
+            "demand_class": ["lumpy"] * 2 + ["smooth"] * 2,
+        }
+    )
+    view = per_series(result, ["sku"], DAY)
+    assert view.rows() == [
+        ("B", 5.0, 5.0, 2.0, "AutoETS", "per SKU", "smooth"),
+        ("A", 0.0, 0.5, 0.0, "x" * 31 + "…", "per SKU", "lumpy"),
+    ]
+    assert view.columns[:4] == ["sku", "units", "expected", "first day"]
 
 
 def test_bad_horizon_is_a_usage_error(store: dict[str, Path]) -> None:

@@ -4,6 +4,8 @@ SKU × channel) per day or week, with intervals."""
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -39,7 +41,7 @@ from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary
 from icebergops.errors import InputError, Where
-from icebergops.outputs import not_an_input, render_table, write_table
+from icebergops.outputs import format_for, not_an_input, render_table, write_table
 from icebergops.sources import read_options, read_table
 
 
@@ -174,7 +176,11 @@ def forecast_command(
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
     result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
-    write_table(rounded(result), output, fmt, title=f"forecast, next {ahead}")
+    if format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table":
+        title = f"forecast, next {ahead}: one row each (a row per {period.name} in CSV, XLSX, JSON)"
+        write_table(per_series(result, levels.columns, period), output, "table", title=title)
+    else:
+        write_table(rounded(result), output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
         charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
         err.print(f"{len(charts)} charts in {plot}")
@@ -189,6 +195,33 @@ def forecast_command(
             f"{none:,} of them forecast 0: under {NONE_LIKELIER:.2f} units expected in {ahead}, "
             "so most likely none sold"
         )
+
+
+MODEL_WIDTH = 32  # characters of the model's name a terminal row shows
+
+
+def per_series(result: pl.DataFrame, columns: Sequence[str], period: Frequency) -> pl.DataFrame:
+    """The terminal's view: one row per series, the most expected first, with the horizon's
+    total (the point forecast's and the mean's), the first period's, the model (cut short) and
+    the demand class. The files keep a row per period; bounds of a total are not the sum of the
+    periods' bounds, so none is shown here."""
+    model = pl.col("model").first()
+    cut = pl.when(model.str.len_chars() > MODEL_WIDTH).then(
+        model.str.slice(0, MODEL_WIDTH - 1) + "…"
+    )
+    return (
+        result.sort(period.column)
+        .group_by(columns, maintain_order=True)
+        .agg(
+            pl.col("forecast").sum().round(1).alias("units"),
+            pl.col("expected").sum().round(1).alias("expected"),
+            pl.col("forecast").first().round(2).alias(f"first {period.name}"),
+            cut.otherwise(model).alias("model"),
+            pl.col("method").first(),
+            pl.col("demand_class").first(),
+        )
+        .sort(["expected", *columns], descending=[True, *([False] * len(columns))])
+    )
 
 
 def _read(
