@@ -23,7 +23,10 @@ def test_online_retail_example_loads() -> None:
     (source,) = config.sources
     assert (config.store.currency, config.store.timezone) == ("GBP", "Europe/London")
     assert source.columns["sku"] == "StockCode"
-    assert source.cancelled_when == CancelRule(column="InvoiceNo", starts_with="C")
+    assert source.cancelled_when == CancelRule(
+        column="InvoiceNo", starts_with="C", cancels_sale_within_days=1.0, match=("CustomerID",)
+    )
+    assert config.store.not_products[:2] == ("POST", "DOT")
 
 
 def test_commented_example_loads() -> None:
