@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
+import numpy as np
 import polars as pl
 
 from icebergops.config import CancelRule, SourceMapping
@@ -31,6 +32,7 @@ SCHEMAS: dict[str, Schema] = {
     "products": PRODUCTS,
 }
 CANCELLED = "__cancelled"
+TAKEN = "__taken"  # a sale that a cancellation of the same SKU and quantity cancels
 # Cells an export repeats on every line of an order (or of a location's stock).
 REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
@@ -137,8 +139,10 @@ def _clean_texts(
 def _cancel_the_sales(
     raw: RawTable, frame: pl.DataFrame, rule: CancelRule, findings: Findings
 ) -> pl.DataFrame:
-    """Each cancellation takes out the latest sale it cancels (see :class:`CancelRule`): the
-    same SKU, quantity and ``match`` cells, at most ``cancels_sale_within_days`` before it."""
+    """``frame`` with :data:`TAKEN` true on each sale that a cancellation takes out (see
+    :class:`CancelRule`): the latest of the same SKU, quantity and ``match`` cells, at most
+    ``cancels_sale_within_days`` before it. Runs before the cancellations' quantities are made
+    positive: their keys use the absolute quantity."""
     days = rule.cancels_sale_within_days
     assert days is not None
     # The instant where the file's times have one (they sort across a clock change), else the
@@ -146,31 +150,48 @@ def _cancel_the_sales(
     timed = frame["ordered_at"].null_count() < frame.height
     at = pl.col("ordered_at") if timed else pl.col("order_date").cast(pl.Datetime("us"))
     keys = ["sku", "quantity", *rule.match]
-    is_cancel = pl.col("status") == "cancelled"
-    # the few columns needed, before any filter: the raw text would be copied for nothing
-    lines = frame.select(*keys, at.alias("__at"), LINE, is_cancel.alias("__cancel"))
-    cancels = lines.filter("__cancel").drop("__cancel").drop_nulls([*keys, "__at"]).sort("__at")
-    # Only sales that share a cancellation's keys can be cancelled: a few thousand of 540,000
-    # lines on Online Retail, sorted instead of all of them.
+    is_cancel = pl.col(CANCELLED).fill_null(False)
+    # The few columns needed, before any filter (the raw text would be copied for nothing),
+    # and a hash of each line's keys: a cancellation's sale must have its hash, which leaves a
+    # few thousand of 540,000 lines on Online Retail to sort and match exactly.
+    hashed = pl.reduce(
+        lambda acc, col: acc ^ col,
+        [
+            (pl.col(k).abs() if k == "quantity" else pl.col(k)).hash(seed=i)
+            for i, k in enumerate(keys)
+        ],
+    )
+    lines = frame.select(
+        *(pl.col(k).abs() if k == "quantity" else pl.col(k) for k in keys),
+        at.alias("__at"),
+        pl.int_range(pl.len()).alias("__row"),
+        is_cancel.alias("__cancel"),
+        (pl.col("quantity") > 0).alias("__sold"),  # not a stock adjustment's negative line
+        hashed.alias("__hash"),
+    )
+    cancels = lines.filter("__cancel").drop_nulls([*keys, "__at"])
     sales = (
-        lines.filter(~pl.col("__cancel") & (pl.col("quantity") > 0))
-        .join(cancels.select(keys).unique(), on=keys, how="semi")
+        lines.filter(
+            ~pl.col("__cancel")
+            & pl.col("__sold")
+            & pl.col("__hash").is_in(cancels.get_column("__hash").implode())
+        )
         .drop_nulls("__at")
         .sort("__at")
     )
-    matched = cancels.drop(LINE).join_asof(
-        sales.select(*keys, "__at", pl.col(LINE).alias("__sale")),
+    cancels = cancels.sort("__at")
+    matched = cancels.select(*keys, "__at").join_asof(
+        sales.select(*keys, "__at", pl.col("__row").alias("__sale")),
         on="__at",
         by=keys,
         strategy="backward",
         tolerance=timedelta(days=days),
         check_sortedness=False,  # sorted by `__at` as a whole, which is what the join needs
     )
-    # Two cancellations of one sale cancel it once.
-    cancelled = matched.get_column("__sale").drop_nulls().unique()
-    if cancelled.is_empty():
-        return frame
-    taken = pl.col(LINE).is_in(cancelled.implode())
+    flags = np.zeros(frame.height, dtype=bool)
+    flags[matched.get_column("__sale").drop_nulls().to_numpy()] = True  # once, if cancelled twice
+    frame = frame.with_columns(pl.Series(TAKEN, flags))
+    taken = pl.col(TAKEN)
     findings.from_mask(
         raw,
         frame,
@@ -181,9 +202,7 @@ def _cancel_the_sales(
         severity="info",
         column=rule.column,
     )
-    return frame.with_columns(
-        pl.when(taken).then(pl.lit("cancelled")).otherwise(pl.col("status")).alias("status")
-    )
+    return frame
 
 
 def _order_lines(
@@ -198,8 +217,12 @@ def _order_lines(
         dated = replace(options, date_format=mapping.date_format or options.date_format)
         frame = add_timestamps(raw, frame, when, dated, findings)
     cancelled = pl.lit(False)
-    if mapping.cancelled_when is not None:  # the flag came with the order-level text
+    rule = mapping.cancelled_when
+    if rule is not None:  # the flag came with the order-level text
         cancelled = pl.col(CANCELLED).fill_null(False)  # finish drops the helper column
+        if rule.cancels_sale_within_days is not None:
+            frame = _cancel_the_sales(raw, frame, rule, findings)
+            cancelled = cancelled | pl.col(TAKEN)
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
     frame = frame.with_columns(
         pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
@@ -208,9 +231,6 @@ def _order_lines(
         .otherwise(pl.col("quantity"))
         .alias("quantity"),
     )
-    rule = mapping.cancelled_when
-    if rule is not None and rule.cancels_sale_within_days is not None:
-        frame = _cancel_the_sales(raw, frame, rule, findings)
     adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
     findings.from_mask(
         raw,
