@@ -21,7 +21,8 @@ from icebergops.errors import InputError, Where
 from icebergops.schema import TABLES, empty
 from icebergops.sources import amazon, mapped, shopify, supply
 from icebergops.sources.batches import read_in_batches, wants_batches
-from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings
+from icebergops.sources.canonical import not_product, report_not_products
+from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, read_raw
 from icebergops.sources.sniff import probe
@@ -82,8 +83,10 @@ def read_source(
             found, columns=None if all_columns else layout.columns, numbers=layout.numbers
         )
         table = layout.read(raw, options, findings)
-    if layout.table == "order_lines" and options.not_products:
-        table = _leave_out_not_products(raw, table, options.not_products, findings)
+    if layout.table == "order_lines" and options.not_products and not layout.own_not_products:
+        out = not_product(options.not_products)
+        if report_not_products(raw, table, out, findings, lines="source_line"):
+            table = table.filter(~out)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
 
 
@@ -122,35 +125,6 @@ def read_options(config: Config | None, *, as_of: date | None = None) -> ReadOpt
         timezone=store.timezone,
         not_products=store.not_products,
     )
-
-
-def _leave_out_not_products(
-    raw: RawTable, table: pl.DataFrame, not_products: Sequence[str], findings: Findings
-) -> pl.DataFrame:
-    """Order lines of postage, fees and vouchers are no demand for stock: out, and counted."""
-    exact = [sku for sku in not_products if not sku.endswith("*")]
-    prefixes = [sku.removesuffix("*") for sku in not_products if sku.endswith("*")]
-    out = pl.col("sku").is_in(exact)
-    for prefix in prefixes:
-        out = out | pl.col("sku").str.starts_with(prefix)
-    hits = table.filter(out.fill_null(False))
-    if hits.is_empty():
-        return table
-    skus = hits["sku"].unique(maintain_order=True)
-    shown = ", ".join(skus.head(5).to_list()) + (" …" if len(skus) > 5 else "")
-    findings.add(
-        Finding(
-            str(raw.path),
-            "not_a_product",
-            f"sells no product ({len(skus)} SKUs of store.not_products: {shown}): left out",
-            "info",
-            hits.height,
-            tuple(hits["source_line"].head(MAX_LINES_SHOWN).to_list()),
-            None,
-            skus[0],
-        )
-    )
-    return table.filter(~out.fill_null(False))
 
 
 def _mapping_for(config: Config | None, kind: str | None) -> SourceMapping | None:

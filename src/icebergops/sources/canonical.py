@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
 from icebergops.schema import Schema, conform
 from icebergops.sources.cells import (
+    MAX_LINES_SHOWN,
+    Finding,
     Findings,
     check_mixed_formats,
     check_parsed,
@@ -179,6 +181,40 @@ def add_numbers(
     return frame.with_columns(
         pl.col(f"{out}{PARSED}").alias(out) for out in [*integers, *decimals]
     ).drop(checks)
+
+
+def not_product(not_products: Sequence[str]) -> pl.Expr:
+    """Lines whose ``sku`` is one of ``not_products`` (``gift_*``: a prefix): postage, fees and
+    vouchers (``store.not_products``), no demand for stock."""
+    exact = [sku for sku in not_products if not sku.endswith("*")]
+    out = pl.col("sku").is_in(exact)
+    for prefix in (sku.removesuffix("*") for sku in not_products if sku.endswith("*")):
+        out = out | pl.col("sku").str.starts_with(prefix)
+    return out.fill_null(False)
+
+
+def report_not_products(
+    raw: RawTable, frame: pl.DataFrame, mask: pl.Expr, findings: Findings, lines: str = LINE
+) -> bool:
+    """One finding for the lines ``mask`` (:func:`not_product`) leaves out; whether any."""
+    hits = frame.select(lines, "sku", mask.alias("__hit")).filter("__hit")
+    if hits.is_empty():
+        return False
+    skus = hits["sku"].unique(maintain_order=True)
+    shown = ", ".join(skus.head(5).to_list()) + (" …" if len(skus) > 5 else "")
+    findings.add(
+        Finding(
+            str(raw.path),
+            "not_a_product",
+            f"sells no product ({len(skus)} SKUs of store.not_products: {shown}): left out",
+            "info",
+            hits.height,
+            tuple(hits[lines].head(MAX_LINES_SHOWN).to_list()),
+            None,
+            skus[0],
+        )
+    )
+    return True
 
 
 def check_quantities(raw: RawTable, frame: pl.DataFrame, findings: Findings, column: str) -> None:

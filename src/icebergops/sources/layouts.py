@@ -46,6 +46,7 @@ class Layout:
     forbidden: frozenset[str] = frozenset()  # header names that rule this layout out
     group_key: str | None = None  # lines sharing this cell belong together (an order, a product)
     date_column: str | None = None  # the column whose date format is detected once per file
+    own_not_products: bool = False  # the reader leaves out ``store.not_products`` itself
     numbers: dict[str, pl.DataType] = field(default_factory=dict)  # read as numbers when clean
 
 

@@ -18,7 +18,9 @@ from icebergops.sources.canonical import (
     add_timestamps,
     check_quantities,
     finish,
+    not_product,
     once_per_run,
+    report_not_products,
 )
 from icebergops.sources.cells import Findings, clean_text
 from icebergops.sources.countries import iso_code
@@ -54,6 +56,7 @@ def layout_for(mapping: SourceMapping) -> Layout:
             else set()
         ),
         read=partial(read_mapped, mapping),
+        own_not_products=True,  # in the filter it has anyway
         version=lambda header: f"{len(header)} columns, mapped",
         date_column=mapping.columns.get("ordered_at") or mapping.columns.get("order_date"),
         numbers={
@@ -243,6 +246,10 @@ def _order_lines(
     # Only the columns still needed go through the filter: the raw text would be copied for nothing.
     needed = [LINE, mapping.columns["quantity"], *ORDER_LINES]
     frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
+    if options.not_products:  # left out by the same filter as the adjustments
+        out = not_product(options.not_products) & ~adjustment  # each line counted once
+        if report_not_products(raw, frame, out, findings):
+            adjustment = adjustment | out
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
     # Cells the same on every line are added last: the filter above need not copy them.
