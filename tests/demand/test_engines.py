@@ -18,6 +18,7 @@ from icebergops.demand.engines import Engine, open_engine
 from icebergops.demand.evaluate import backtest
 from icebergops.demand.fitcopy import FitsACopy
 from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.newskus import METHOD
 from icebergops.errors import EXIT_CONFIG, ConfigError
 
 
@@ -61,7 +62,7 @@ def test_dask_forecasts_are_the_local_forecasts(on_dask: Engine) -> None:
     assert on_dask.where.startswith("Dask at inproc://")
     local = forecast_demand(history(), horizon=14, products=PRODUCTS)
     remote = forecast_demand(history(), horizon=14, products=PRODUCTS, engine=on_dask)
-    assert set(local["method"]) == {"per SKU", "top-down by product"}
+    assert set(local["method"]) == {"per SKU", "top-down by product", METHOD}
     assert_frame_equal(remote, local, check_exact=False, rel_tol=1e-9)
 
 
