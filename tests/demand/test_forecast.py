@@ -88,7 +88,10 @@ def test_weekly_forecasts_start_after_the_history_on_mondays() -> None:
     fitting = sorted(s for s in stages if s.startswith("fitting"))
     assert fitting == ["fitting 1 series (regular)", "fitting 1 series (regular, season 52)"]
     picks = dict(result.unique("sku").select("sku", "model").iter_rows())
-    assert picks["NEW"] == "trailing 4-week average (short history)"
+    # ten weeks of its own weigh 10 / (10 + 4): the rest is OLD's and YOUNG's typical rate
+    assert picks["NEW"] == (
+        "71% trailing 4-week average + 29% average of 2 long series (short history)"
+    )
 
 
 def test_the_yearly_season_is_forecast_from_weekly_history() -> None:

@@ -99,6 +99,22 @@ def test_a_split_is_averaged_with_the_variants_own_recent_rate() -> None:
     assert mixed["model"][0] == "AutoETS (product total) + trailing 28-day average"
 
 
+def test_a_variant_first_sold_on_the_last_day_has_sold_one_in_28_days() -> None:
+    """Its own average over its one day would be one a day; its product has sold for 120 days,
+    so its own rate counts the product's days (enavant's ENPT007BRL was forecast 14.5 units
+    in 28 days this way, the store 27)."""
+    late = pl.DataFrame({"sku": ["HAT-XL"], "day": [DAYS[-1]], "units": [1]})
+    both = pl.concat([history(), late])
+    families = pl.DataFrame({"sku": ["HAT-S", "HAT-L", "HAT-XL"], "product": ["HAT"] * 3})
+    split = pl.DataFrame(
+        {"sku": ["HAT-XL"], "day": [DAYS[-1] + timedelta(days=1)], "forecast": [0.0],
+         "model": ["AutoETS (product total)"]}
+    )  # fmt: skip
+    alone = with_own_rate(split, both)["forecast"][0]
+    assert alone == pytest.approx(0.5)  # (0 + 1 / 1) / 2: the old rule
+    assert with_own_rate(split, both, families=families)["forecast"][0] == pytest.approx(1 / 56)
+
+
 def _summed_by_polars(history: pl.DataFrame, families: pl.DataFrame, time: str) -> pl.DataFrame:
     joined = history.join(families.select("sku", "product"), on="sku")
     return joined.group_by("product", time).agg(pl.col("units").sum()).sort("product", time)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -29,7 +30,7 @@ from icebergops.demand.hierarchy import (
     variant_families,
     with_own_rate,
 )
-from icebergops.demand.newskus import SIBLING_DAYS, start_from_siblings
+from icebergops.demand.newskus import CREDIBILITY_DAYS, SIBLING_DAYS, start_from_siblings
 from icebergops.demand.selection import LEVELS, flat_shape, pick_models, select_models
 from icebergops.demand.stopped import stopped_selling, zero_stopped
 from icebergops.demand.yearly import apply_yearly, yearly_factors
@@ -243,7 +244,7 @@ def forecast_demand(
         how = "top-down by product" if products is not None else "top-down (sparse pool)"
         split = split_by_mix(product_fc, history, families, key=key, freq=freq)
         frames.append(
-            with_own_rate(split, history, key=key, freq=freq).with_columns(
+            with_own_rate(split, history, key=key, freq=freq, families=families).with_columns(
                 pl.lit(how).alias("method")
             )
         )
@@ -332,11 +333,10 @@ def forecast_series(
         frames.append(pick_models(ahead, chosen, models, flat_shape(validation, chosen, models)))
     short = info.filter(pl.col("group") == "short history")[key]
     if not short.is_empty():
-        frames.append(
-            _trailing_average(
-                history.filter(pl.col(key).is_in(short.implode())), key, horizon, freq
-            )
+        own = _trailing_average(
+            history.filter(pl.col(key).is_in(short.implode())), key, horizon, freq
         )
+        frames.append(_towards_established(own, history, info, key, freq))
     result = pl.concat(frames, how="diagonal_relaxed")
     # every batch has bounds (validation errors, or a short series' own spread); the columns
     # are guaranteed all the same, as restock and the writers read them
@@ -381,6 +381,53 @@ def _trailing_average(
         ),
     ).explode("ds")
     return periods.with_columns(pl.lit(f"{freq.window_name} (short history)").alias("model"))
+
+
+def _towards_established(
+    forecast: pl.DataFrame, history: pl.DataFrame, info: pl.DataFrame, key: str, freq: Frequency
+) -> pl.DataFrame:
+    """Short series' trailing averages (``unique_id, ds, forecast``, bounds, ``model``) moved
+    towards the typical rate of the series with a long history, by credibility: a series
+    with ``n`` periods counts ``n / (n + CREDIBILITY_DAYS)`` its own (in days), as new SKUs
+    do with their siblings (:mod:`demand.newskus`). A series whose first sale was on the last
+    day has one period, which is that sale: its own average alone is a rate of one a day.
+    Bounds keep their distance from the forecast; the lower one stays at or above zero."""
+    long = info.filter(pl.col("periods") * freq.days >= SIBLING_DAYS)[key]
+    last = history[freq.column].max()
+    if long.is_empty() or last is None:
+        return forecast
+    since = last - timedelta(days=SIBLING_DAYS - freq.days)  # type: ignore[operator]
+    rates = (
+        history.filter(pl.col(key).is_in(long.implode()) & (pl.col(freq.column) >= since))
+        .group_by(key)
+        .agg(pl.col("units").mean())
+    )
+    prior = rates.select(pl.col("units").mean().fill_null(0.0)).item()
+    credible = CREDIBILITY_DAYS / freq.days
+    weights = info.select(
+        pl.col(key).alias("unique_id"),
+        (pl.col("periods") / (pl.col("periods") + credible)).alias("_own"),
+    )
+    joined = forecast.join(weights, on="unique_id", how="left")
+    own = pl.col("_own").fill_null(1.0)
+    point = own * pl.col("forecast") + (1 - own) * prior
+    shift = point - pl.col("forecast")
+    bounds = []
+    for level in LEVELS:
+        hi, lo = f"hi_{level}", f"lo_{level}"
+        if hi in joined.columns:
+            bounds.append((pl.col(hi) + shift).clip(lower_bound=0).alias(hi))
+            if lo in joined.columns:
+                spread = pl.col(hi) - pl.col("forecast")
+                bounds.append((point - spread).clip(lower_bound=0).alias(lo))
+    label = pl.format(
+        "{}% {} + {}% average of {} long series (short history)",
+        (own * 100).round(0).cast(pl.Int64),
+        pl.lit(freq.window_name),
+        ((1 - own) * 100).round(0).cast(pl.Int64),
+        pl.lit(len(rates)),
+    )
+    return joined.with_columns(*bounds, point.alias("forecast"), label.alias("model")).drop("_own")
 
 
 def baseline_forecasts(

@@ -139,11 +139,19 @@ def catalogue(order_lines: pl.DataFrame, products: pl.DataFrame | None = None) -
 
 
 def with_own_rate(
-    split: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+    split: pl.DataFrame,
+    history: pl.DataFrame,
+    *,
+    key: str = "sku",
+    freq: Frequency = DAY,
+    families: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Top-down forecasts averaged, with equal weights, with each series' own trailing average
     (units per period over its last ``freq.window`` periods); bounds keep their distance from
-    the forecast (lower bounds not below zero).
+    the forecast (lower bounds not below zero). With ``families`` (``key, product``) the
+    periods count from the product's first sale, not the series' own: a variant first sold
+    on the history's last day, of a product on sale for months, has sold one unit in 28 days,
+    not one a day.
 
     The split assumes the variant mix of the last ``RECENT_DAYS`` holds; a series' own recent
     rate is a second view of its demand that assumes nothing about its siblings. An equal-weight
@@ -155,12 +163,27 @@ def with_own_rate(
     >>> history = pl.DataFrame({"sku": ["A"] * 3, "day": [-2, -1, 0], "units": [0, 0, 3]})
     >>> with_own_rate(split, history)["forecast"].to_list()  # (2 + 1) / 2
     [1.5, 1.5]
+    >>> older = pl.DataFrame({"sku": ["B"] * 6, "day": range(-5, 1), "units": [1] * 6})
+    >>> families = pl.DataFrame({"sku": ["A", "B"], "product": ["P", "P"]})
+    >>> both = pl.concat([history, older])
+    >>> with_own_rate(split, both, families=families)["forecast"].to_list()  # (2 + 3 / 6) / 2
+    [1.25, 1.25]
     """
     time = freq.column
     ordered = history if in_series_order(history, key, time) else history.sort(key, time)
     own = ordered.group_by(key).agg(
-        pl.col("units").tail(freq.window).mean().cast(pl.Float64).alias("__own")
+        pl.col("units").tail(freq.window).sum().alias("__sum"),
+        pl.col(time).min().alias("__first"),
     )
+    if families is not None:  # the product's first period: its variants' earliest
+        own = own.join(families.select(key, "product"), on=key, how="left").with_columns(
+            pl.col("__first").min().over(pl.coalesce("product", key))
+        )
+    span = pl.lit(history[time].max()) - pl.col("__first")
+    if history.schema[time].is_temporal():
+        span = span.dt.total_days() // freq.days
+    periods = (span + 1).clip(upper_bound=freq.window)
+    own = own.select(key, (pl.col("__sum") / periods).cast(pl.Float64).alias("__own"))
     combined = (pl.col("forecast") + pl.col("__own")) / 2
     shift = combined - pl.col("forecast")
     bounds = [c for c in SCALED[1:] if c in split.columns]
