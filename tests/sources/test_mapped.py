@@ -111,3 +111,13 @@ def test_lines_of_no_product_are_left_out(write_file: WriteFile) -> None:
     assert found.message == (
         "sells no product (2 SKUs of store.not_products: POST, gift_0001_20): left out"
     )
+
+
+def test_a_cell_over_several_lines_keeps_later_line_numbers_right(write_file: WriteFile) -> None:
+    """Line breaks in cells are searched beside the reader; found, the file is read again with
+    each record's own first line (line 5 here, not 3)."""
+    text = 'Invoice,Code,Item,Qty,Day\n1,MUG,"Blue\nmug\nlarge",2,2026-11-02\n2,TEA,Tea,two,2026-11-03\n'
+    source = read_source(write_file("lines.csv", text), config=parse_config(CONFIG))
+    (error,) = source.errors
+    assert (error.lines, error.value) == ((5,), "two")
+    assert source.raw.frame["__line"].to_list() == [2, 5]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,9 @@ class RawTable:
     lines: int  # physical lines, header included
     blank_records: int = 0
     batch_records: int | None = None  # set when the file was read in batches (frame: the last)
+    # With ``defer_line_check``: whether a cell holds a line break, worked out in a thread while
+    # the reader runs. True means the line numbers (one line per record) were off.
+    line_check: Future[bool] | None = field(default=None, compare=False)
 
     @property
     def records(self) -> int:
@@ -62,8 +66,13 @@ def read_raw(
     numbers: dict[str, pl.DataType] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    defer_line_check: bool = False,
 ) -> RawTable:
     """Read a file into a :class:`RawTable`, raising :class:`InputError` on one no reader could use.
+
+    ``defer_line_check`` (every column read): records are numbered one line each at once, and
+    whether a cell holds a line break is searched in a thread (``RawTable.line_check``); the
+    caller reads again without it when one does.
 
     ``columns`` limits which header names are materialised (others are parsed and dropped), which
     keeps memory low on wide exports. ``numbers`` names columns that polars may parse as numbers
@@ -90,7 +99,12 @@ def read_raw(
     # polars shows that; where only some were, the file's last line has to be looked at.
     if columns is not None or _last_record_short(frame):
         check_tail(found)
-    line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
+    check: Future[bool] | None = None
+    if defer_line_check and columns is None and frame.height:
+        check = _line_checks().submit(_has_line_break, frame)
+        line_numbers = pl.int_range(2, frame.height + 2, eager=True, dtype=pl.Int64)
+    else:
+        line_numbers = _record_lines(source, found.delimiter, frame, every_column=columns is None)
     frame = frame.with_columns(pl.Series(LINE, line_numbers, dtype=pl.Int64))
     values = [c for c in frame.columns if c != LINE]
     blank = pl.all_horizontal(pl.col(values).is_null())
@@ -107,6 +121,7 @@ def read_raw(
         frame=frame,
         lines=total_lines,
         blank_records=blanks,
+        line_check=check,
     )
 
 
@@ -299,6 +314,16 @@ def _record_lines(
     return pl.Series(
         starts[:records] + [previous_end + 1] * (records - len(starts)), dtype=pl.Int64
     )
+
+
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _line_checks() -> ThreadPoolExecutor:
+    """One thread for the line-break searches (polars releases the GIL while it searches)."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="line-check"))
+    return _POOL[0]
 
 
 LINE_BREAK_ROWS = 100_000  # rows per search: a column's joined cells stay far below 4 GiB
