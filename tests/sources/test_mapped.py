@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from icebergops.config import parse_config
-from icebergops.sources import read_source
+from icebergops.errors import InputError
+from icebergops.sources import mapped, read_source
+from icebergops.sources.rawfile import LINE, RawTable
 
 WriteFile = Callable[..., Path]
 CONFIG = {
@@ -121,3 +125,23 @@ def test_a_cell_over_several_lines_keeps_later_line_numbers_right(write_file: Wr
     (error,) = source.errors
     assert (error.lines, error.value) == ((5,), "two")
     assert source.raw.frame["__line"].to_list() == [2, 5]
+
+
+def test_an_error_a_reader_raises_names_the_right_line_after_a_multi_line_cell(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that raises (rather than reporting a finding) saw provisional line numbers; the
+    file is read again with exact ones, and the error names line 5."""
+
+    def strict(mapping: object, raw: RawTable, options: object, findings: object) -> None:
+        line = raw.frame[LINE][-1]
+        raise InputError("is no good", where=raw.where(line=line))
+
+    monkeypatch.setattr(mapped, "read_mapped", strict)
+    text = (
+        'Invoice,Code,Item,Qty,Day\n1,MUG,"Blue\nmug\nlarge",2,2026-11-02\n2,TEA,Tea,1,2026-11-03\n'
+    )
+    path = write_file("lines.csv", text)
+    with pytest.raises(InputError) as err:
+        read_source(path, config=parse_config(CONFIG))
+    assert err.value.line() == f"{path}:5: is no good"

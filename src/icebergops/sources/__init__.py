@@ -82,9 +82,13 @@ def read_source(
         columns = None if all_columns else layout.columns
         # the search for line breaks in cells runs beside the reader (30 ms on Online Retail)
         raw = read_raw(found, columns=columns, numbers=layout.numbers, defer_line_check=True)
-        table = layout.read(raw, options, findings)
-        if raw.line_check is not None and raw.line_check.result():
-            findings.items.clear()  # a cell spans lines: number them, and read again
+        try:
+            table = layout.read(raw, options, findings)
+        except InputError:
+            if not _spans_lines(raw):
+                raise
+        if _spans_lines(raw):  # a cell holds a line break: number the records, read again
+            findings.items.clear()
             raw = read_raw(found, columns=columns, numbers=layout.numbers)
             table = layout.read(raw, options, findings)
     if layout.table == "order_lines" and options.not_products and not layout.own_not_products:
@@ -116,6 +120,11 @@ def read_table(
             raise errors[0].as_error()
         frames.append(source.table)
     return pl.concat(frames) if frames else empty(TABLES[table])
+
+
+def _spans_lines(raw: RawTable) -> bool:
+    """Whether the deferred search found a cell with a line break (see ``read_raw``)."""
+    return raw.line_check is not None and raw.line_check.result()
 
 
 def read_options(config: Config | None, *, as_of: date | None = None) -> ReadOptions:
