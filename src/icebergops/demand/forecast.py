@@ -30,7 +30,12 @@ from icebergops.demand.hierarchy import (
     variant_families,
     with_own_rate,
 )
-from icebergops.demand.newskus import CREDIBILITY_DAYS, SIBLING_DAYS, start_from_siblings
+from icebergops.demand.newskus import (
+    CREDIBILITY_DAYS,
+    SIBLING_DAYS,
+    moved_bounds,
+    start_from_siblings,
+)
 from icebergops.demand.selection import LEVELS, flat_shape, pick_models, select_models
 from icebergops.demand.stopped import stopped_selling, zero_stopped
 from icebergops.demand.yearly import apply_yearly, yearly_factors
@@ -411,15 +416,7 @@ def _towards_established(
     joined = forecast.join(weights, on="unique_id", how="left")
     own = pl.col("_own").fill_null(1.0)
     point = own * pl.col("forecast") + (1 - own) * prior
-    shift = point - pl.col("forecast")
-    bounds = []
-    for level in LEVELS:
-        hi, lo = f"hi_{level}", f"lo_{level}"
-        if hi in joined.columns:
-            bounds.append((pl.col(hi) + shift).clip(lower_bound=0).alias(hi))
-            if lo in joined.columns:
-                spread = pl.col(hi) - pl.col("forecast")
-                bounds.append((point - spread).clip(lower_bound=0).alias(lo))
+    bounds = moved_bounds(point, joined.columns)
     label = pl.format(
         "{}% {} + {}% average of {} long series (short history)",
         (own * 100).round(0).cast(pl.Int64),

@@ -11,9 +11,12 @@ counts half its own average, half its siblings'; with 84 days, three quarters it
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 import polars as pl
+
+from icebergops.demand.selection import LEVELS
 
 CREDIBILITY_DAYS = 28  # days of own history that weigh as much as the siblings' rate
 OWN_DAYS = 28  # the SKU's own rate: its average over at most this many last days
@@ -22,6 +25,27 @@ METHOD = "new SKU: blended with its siblings"
 
 
 STORE = "the store"  # the sibling group of a SKU without a category: every established SKU
+
+
+def moved_bounds(
+    point: pl.Expr, columns: Collection[str], *, where: pl.Expr | None = None
+) -> list[pl.Expr]:
+    """The 80/95% bounds of ``columns`` where the forecast moves to ``point`` (on the rows
+    ``where`` holds; else all): they keep their distance from the forecast (its own spread,
+    the same either side: demand.forecast), measured from the upper bound, as the lower one
+    may have been cut at zero; the lower one stays at or above zero."""
+    moves = pl.lit(True) if where is None else where
+    shift = pl.when(moves).then(point - pl.col("forecast")).otherwise(0.0)
+    bounds = []
+    for level in LEVELS:
+        hi, lo = f"hi_{level}", f"lo_{level}"
+        if hi in columns:
+            bounds.append((pl.col(hi) + shift).alias(hi))
+            if lo in columns:
+                spread = pl.col(hi) - pl.col("forecast")
+                lower = pl.when(moves).then(pl.col("forecast") + shift - spread)
+                bounds.append(lower.otherwise(pl.col(lo)).clip(lower_bound=0).alias(lo))
+    return bounds
 
 
 def sibling_rates(
@@ -128,19 +152,7 @@ def start_from_siblings(
     )
     joined = forecast.join(blends, on="sku", how="left")
     blended = pl.col("blend").is_not_null()
-    # bounds keep their distance from the forecast (its own spread, the same either side:
-    # demand.forecast), measured from the upper bound: the lower one may have been cut at zero
-    shift = pl.when(blended).then(pl.col("blend") - pl.col("forecast")).otherwise(0.0)
-    new_point = pl.col("forecast") + shift
-    moved = []
-    for level in (80, 95):
-        hi, lo = f"hi_{level}", f"lo_{level}"
-        if hi in forecast.columns:
-            moved.append((pl.col(hi) + shift).alias(hi))
-            if lo in forecast.columns:
-                spread = pl.col(hi) - pl.col("forecast")
-                lower = pl.when(blended).then(new_point - spread).otherwise(pl.col(lo))
-                moved.append(lower.clip(lower_bound=0).alias(lo))
+    moved = moved_bounds(pl.col("blend"), forecast.columns, where=blended)
     return joined.with_columns(
         *moved,
         pl.when(blended).then(pl.col("blend")).otherwise(pl.col("forecast")).alias("forecast"),
