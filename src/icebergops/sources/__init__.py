@@ -92,7 +92,7 @@ def read_source(
             raw = read_raw(found, columns=columns, numbers=layout.numbers)
             table = layout.read(raw, options, findings)
     if layout.table == "order_lines" and options.not_products and not layout.own_not_products:
-        out = not_product(options.not_products)
+        out = table.select(not_product(options.not_products)).to_series()
         if report_not_products(raw, table, out, findings, lines="source_line"):
             table = table.filter(~out)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))

@@ -194,12 +194,12 @@ def not_product(not_products: Sequence[str]) -> pl.Expr:
 
 
 def report_not_products(
-    raw: RawTable, frame: pl.DataFrame, mask: pl.Expr, findings: Findings, lines: str = LINE
+    raw: RawTable, frame: pl.DataFrame, mask: pl.Series, findings: Findings, lines: str = LINE
 ) -> bool:
-    """One finding for the lines ``mask`` (:func:`not_product`) leaves out; whether any."""
-    hits = frame.select(lines, "sku", mask.alias("__hit")).filter("__hit")
-    if hits.is_empty():
+    """One finding for the rows ``mask`` (of :func:`not_product`) leaves out; whether any."""
+    if not mask.any():
         return False
+    hits = frame.select(lines, "sku").filter(mask)
     skus = hits["sku"].unique(maintain_order=True)
     shown = ", ".join(skus.head(5).to_list()) + (" …" if len(skus) > 5 else "")
     findings.add(

@@ -247,9 +247,10 @@ def _order_lines(
     needed = [LINE, mapping.columns["quantity"], *ORDER_LINES]
     frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
     if options.not_products:  # left out by the same filter as the adjustments
-        out = not_product(options.not_products) & ~adjustment  # each line counted once
+        # each line counted once: an adjustment line is reported as one already
+        out = frame.select(not_product(options.not_products) & ~adjustment).to_series()
         if report_not_products(raw, frame, out, findings):
-            adjustment = adjustment | out
+            adjustment = adjustment | pl.lit(out)
     frame = frame.filter(~adjustment)
     check_quantities(raw, frame, findings, mapping.columns["quantity"])
     # Cells the same on every line are added last: the filter above need not copy them.
