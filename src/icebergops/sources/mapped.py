@@ -157,15 +157,10 @@ def _cancel_the_sales(
     # The few columns needed, before any filter (the raw text would be copied for nothing),
     # and a hash of each line's keys: a cancellation's sale must have its hash, which leaves a
     # few thousand of 540,000 lines on Online Retail to sort and match exactly.
-    hashed = pl.reduce(
-        lambda acc, col: acc ^ col,
-        [
-            (pl.col(k).abs() if k == "quantity" else pl.col(k)).hash(seed=i)
-            for i, k in enumerate(keys)
-        ],
-    )
+    values = [pl.col(k).abs() if k == "quantity" else pl.col(k) for k in keys]
+    hashed = pl.reduce(lambda acc, col: acc ^ col, [v.hash(seed=i) for i, v in enumerate(values)])
     lines = frame.select(
-        *(pl.col(k).abs() if k == "quantity" else pl.col(k) for k in keys),
+        *values,
         at.alias("__at"),
         pl.int_range(pl.len()).alias("__row"),
         is_cancel.alias("__cancel"),
