@@ -145,3 +145,45 @@ def test_an_error_a_reader_raises_names_the_right_line_after_a_multi_line_cell(
     with pytest.raises(InputError) as err:
         read_source(path, config=parse_config(CONFIG))
     assert err.value.line() == f"{path}:5: is no good"
+
+
+STATUSES = """Invoice,Code,Qty,Day,State
+1,MUG,0,2026-11-02,fulfilled
+2,MUG,-2,2026-11-02,cancelled
+3,MUG,-1,2026-11-03,fulfilled
+4,MUG,2,2026-11-03,
+5,TEA,0,2026-11-04,cancelled
+"""
+
+
+def test_zero_quantities_are_named_and_negative_ones_left_out_unless_cancelled(
+    write_file: WriteFile,
+) -> None:
+    """With the file's own status column: a cancelled line keeps its quantity and is no stock
+    adjustment, and a zero on a cancelled line is nothing to look at."""
+    config = {
+        "sources": [
+            {
+                "name": "shop",
+                "kind": "order_lines",
+                "columns": {
+                    "order_id": "Invoice",
+                    "sku": "Code",
+                    "quantity": "Qty",
+                    "order_date": "Day",
+                    "status": "State",
+                },
+            }
+        ],
+    }
+    source = read_source(write_file("states.csv", STATUSES), config=parse_config(config))
+    assert source.table.select("source_line", "quantity", "status").rows() == [
+        (2, 0, "fulfilled"),
+        (3, -2, "cancelled"),
+        (5, 2, None),
+        (6, 0, "cancelled"),
+    ]
+    found = {f.kind: (f.count, f.lines, f.column, f.value) for f in source.findings}
+    assert found["zero_quantity"] == (1, (2,), "Qty", "0")
+    assert found["adjustment_line"] == (1, (4,), "Qty", "-1")
+    assert "negative_quantity" not in found

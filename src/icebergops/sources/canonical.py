@@ -49,8 +49,8 @@ def add_timestamps(
     # The date goes in under its own name last: the file's date column may be called order_date.
     stamps = {"ordered_at": instant, DATE: local.dt.date()}
     frame = frame.with_columns(once_per_run(frame, column, stamps))
-    failed = frame.filter(pl.col(column).is_not_null() & pl.col(DATE).is_null())
-    if not failed.is_empty():
+    if frame.get_column(DATE).null_count() > frame.get_column(column).null_count():
+        failed = frame.filter(pl.col(column).is_not_null() & pl.col(DATE).is_null())
         check_mixed_formats(raw, failed, column, fmt, findings)
     return frame.with_columns(pl.col(DATE).alias("order_date")).drop(DATE)
 
@@ -68,8 +68,16 @@ def once_per_run(frame: pl.DataFrame, column: str, outputs: dict[str, pl.Expr]) 
         return _evaluate(frame, outputs)
     starts = runs.ne_missing(runs.shift(1))  # the first row of each run (ids never null)
     first = frame.select(pl.col(column).filter(starts))
-    # Copying the few values into one contiguous column first makes the gather several times faster.
-    return [values.rechunk().gather(runs) for values in _evaluate(first, outputs)]
+    cells = first.to_series()
+    # An output equal to the cell in every run (an order number with nothing to trim) is the
+    # column itself: no copy. Else copying the few values into one contiguous column first makes
+    # the gather several times faster.
+    return [
+        frame.get_column(column).alias(values.name)
+        if values.dtype == cells.dtype and values.equals(cells, check_names=False)
+        else values.rechunk().gather(runs)
+        for values in _evaluate(first, outputs)
+    ]
 
 
 def _evaluate(frame: pl.DataFrame, outputs: dict[str, pl.Expr]) -> list[pl.Series]:
@@ -217,25 +225,26 @@ def report_not_products(
     return True
 
 
-def check_quantities(raw: RawTable, frame: pl.DataFrame, findings: Findings, column: str) -> None:
-    """Zero and negative quantities on lines that are not cancellations are worth a look."""
-    live = pl.col("status") != "cancelled"
-    findings.from_mask(
-        raw,
-        frame,
-        live & (pl.col("quantity") < 0),
-        kind="negative_quantity",
-        message="has a negative quantity",
-        column=column,
-    )
-    findings.from_mask(
-        raw,
-        frame,
-        live & (pl.col("quantity") == 0),
-        kind="zero_quantity",
-        message="has a zero quantity",
-        column=column,
-    )
+def check_quantities(
+    raw: RawTable, frame: pl.DataFrame, findings: Findings, column: str, live: pl.Expr | None = None
+) -> None:
+    """Zero and negative quantities on lines that are not cancellations are worth a look.
+
+    ``live``: which lines are no cancellation, where the reader knows it without comparing
+    ``status`` text."""
+    live = pl.col("status") != "cancelled" if live is None else live
+    # One pass sees whether any line is zero or negative at all: on most files none is.
+    if not frame.select((live & (pl.col("quantity") <= 0)).any()).item():
+        return
+    for kind, sign in (("negative", pl.col("quantity") < 0), ("zero", pl.col("quantity") == 0)):
+        findings.from_mask(
+            raw,
+            frame,
+            live & sign,
+            kind=f"{kind}_quantity",
+            message=f"has a {kind} quantity",
+            column=column,
+        )
 
 
 def finish(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:

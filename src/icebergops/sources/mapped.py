@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
 from datetime import timedelta
-from functools import partial
+from functools import partial, reduce
 
 import numpy as np
 import polars as pl
@@ -35,6 +36,7 @@ SCHEMAS: dict[str, Schema] = {
 }
 CANCELLED = "__cancelled"
 TAKEN = "__taken"  # a sale that a cancellation of the same SKU and quantity cancels
+LIVE = "__live"  # a line that is no cancellation (its status is not "cancelled")
 # Cells an export repeats on every line of an order (or of a location's stock).
 REPEATED = {"order_id", "currency", "status", "location", "ship_region", "ship_postal_code"}
 NUMERIC = {"unit_price", "price", "unit_cost", "weight_g", "length_cm", "width_cm", "height_cm"}
@@ -148,43 +150,55 @@ def _cancel_the_sales(
     positive: their keys use the absolute quantity."""
     days = rule.cancels_sale_within_days
     assert days is not None
-    # The instant where the file's times have one (they sort across a clock change), else the
-    # local date: a cancellation then cancels a sale of the same day or up to `days` before.
     timed = frame["ordered_at"].null_count() < frame.height
-    at = pl.col("ordered_at") if timed else pl.col("order_date").cast(pl.Datetime("us"))
     keys = ["sku", "quantity", *rule.match]
-    is_cancel = pl.col(CANCELLED).fill_null(False)
-    # The few columns needed, before any filter (the raw text would be copied for nothing),
-    # and a hash of each line's keys: a cancellation's sale must have its hash, which leaves a
-    # few thousand of 540,000 lines on Online Retail to sort and match exactly.
+
+    def lines(rows: pl.Series) -> pl.DataFrame:
+        """The keys and time of ``rows``, sorted by the time: the instant where the file's times
+        have one (they sort across a clock change), else the local date; a cancellation then
+        cancels a sale of the same day or up to `days` before."""
+        at = (
+            pl.col("ordered_at").gather(rows)
+            if timed
+            else pl.col("order_date").gather(rows).cast(pl.Datetime("us"))
+        )
+        picked = [pl.col(k).gather(rows) for k in keys]
+        return (
+            frame.select(
+                *(v.abs() if k == "quantity" else v for k, v in zip(keys, picked, strict=True)),
+                at.alias("__at"),
+                pl.lit(rows).alias("__row"),
+            )
+            .drop_nulls([*keys, "__at"])
+            .sort("__at")
+        )
+
+    # A hash of each line's keys: a cancellation's sale must have its hash, which leaves a few
+    # thousand of 540,000 lines on Online Retail to gather, sort and match exactly.
     values = [pl.col(k).abs() if k == "quantity" else pl.col(k) for k in keys]
-    hashed = pl.reduce(lambda acc, col: acc ^ col, [v.hash(seed=i) for i, v in enumerate(values)])
-    lines = frame.select(
-        *values,
-        at.alias("__at"),
-        pl.int_range(pl.len()).alias("__row"),
-        is_cancel.alias("__cancel"),
+    hashed = reduce(operator.xor, [v.hash(seed=i) for i, v in enumerate(values)])
+    marks = frame.select(
+        pl.col(CANCELLED).fill_null(False).alias("__cancel"),
         (pl.col("quantity") > 0).alias("__sold"),  # not a stock adjustment's negative line
         hashed.alias("__hash"),
     )
-    cancels = lines.filter("__cancel").drop_nulls([*keys, "__at"])
-    sales = (
-        lines.filter(
-            ~pl.col("__cancel")
-            & pl.col("__sold")
-            & pl.col("__hash").is_in(cancels.get_column("__hash").implode())
+    cancelling = marks.get_column("__cancel")
+    hashes = marks.filter("__cancel").get_column("__hash")
+    selling = marks.select(
+        ~pl.col("__cancel") & pl.col("__sold") & pl.col("__hash").is_in(hashes.implode())
+    ).to_series()
+    sales = lines(selling.arg_true())
+    matched = (
+        lines(cancelling.arg_true())
+        .select(*keys, "__at")
+        .join_asof(
+            sales.select(*keys, "__at", pl.col("__row").alias("__sale")),
+            on="__at",
+            by=keys,
+            strategy="backward",
+            tolerance=timedelta(days=days),
+            check_sortedness=False,  # sorted by `__at` as a whole, which is what the join needs
         )
-        .drop_nulls("__at")
-        .sort("__at")
-    )
-    cancels = cancels.sort("__at")
-    matched = cancels.select(*keys, "__at").join_asof(
-        sales.select(*keys, "__at", pl.col("__row").alias("__sale")),
-        on="__at",
-        by=keys,
-        strategy="backward",
-        tolerance=timedelta(days=days),
-        check_sortedness=False,  # sorted by `__at` as a whole, which is what the join needs
     )
     flags = np.zeros(frame.height, dtype=bool)
     flags[matched.get_column("__sale").drop_nulls().to_numpy()] = True  # once, if cancelled twice
@@ -222,14 +236,11 @@ def _order_lines(
             frame = _cancel_the_sales(raw, frame, rule, findings)
             cancelled = cancelled | pl.col(TAKEN)
     status = pl.col("status") if "status" in mapping.columns else pl.lit("fulfilled")
-    frame = frame.with_columns(
-        pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
-        pl.when(cancelled)
-        .then(pl.col("quantity").abs())
-        .otherwise(pl.col("quantity"))
-        .alias("quantity"),
-    )
-    adjustment = ((pl.col("quantity") < 0) & (pl.col("status") != "cancelled")).fill_null(False)
+    live = ~cancelled  # no cancellation: without a status column, no text to compare
+    if "status" in mapping.columns:
+        live = live & (status != "cancelled")
+    frame = frame.with_columns(live.alias(LIVE))
+    adjustment = ((pl.col("quantity") < 0) & pl.col(LIVE)).fill_null(False)
     findings.from_mask(
         raw,
         frame,
@@ -239,15 +250,21 @@ def _order_lines(
         column=mapping.columns["quantity"],
     )
     # Only the columns still needed go through the filter: the raw text would be copied for nothing.
-    needed = [LINE, mapping.columns["quantity"], *ORDER_LINES]
+    needed = [LINE, LIVE, CANCELLED, TAKEN, mapping.columns["quantity"], *ORDER_LINES]
     frame = frame.select(list(dict.fromkeys(c for c in needed if c in frame.columns)))
     if options.not_products:  # left out by the same filter as the adjustments
         # each line counted once: an adjustment line is reported as one already
         out = frame.select(not_product(options.not_products) & ~adjustment).to_series()
         if report_not_products(raw, frame, out, findings):
             adjustment = adjustment | pl.lit(out)
-    frame = frame.filter(~adjustment)
-    check_quantities(raw, frame, findings, mapping.columns["quantity"])
+    frame = frame.filter(~adjustment).with_columns(  # made after the filter: not copied by it
+        pl.when(cancelled).then(pl.lit("cancelled")).otherwise(status).alias("status"),
+        pl.when(cancelled)
+        .then(pl.col("quantity").abs())
+        .otherwise(pl.col("quantity"))
+        .alias("quantity"),
+    )
+    check_quantities(raw, frame, findings, mapping.columns["quantity"], live=pl.col(LIVE))
     # Cells the same on every line are added last: the filter above need not copy them.
     frame = frame.with_columns(
         pl.lit(mapping.channel).alias("channel"),
