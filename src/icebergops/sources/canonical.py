@@ -173,19 +173,21 @@ def add_numbers(
     # "nan" and "inf" cast to floats; in an export they are broken cells, not quantities.
     floats = [n for n in parsers if frame.schema[n] == pl.Float64]
     broken = frame.select(pl.col(n).is_finite().not_().any() for n in floats)
-    retry += [n for n in floats if broken.height and broken[n][0] and n not in retry]
+    broken_floats = [n for n in floats if broken.height and broken[n][0]]
+    retry += [n for n in broken_floats if n not in retry]
     frame = frame.with_columns(
-        pl.when(pl.col(n).is_finite()).then(pl.col(n)).alias(n) for n in floats
+        pl.when(pl.col(n).is_finite()).then(pl.col(n)).alias(n) for n in broken_floats
     )
     checks = {f"{out}{PARSED}": (src, "whole number") for out, src in integers.items()}
     checks |= {f"{out}{PARSED}": (src, "number") for out, src in decimals.items()}
-    check_parsed(
-        raw,
-        frame.select(LINE, *{s for s, _ in checks.values()}, *retry),
-        {k: v for k, v in checks.items() if k in retry},
-        findings,
-        severity=severity,
-    )
+    if retry:  # a cell that is no number, or NaN or infinity
+        check_parsed(
+            raw,
+            frame.select(LINE, *{s for s, _ in checks.values()}, *retry),
+            {k: v for k, v in checks.items() if k in retry},
+            findings,
+            severity=severity,
+        )
     return frame.with_columns(
         pl.col(f"{out}{PARSED}").alias(out) for out in [*integers, *decimals]
     ).drop(checks)
