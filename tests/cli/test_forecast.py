@@ -91,6 +91,39 @@ def test_evaluate_prints_every_method_and_the_gain(store: dict[str, Path], tmp_p
     assert "for the trailing 28-day average" in result.stderr
 
 
+def test_evaluate_writes_each_skus_scores_beside_the_table(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    scores = tmp_path / "scores.csv"
+    args = ["forecast", str(store["amazon_orders"]), "--evaluate", "--horizon", "2w",
+            "--origins", "1", "-o", str(tmp_path / "accuracy.json"), "--scores", str(scores)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(scores)
+    assert table.columns == ["sku", "model", "units_sold", "units_forecast", "wape",
+                             "wape_horizon", "bias", "mase", "rmsse"]  # fmt: skip
+    per_sku = table.group_by("sku").agg(pl.col("model").n_unique(), pl.col("units_sold").n_unique())
+    assert per_sku["model"].unique().to_list() == [5]  # every method on every SKU
+    assert per_sku["units_sold"].unique().to_list() == [1]  # the same actual units for each
+    assert table["units_sold"].to_list() == sorted(table["units_sold"], reverse=True)
+    assert f"scores of {per_sku.height:,} SKUs in {scores}" in result.stderr.replace("\n", "")
+
+
+def test_scores_need_evaluate_and_a_file_of_their_own(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    orders = str(store["amazon_orders"])
+    alone = runner.invoke(app, ["forecast", orders, "--scores", str(tmp_path / "s.csv")])
+    assert alone.exit_code == 2
+    assert "only with --evaluate" in alone.output
+    same = ["forecast", orders, "--evaluate", "-o", str(tmp_path / "a.csv"), "--scores",
+            str(tmp_path / "a.csv")]  # fmt: skip
+    twice = runner.invoke(app, same)
+    assert twice.exit_code == 2
+    assert "a file of their own" in twice.output
+    assert not (tmp_path / "a.csv").exists()
+
+
 def test_events_and_products_from_the_demo_store(store: dict[str, Path], tmp_path: Path) -> None:
     target = tmp_path / "forecast.csv"
     args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(target),

@@ -18,6 +18,8 @@ from icebergops.demand.evaluate import (
     backtest,
     method_names,
     per_sku_accuracy,
+    readable_scores,
+    series_scores,
 )
 from icebergops.demand.forecast import baseline_forecasts
 from icebergops.demand.history import weekly_demand
@@ -119,3 +121,50 @@ def test_short_and_long_series_get_their_own_baselines_on_any_engine() -> None:
             [sum((i * 7) % 5 for i in range(32, 60)) / 28] * 3
         )
         assert (ets - average).abs().max() > 1e-6
+
+
+def test_each_series_is_scored_per_method_on_its_own_horizons() -> None:
+    """Two origins of two days. A sold 2+0 and 3+1; B sold nothing, and its history holds no
+    change to scale by. WAPE per day and on the horizon total, bias, MASE and RMSSE by hand."""
+    cut = [date(2024, 3, 1), date(2024, 3, 1), date(2024, 3, 3), date(2024, 3, 3)]
+    days = [date(2024, 3, 2), date(2024, 3, 3), date(2024, 3, 4), date(2024, 3, 5)]
+    results = pl.DataFrame(
+        {
+            "sku": ["A"] * 4 + ["B"] * 4,
+            "day": days * 2,
+            "forecast": [1.0, 1.0, 2.0, 2.0, 0.5, 0.0, 0.0, 0.0],
+            "model": "m",
+            "units": [2, 0, 3, 1, 0, 0, 0, 0],
+            "cutoff": cut * 2,
+        }
+    )
+    history = pl.DataFrame(
+        {
+            "sku": ["A"] * 3 + ["B"] * 3,
+            "day": [date(2024, 2, 27), date(2024, 2, 28), date(2024, 2, 29)] * 2,
+            "units": [1, 3, 1, 0, 0, 0],  # A's naive steps 2 and -2: MAE 2, MSE 4
+        }
+    )
+    scores = series_scores(results, history)
+    a, b = scores.iter_rows(named=True)
+    assert (a["sku"], a["units_sold"], a["units_forecast"]) == ("A", 6, 6.0)
+    assert a["wape"] == pytest.approx((1 + 1 + 1 + 1) / 6)  # day by day
+    assert a["wape_horizon"] == 0.0  # 2 against 2, 4 against 4
+    assert a["bias"] == 0.0
+    assert a["mase"] == pytest.approx(1 / 2)  # mean |error| 1 over the scale 2
+    assert a["rmsse"] == pytest.approx((1 / 4) ** 0.5)
+    assert (b["sku"], b["units_sold"], b["units_forecast"]) == ("B", 0, 0.5)
+    assert b["wape"] is None and b["wape_horizon"] is None and b["bias"] is None
+    assert b["mase"] is None and b["rmsse"] is None  # no naive error: nothing to scale by
+    assert readable_scores(scores)["units_sold"].dtype == pl.Int64
+
+
+def test_series_scores_cover_every_method_and_series_of_the_backtest() -> None:
+    data = history()
+    results = backtest(data, horizon=14, origins=1)
+    scores = series_scores(results, data)
+    assert scores.height == 3 * 5
+    assert scores["units_sold"].to_list() == sorted(scores["units_sold"], reverse=True)
+    overall = accuracy_table(results, data).select("model", "mase").sort("model")
+    mean_mase = scores.group_by("model").agg(pl.col("mase").mean()).sort("model")
+    assert mean_mase["mase"].to_list() == pytest.approx(overall["mase"].to_list())

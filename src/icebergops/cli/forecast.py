@@ -32,7 +32,13 @@ from icebergops.cli.progress import stages
 from icebergops.config import Config, load_config
 from icebergops.demand.calendar import FREQUENCIES, Frequency
 from icebergops.demand.engines import Engine, open_engine
-from icebergops.demand.evaluate import accuracy_table, backtest, method_names
+from icebergops.demand.evaluate import (
+    accuracy_table,
+    backtest,
+    method_names,
+    readable_scores,
+    series_scores,
+)
 from icebergops.demand.events import apply_events, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
@@ -113,6 +119,14 @@ def forecast_command(
         ),
     ] = False,
     origins: Annotated[int, typer.Option(min=1, max=12, help="Horizons to backtest.")] = 3,
+    scores: Annotated[
+        Path | None,
+        typer.Option(
+            "--scores",
+            help="With --evaluate: each SKU's scores per method to this file (.csv, .xlsx, .json).",
+            dir_okay=False,
+        ),
+    ] = None,
     products: ProductsOption = None,
     events: EventsOption = None,
     inventory: Annotated[
@@ -132,7 +146,15 @@ def forecast_command(
 ) -> None:
     """Forecast units per series and period, choosing a model per series by backtest; 80/95%
     intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
-    not_an_input([output], [*orders, *(products or []), events, *(inventory or [])])
+    not_an_input([output, scores], [*orders, *(products or []), events, *(inventory or [])])
+    if scores is not None and not evaluate:
+        raise typer.BadParameter(
+            "only with --evaluate: they are the backtest's", param_hint="--scores"
+        )
+    if scores is not None and output is not None and scores.absolute() == output.absolute():
+        raise typer.BadParameter(
+            "give the scores a file of their own, not --output's", param_hint="--scores"
+        )
     settings = load_config(config)
     err = stderr_console(highlight=True)
     period = FREQUENCIES[freq.value]
@@ -156,7 +178,7 @@ def forecast_command(
             err.print(f"models run on {backend.where}")
         if evaluate:
             _check_evaluable(levels, period, periods, orders[0], as_of.date() if as_of else None)
-            _evaluate(levels, period, periods, origins, output, fmt, err, backend)
+            _evaluate(levels, period, periods, origins, (output, fmt, scores), err, backend)
             return
         with stages(err) as progress:
             fitted = forecast_demand(
@@ -281,11 +303,11 @@ def _evaluate(
     period: Frequency,
     periods: int,
     origins: int,
-    output: Path | None,
-    fmt: str | None,
+    outputs: tuple[Path | None, str | None, Path | None],  # output, its format, the scores file
     err: Console,
     engine: Engine,
 ) -> None:
+    output, fmt, scores = outputs
     with stages(err) as progress:
         results = backtest(
             levels.history,
@@ -299,6 +321,14 @@ def _evaluate(
         )
     table = accuracy_table(results, levels.history, key=levels.key, freq=period)
     write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
+    if scores is not None:
+        each = series_scores(results, levels.history, key=levels.key, freq=period)
+        shown = with_level_columns(each, levels).sort(  # most sold first, as series_scores has it
+            ["units_sold", *levels.columns, "model"],
+            descending=[True, *[False] * len(levels.columns), False],
+        )
+        write_table(readable_scores(shown), scores, None)
+        err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
     names = method_names(period, levels.key)
     wape = dict(table.select("model", "wape_horizon").iter_rows())
     scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped

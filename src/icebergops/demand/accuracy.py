@@ -45,18 +45,7 @@ def score(
     >>> score(a, s).select("wape", "bias", "mase").row(0)
     (0.25, 0.0, 0.25)
     """
-    error = pl.col("forecast") - pl.col("units")
-    per_series = (
-        actuals.join(scales, on=list(keys), how="left")
-        .group_by(*keys, *by)
-        .agg(
-            error.abs().sum().alias("abs_error"),
-            error.sum().alias("error"),
-            pl.col("units").sum().alias("actual"),
-            (error.abs().mean() / pl.col("mae_scale").first()).alias("mase"),
-            (error.pow(2).mean() / pl.col("mse_scale").first()).sqrt().alias("rmsse"),
-        )
-    )
+    per_series = series_errors(actuals, scales, keys=keys, by=by)
     finite = pl.col("mase").is_finite()
     return (
         per_series.group_by(*by)
@@ -68,6 +57,30 @@ def score(
             pl.len().alias("series"),
         )
         .sort(*by)
+    )
+
+
+def series_errors(
+    actuals: pl.DataFrame,
+    scales: pl.DataFrame,
+    *,
+    keys: tuple[str, ...] = ("sku",),
+    by: tuple[str, ...] = ("model",),
+) -> pl.DataFrame:
+    """Per series and ``by``: summed absolute and signed error, units sold, forecast units, and
+    the scaled errors MASE and RMSSE (infinite or NaN where the series' naive scale is 0)."""
+    error = pl.col("forecast") - pl.col("units")
+    return (
+        actuals.join(scales, on=list(keys), how="left")
+        .group_by(*keys, *by)
+        .agg(
+            error.abs().sum().alias("abs_error"),
+            error.sum().alias("error"),
+            pl.col("units").sum().alias("actual"),
+            pl.col("forecast").sum().alias("forecast"),
+            (error.abs().mean() / pl.col("mae_scale").first()).alias("mase"),
+            (error.pow(2).mean() / pl.col("mse_scale").first()).sqrt().alias("rmsse"),
+        )
     )
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from icebergops.demand.accuracy import naive_scales, per_unit_sold, score
+from icebergops.demand.accuracy import naive_scales, per_unit_sold, score, series_errors
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
@@ -125,6 +125,61 @@ def accuracy_table(
         ),
         on="model",
     ).sort("wape_horizon", "rmsse", "model", nulls_last=True)
+
+
+SCORE_COLUMNS = ("units_sold", "units_forecast", "wape", "wape_horizon", "bias", "mase", "rmsse")
+
+
+def series_scores(
+    results: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+) -> pl.DataFrame:
+    """Each series' scores per method over the horizons backtested, one row per series and
+    method: units sold and forecast in them, WAPE per period and on the horizon totals and bias
+    (null where none was sold), MASE and RMSSE per period (null where the series' history has no
+    naive error to scale by). The series that sold most come first."""
+    scales = naive_scales(history, keys=(key,), time=freq.column)
+    per_period = series_errors(results, scales, keys=(key,), by=("model",))
+    totals = series_errors(horizon_totals(results, key=key), scales, keys=(key,), by=("model",))
+    finite = [pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in ("mase", "rmsse")]
+    return (
+        per_period.select(
+            key,
+            "model",
+            pl.col("actual").alias("units_sold"),
+            pl.col("forecast").alias("units_forecast"),
+            per_unit_sold(pl.col("abs_error"), pl.col("actual")).alias("wape"),
+            per_unit_sold(pl.col("error"), pl.col("actual")).alias("bias"),
+            *finite,
+        )
+        .join(
+            totals.select(
+                key,
+                "model",
+                per_unit_sold(pl.col("abs_error"), pl.col("actual")).alias("wape_horizon"),
+            ),
+            on=[key, "model"],
+        )
+        .select(key, "model", *SCORE_COLUMNS)
+        .sort(["units_sold", key, "model"], descending=[True, False, False])
+    )
+
+
+def readable_scores(scores: pl.DataFrame) -> pl.DataFrame:
+    """:func:`series_scores` as a file shows them: whole units sold where they are whole,
+    forecast units to 2 decimals, scores to 4.
+
+    >>> s = pl.DataFrame({"units_sold": [3.0], "units_forecast": [2.71828], "wape": [0.123456]})
+    >>> readable_scores(s).row(0)
+    (3, 2.72, 0.1235)
+    """
+    sold = pl.col("units_sold")
+    whole = scores.select((sold == sold.round(0)).all()).item()
+    measures = [c for c in SCORE_COLUMNS[2:] if c in scores.columns]
+    return scores.with_columns(
+        sold.cast(pl.Int64) if whole else sold,
+        pl.col("units_forecast").round(2),
+        *(pl.col(c).round(4) for c in measures),
+    )
 
 
 def per_sku_accuracy(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
