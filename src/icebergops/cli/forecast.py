@@ -151,7 +151,7 @@ def forecast_command(
         raise typer.BadParameter(
             "only with --evaluate: they are the backtest's", param_hint="--scores"
         )
-    if scores is not None and output is not None and scores.absolute() == output.absolute():
+    if scores is not None and output is not None and scores.resolve() == output.resolve():
         raise typer.BadParameter(
             "give the scores a file of their own, not --output's", param_hint="--scores"
         )
