@@ -47,8 +47,9 @@ def demo_command(
     ] = 7,
     fmt: FormatOption = None,
 ) -> None:
-    """Write a realistic demo store (Shopify and Amazon exports, suppliers, POs), inspect it and
-    run the nightly job on it (forecast, restock plan, purchase orders in runs/latest/)."""
+    """Write a realistic demo store, inspect it and run the nightly job on it.
+
+    Shopify and Amazon exports, suppliers and POs; forecast, plan and POs go to runs/latest/."""
     from icebergops.demo_store import generate_demo_store
 
     err = stderr_console()

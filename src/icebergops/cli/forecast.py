@@ -144,8 +144,9 @@ def forecast_command(
     ] = None,
     engine: EngineOption = "local",
 ) -> None:
-    """Forecast units per series and period, choosing a model per series by backtest; 80/95%
-    intervals. Weekly forecasts start with the current week, whole, when it is not over yet."""
+    """Forecast units per series and period with 80/95% intervals, models chosen by backtest.
+
+    Weekly forecasts start with the current week, whole, when it is not over yet."""
     not_an_input([output, scores], [*orders, *(products or []), events, *(inventory or [])])
     if scores is not None and not evaluate:
         raise typer.BadParameter(
