@@ -180,18 +180,3 @@ def readable_scores(scores: pl.DataFrame) -> pl.DataFrame:
         pl.col("units_forecast").round(2),
         *(pl.col(c).round(4) for c in measures),
     )
-
-
-def per_sku_accuracy(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
-    """Horizon-total WAPE per series and method (a wide table: one column per method); null
-    where the series sold nothing in the horizons scored."""
-    per_series = (
-        horizon_totals(results, key=key)
-        .group_by(key, "model")
-        .agg(
-            per_unit_sold(
-                (pl.col("forecast") - pl.col("units")).abs().sum(), pl.col("units").sum()
-            ).alias("wape")
-        )
-    )
-    return per_series.pivot(on="model", index=key, values="wape").sort(key)
