@@ -147,12 +147,12 @@ def test_an_error_a_reader_raises_names_the_right_line_after_a_multi_line_cell(
     assert err.value.line() == f"{path}:5: is no good"
 
 
-STATUSES = """Invoice,Code,Qty,Day,State
-1,MUG,0,2026-11-02,fulfilled
-2,MUG,-2,2026-11-02,cancelled
-3,MUG,-1,2026-11-03,fulfilled
-4,MUG,2,2026-11-03,
-5,TEA,0,2026-11-04,cancelled
+STATUSES = """Invoice,Code,Item,Qty,Day,State
+1,MUG,Mug,0,2026-11-02,fulfilled
+2,MUG,Mug,-2,2026-11-02,cancelled
+3,MUG,Mug,-1,2026-11-03,fulfilled
+4,MUG,Mug,2,2026-11-03,
+5,TEA,Tea,0,2026-11-04,cancelled
 """
 
 
@@ -161,21 +161,8 @@ def test_zero_quantities_are_named_and_negative_ones_left_out_unless_cancelled(
 ) -> None:
     """With the file's own status column: a cancelled line keeps its quantity and is no stock
     adjustment, and a zero on a cancelled line is nothing to look at."""
-    config = {
-        "sources": [
-            {
-                "name": "shop",
-                "kind": "order_lines",
-                "columns": {
-                    "order_id": "Invoice",
-                    "sku": "Code",
-                    "quantity": "Qty",
-                    "order_date": "Day",
-                    "status": "State",
-                },
-            }
-        ],
-    }
+    (shop,) = CONFIG["sources"]
+    config = {**CONFIG, "sources": [{**shop, "columns": {**shop["columns"], "status": "State"}}]}
     source = read_source(write_file("states.csv", STATUSES), config=parse_config(config))
     assert source.table.select("source_line", "quantity", "status").rows() == [
         (2, 0, "fulfilled"),
