@@ -196,7 +196,7 @@ def retail_rows(data: Path, notes: list[str]) -> tuple[list[str], list[str]]:
     if not (isnan(ours.seconds) or isnan(autoets.seconds)):
         notes.append(
             f"- UCI Online Retail: `forecast_demand` (model selection) took "
-            f"{ours.seconds / autoets.seconds:.0%} of AutoETS on every series' time"
+            f"{ours.seconds / autoets.seconds:.0%} of the time of AutoETS on every series"
         )
     flags = " ".join(EVALUATE_FLAGS)
     rows = [
