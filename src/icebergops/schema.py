@@ -123,6 +123,8 @@ EVENTS: Final[Schema] = {
     "scope": pl.String(),  # all / category / product / sku
     "target": pl.String(),  # the category, product or SKU (empty for all)
     "uplift_pct": pl.Float64(),  # +40 means 40% more units than the forecast without the event
+    # or: the SKU (product) sells this many units over the event's days, whatever the models say
+    "units": pl.Float64(),
 }
 
 TABLES: Final[dict[str, Schema]] = {

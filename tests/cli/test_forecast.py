@@ -302,3 +302,30 @@ def test_an_as_of_before_the_first_sale_is_an_input_error(
     message = " ".join(result.stderr.split())
     assert "has no sale on or before --as-of 2024-01-01: its first is on 2024-11-25" in message
     assert "hint: use an --as-of on or after 2024-11-25" in message
+
+
+def test_an_event_fixes_a_skus_units_over_its_locations(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """A seller who knows better (a trade fair order) writes the units in events.csv."""
+    target, events = tmp_path / "forecast.csv", tmp_path / "events.csv"
+    lines = read_table([store["shopify_orders"]], "order_lines")
+    both = lines.filter(pl.col("location").is_not_null()).group_by("sku")
+    sku = both.agg(pl.col("location").n_unique()).filter(pl.col("location") > 1)["sku"].min()
+    # 7 days inside the two weeks forecast, 7 after them: half of the 300 units
+    events.write_text(
+        f"name,start,end,scope,target,units\nTrade fair,2026-12-02,2026-12-15,sku,{sku},300\n"
+    )
+    args = ["forecast", str(store["shopify_orders"]), "--horizon", "2w", "--level",
+            "sku-location", "--events", str(events), "-o", str(target)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(target, try_parse_dates=True)
+    fixed = table.filter(pl.col("fixed"))
+    assert fixed["sku"].unique().to_list() == [sku]
+    assert fixed["location"].n_unique() > 1  # split over the SKU's locations
+    assert str(fixed["day"].min()) == "2026-12-02" and str(fixed["day"].max()) == "2026-12-08"
+    assert fixed["forecast"].sum() == pytest.approx(150.0, abs=0.01)
+    assert (fixed["forecast"] == fixed["expected"]).all()
+    assert set(fixed["events"]) == {"Trade fair"}
+    assert "Trade fair" in result.stderr

@@ -540,3 +540,21 @@ def test_a_failed_command_leaves_no_new_output_behind(
     plan.write_text("yesterday's plan\n")
     again = runner.invoke(app, _args(store, "-o", str(plan), "--po-dir", str(blocker / "po")))
     assert again.exit_code == 73 and plan.exists()  # replaced, not removed
+
+
+def test_fixed_units_in_events_raise_the_plan(
+    store: dict[str, Path], tmp_path: Path, plan: pl.DataFrame
+) -> None:
+    top = plan.sort("demand_per_day", descending=True).row(0, named=True)
+    events = tmp_path / "events.csv"
+    events.write_text(
+        f"name,start,end,scope,target,units\nTrade fair,2026-11-26,2026-12-02,sku,{top['sku']},500\n"
+    )
+    target = tmp_path / "plan.csv"
+    result = runner.invoke(app, _args(store, "--events", str(events), "-o", str(target)))
+    assert result.exit_code == 0, result.output
+    fixed = pl.read_csv(target).filter(pl.col("sku") == top["sku"]).row(0, named=True)
+    # 500 units in a week in place of the week's forecast
+    expected = top["demand_per_day"] + (500 - 7 * top["demand_per_day"]) / top["protection_days"]
+    assert fixed["demand_per_day"] == pytest.approx(expected, rel=0.1)
+    assert fixed["order_up_to"] > top["order_up_to"] + 300

@@ -98,3 +98,58 @@ def test_events_without_scope_or_target_apply_to_all(write_file: WriteFile) -> N
     path = write_file("events.csv", "name,start,end,uplift_pct\nSale,2025-01-01,2025-01-03,40\n")
     (event,) = read_table([path], "events").select("scope", "target", "uplift_pct").rows()
     assert event == ("all", None, 40.0)
+
+
+EVENTS_HEAD = "name,start,end,scope,target,uplift_pct,units\n"
+
+
+def test_events_lift_by_a_percentage_or_fix_units(write_file: WriteFile) -> None:
+    path = write_file(
+        "events.csv",
+        EVENTS_HEAD
+        + "Fair,2026-12-01,2026-12-07,sku,HAT-S,,200\nSale,2026-12-01,2026-12-02,all,,40,\n",
+    )
+    got = read_table([path], "events").select("scope", "target", "uplift_pct", "units").rows()
+    assert got == [("sku", "HAT-S", None, 200.0), ("all", None, 40.0, None)]
+    # a file of fixed units alone needs no uplift_pct column
+    only = write_file(
+        "fixed.csv", "name,start,end,scope,target,units\nO,2026-12-01,2026-12-07,product,hat,12.5\n"
+    )
+    assert read_table([only], "events").select("uplift_pct", "units").row(0) == (None, 12.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            EVENTS_HEAD + "Fair,2026-12-01,2026-12-07,sku,HAT-S,40,200\n",
+            "2: column 'units': '200.0' has both uplift_pct and units: an event lifts the "
+            "forecast by a percentage or fixes a number of units",
+        ),
+        (
+            EVENTS_HEAD + "Fair,2026-12-01,2026-12-07,sku,HAT-S,,\n",
+            "2: has neither uplift_pct nor units: an event lifts the forecast by a percentage "
+            "or fixes a number of units",
+        ),
+        (
+            EVENTS_HEAD + "Fair,2026-12-01,2026-12-07,category,Socks,,200\n",
+            "2: column 'scope': 'category' fixes units, so its scope must be sku or product (a "
+            "fixed number of units is a SKU's or a product's)",
+        ),
+        (
+            EVENTS_HEAD + "Fair,2026-12-01,2026-12-07,sku,HAT-S,,-3\n",
+            "2: column 'units': '-3.0' is out of range: must be at least 0 units",
+        ),
+        (
+            "name,start,end,scope,target\nFair,2026-12-01,2026-12-07,sku,HAT-S\n",
+            "1: has neither an uplift_pct nor a units column",
+        ),
+    ],
+)
+def test_events_with_no_amount_or_a_fixed_one_they_cannot_have(
+    write_file: WriteFile, text: str, message: str
+) -> None:
+    path = write_file("events.csv", text)
+    with pytest.raises(InputError) as err:
+        read_table([path], "events")
+    assert err.value.line() == f"{path}:{message}"

@@ -39,7 +39,7 @@ from icebergops.demand.evaluate import (
     readable_scores,
     series_scores,
 )
-from icebergops.demand.events import apply_events, unmatched_events
+from icebergops.demand.events import apply_events, apply_fixed, unmatched_events
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
@@ -197,6 +197,7 @@ def forecast_command(
         for name in unmatched_events(result, known, families, freq=period):
             err.print(f"warning: event {name!r} matches no SKU, product or category")
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
+        result = apply_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
     result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
     if format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table":

@@ -10,6 +10,7 @@ from datetime import date
 import polars as pl
 
 from icebergops.cli.pipeline import Planned, Tables, plan_store, price_currency
+from icebergops.demand.events import EVENT
 from icebergops.demand.history import demand_lines
 from icebergops.demand.series import SEPARATOR
 from icebergops.errors import InputError
@@ -112,9 +113,12 @@ def _products(products: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFram
 
 
 def _events(events: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFrame | None:
-    """Events on a SKU apply to each of its series, events on a product to it at each location."""
+    """Events on a SKU apply to each of its series, events on a product to it at each location;
+    each keeps its row number in events.csv."""
     if events is None:
         return None
+    # a fixed number of units is split over the series of its SKU or product (see apply_fixed)
+    events = events.with_row_index(EVENT)
     scope = pl.col("scope").fill_null("")
     on_sku = (
         events.filter(scope == "sku")

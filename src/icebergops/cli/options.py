@@ -57,7 +57,9 @@ ProductsOption = Annotated[
 ]
 EventsOption = Annotated[
     Path | None,
-    typer.Option("--events", help="events.csv: name,start,end,scope,target,uplift_pct."),
+    typer.Option(
+        "--events", help="events.csv: name,start,end,scope,target, and uplift_pct or units."
+    ),
 ]
 SuppliersOption = Annotated[
     Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from icebergops.config import Config
-from icebergops.demand.events import apply_events
+from icebergops.demand.events import apply_events, apply_fixed
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
@@ -245,6 +245,7 @@ def plan_store(
     forecast = forecast_demand(history, horizon=horizon, products=families, events=tables.events)
     if tables.events is not None:
         forecast = apply_events(forecast, tables.events, catalogue=families)
+        forecast = apply_fixed(forecast, tables.events, catalogue=families)
     titles = _titles(tables)
     prices = _prices(tables, today)
     plan = restock_plan(
@@ -413,6 +414,7 @@ def policy_levels(
         )
         if tables.events is not None:
             forecast = apply_events(forecast, tables.events, catalogue=families)
+            forecast = apply_fixed(forecast, tables.events, catalogue=families)
         prices = _prices(tables, origin - timedelta(days=1))
         plans = restock_plans(
             history=past, forecast=forecast, prices=prices, stock=_NO_STOCK, supply=supply,

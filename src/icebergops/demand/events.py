@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
@@ -37,23 +39,9 @@ def apply_events(
     [25.0, 10.0]
     """
     time = freq.column
-    keys = (catalogue if catalogue is not None else forecast.select(key)).unique(key)
-    if key != "sku":
-        keys = keys.drop("sku", strict=False)
-    for column in ("sku", "product", "category", "product_type"):
-        if column not in keys.columns:
-            keys = keys.with_columns(pl.lit(None, pl.String).alias(column))
-    last_day = pl.col(time) + pl.duration(days=freq.days - 1)
-    days = (
-        forecast.select(key, time)
-        .unique()
-        .with_columns(pl.date_ranges(time, last_day).alias("_day"))
-        .explode("_day")
-    )
-    rows = days.join(keys, on=key, how="left")
-    hits = rows.join_where(
-        events, pl.col("_day") >= pl.col("start"), pl.col("_day") <= pl.col("end")
-    )
+    if "units" in events.columns:  # fixed units: see apply_fixed
+        events = events.filter(pl.col("uplift_pct").is_not_null())
+    hits = _event_days(forecast, events, catalogue, [key], freq)
     per_day = (
         hits.filter(_applies().fill_null(False))
         .group_by(key, time, "_day")
@@ -75,6 +63,120 @@ def apply_events(
         .with_columns((pl.col(c) * pl.col("uplift").fill_null(1.0)).alias(c) for c in present)
         .drop("uplift")
     )
+
+
+def _event_days(
+    forecast: pl.DataFrame,
+    events: pl.DataFrame,
+    catalogue: pl.DataFrame | None,
+    by: Sequence[str],
+    freq: Frequency,
+) -> pl.DataFrame:
+    """Each day of each series' periods (``by``, the period column, ``_day``) joined with the
+    events on that day, with the catalogue's columns that :func:`_applies` tests."""
+    time, key = freq.column, by[0]
+    keys = (catalogue if catalogue is not None else forecast.select(key)).unique(key)
+    if key != "sku":
+        keys = keys.drop("sku", strict=False)
+    for column in ("sku", "product", "category", "product_type"):
+        if column not in keys.columns:
+            keys = keys.with_columns(pl.lit(None, pl.String).alias(column))
+    last_day = pl.col(time) + pl.duration(days=freq.days - 1)
+    days = (
+        forecast.select(*by, time)
+        .unique()
+        .with_columns(pl.date_ranges(time, last_day).alias("_day"))
+        .explode("_day")
+    )
+    rows = days.join(keys.drop([c for c in by[1:] if c in keys.columns]), on=key, how="left")
+    return rows.join_where(
+        events, pl.col("_day") >= pl.col("start"), pl.col("_day") <= pl.col("end")
+    )
+
+
+EVENT = "_event"  # an event's row in events.csv, kept where one row becomes several series'
+FIXED = "fixed"  # the column that marks the periods whose units an event fixed
+
+
+def apply_fixed(
+    forecast: pl.DataFrame,
+    events: pl.DataFrame | None,
+    *,
+    catalogue: pl.DataFrame | None = None,
+    by: Sequence[str] = ("sku",),
+    freq: Frequency = DAY,
+) -> pl.DataFrame:
+    """Set the units of the events that fix them (``units`` in events.csv): the SKU (or
+    product) sells ``units`` over the event's days, whatever the models forecast.
+
+    The units of the event's days inside the forecast (a share of ``units`` if the event runs
+    past it) are spread over those days, and over the series they cover (a SKU's locations, a
+    product's SKUs), in proportion to the forecast there, evenly where it is 0. The point
+    forecast and the expected units both become the fixed units; the bounds move with the
+    expected units, and are the fixed units where those were 0. Where fixed events overlap on
+    a day, the one further down the file counts. A ``fixed`` column marks the periods, and the
+    event's name joins ``events``; :func:`~.likely.most_likely` leaves a series with a fixed
+    period as it is.
+
+    >>> from datetime import date
+    >>> fc = pl.DataFrame({"sku": ["A"] * 3, "day": [date(2026, 12, d) for d in (1, 2, 3)],
+    ...                    "forecast": [1.0, 3.0, 2.0]})
+    >>> ev = pl.DataFrame({"name": ["Trade show"], "start": [date(2026, 12, 1)],
+    ...                    "end": [date(2026, 12, 2)], "scope": ["sku"], "target": ["A"],
+    ...                    "uplift_pct": [None], "units": [40.0]})
+    >>> apply_fixed(fc, ev).select("forecast", "fixed").rows()
+    [(10.0, True), (30.0, True), (2.0, False)]
+    """
+    if events is None or "units" not in events.columns:
+        return forecast
+    events = events.filter(pl.col("units").is_not_null())
+    if EVENT not in events.columns:
+        events = events.with_row_index(EVENT)
+    time, by = freq.column, list(by)
+    mean = "expected" if "expected" in forecast.columns else "forecast"
+    hits = _event_days(forecast, events, catalogue, by, freq).filter(_applies().fill_null(False))
+    # the later event on a day of a series counts
+    hits = hits.sort(EVENT).unique([*by, "_day"], keep="last")
+    daily = forecast.select(*by, time, (pl.col(mean) / freq.days).alias("_daily"))
+    hits = hits.join(daily, on=[*by, time], how="left")
+    days = (pl.col("end") - pl.col("start")).dt.total_days() + 1
+    share = pl.col("units") * pl.col("_day").n_unique().over(EVENT) / days
+    total = pl.col("_daily").sum().over(EVENT)
+    hits = hits.with_columns(
+        pl.when(total > 0)
+        .then(share * pl.col("_daily") / total)
+        .otherwise(share / pl.len().over(EVENT))
+        .alias("_fixed")
+    )
+    periods = hits.group_by(*by, time).agg(
+        pl.col("_fixed").sum(),
+        pl.col("_daily").sum().alias("_replaced"),
+        pl.col("name").unique().sort().str.join(", ").alias("_names"),
+    )
+    out = forecast.join(periods, on=[*by, time], how="left")
+    fixed = pl.col("_fixed").is_not_null()
+    new = pl.col(mean) - pl.col("_replaced") + pl.col("_fixed")
+    ratio = new / pl.col(mean)
+    bounds = [c for c in SCALED if c in forecast.columns and c != "forecast"]
+    names = pl.col("_names")
+    if "events" in forecast.columns:
+        names = pl.concat_str(pl.col("events"), names, separator=", ", ignore_nulls=True)
+    was = pl.col(FIXED) if FIXED in forecast.columns else pl.lit(False)
+    before = pl.col("events") if "events" in forecast.columns else pl.lit(None, pl.String)
+    return out.with_columns(
+        *(
+            pl.when(~fixed)
+            .then(pl.col(c))
+            .when(pl.col(mean) > 0)
+            .then(pl.col(c) * ratio)
+            .otherwise(new)
+            .alias(c)
+            for c in bounds
+        ),
+        *(pl.when(fixed).then(new).otherwise(pl.col(c)).alias(c) for c in {mean, "forecast"}),
+        pl.when(fixed & ~was).then(names).otherwise(before).alias("events"),
+        (was | fixed).alias(FIXED),
+    ).drop("_fixed", "_replaced", "_names")
 
 
 def _applies() -> pl.Expr:

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from icebergops.demand.events import FIXED
+
 NONE_LIKELIER = math.log(2)  # units over the horizon: P(Poisson(μ) = 0) > 1/2 below it
 LOWER = ("lo_80", "lo_95")
 
@@ -33,9 +35,12 @@ def most_likely(forecasts: pl.DataFrame, *, by: Sequence[str]) -> pl.DataFrame:
     """``forecasts`` (one row per series and period, ``by`` naming the series) with ``expected``
     beside ``forecast``: ``forecast`` is 0, lower bounds too, for a series whose expected units
     over all its periods are below ln 2, and ``expected`` otherwise. Applied again, it reads
-    ``expected`` (events may have scaled it), so it can follow :func:`~.events.apply_events`."""
+    ``expected`` (events may have scaled it), so it can follow :func:`~.events.apply_events`;
+    a series with a period that :func:`~.events.apply_fixed` fixed keeps its forecast."""
     mean = pl.col("expected") if "expected" in forecasts.columns else pl.col("forecast")
     none = (mean.sum().over(by) < NONE_LIKELIER).fill_null(False)
+    if FIXED in forecasts.columns:  # events.csv fixed its units: the seller's number stands
+        none = none & ~pl.col(FIXED).any().over(by)
     columns = forecasts.columns
     at = columns.index("forecast") + 1
     order = [*columns[:at], "expected", *(c for c in columns[at:] if c != "expected")]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from icebergops.errors import InputError
 from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, SUPPLIERS
 from icebergops.sources.canonical import add_numbers, finish
 from icebergops.sources.cells import Findings, check_parsed, clean_text, text_or_null
@@ -28,7 +29,8 @@ PO_RANGES = {
     "unit_cost": (0.0, None, ""),
 }
 # -100% is no sale at all; beyond +10,000% (101 times the usual sales) is a typo.
-EVENT_RANGES = {"uplift_pct": (-100.0, 10_000.0, "percent")}
+EVENT_RANGES = {"uplift_pct": (-100.0, 10_000.0, "percent"), "units": (0.0, None, "units")}
+EVENT_AMOUNTS = ("uplift_pct", "units")  # an event has one of them
 
 
 def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
@@ -124,11 +126,37 @@ def check_ranges(
 
 
 SCOPES = ("all", "category", "product", "sku")
+FIXED_SCOPES = ("sku", "product")  # where an event may fix the units
 
 
 def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
-    frame = add_numbers(raw, raw.frame, findings, decimals={"uplift_pct": "uplift_pct"})
+    """Events that lift the forecast by ``uplift_pct``, or fix a SKU's (product's) units over the
+    event's days to ``units``; each row has one of the two."""
+    if not any(column in raw.header for column in EVENT_AMOUNTS):
+        raise InputError(
+            "has neither an uplift_pct nor a units column",
+            where=raw.where(line=1),
+            hint="uplift_pct lifts the forecast by a percentage; units fixes a SKU's units",
+        )
+    amounts = {c: c for c in EVENT_AMOUNTS}
+    frame = add_numbers(raw, raw.frame, findings, decimals=amounts)
+    frame = frame.with_columns(
+        pl.lit(None, pl.Float64).alias(c) for c in EVENT_AMOUNTS if c not in raw.header
+    )
     check_ranges(raw, frame, findings, EVENT_RANGES)
+    uplift, units = pl.col("uplift_pct").is_not_null(), pl.col("units").is_not_null()
+    both, neither = "both uplift_pct and units", "neither uplift_pct nor units"
+    for mask, what in ((uplift & units, both), (~uplift & ~units, neither)):
+        findings.from_mask(
+            raw,
+            frame,
+            mask,
+            kind="event_amount",
+            severity="error",
+            message=f"has {what}: an event lifts the forecast by a "
+            "percentage or fixes a number of units",
+            column="units" if what == both else None,
+        )
     dates = ("start", "end")
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
@@ -151,6 +179,16 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
         severity="error",
         message=f"is not a scope ({', '.join(SCOPES)})",
         column="scope",
+    )
+    findings.from_mask(
+        raw,
+        frame,
+        (units & ~pl.col("scope").is_in(FIXED_SCOPES)).fill_null(False),
+        kind="units_scope",
+        severity="error",
+        message=f"fixes units, so its scope must be {' or '.join(FIXED_SCOPES)} (a fixed "
+        "number of units is a SKU's or a product's)",
+        column="scope" if "scope" in raw.header else None,
     )
     findings.from_mask(
         raw,
@@ -183,7 +221,7 @@ LAYOUTS = [
         "events",
         "icebergops events file",
         "events",
-        frozenset({"name", "start", "end", "uplift_pct"}),
+        frozenset({"name", "start", "end"}),  # and uplift_pct or units: read_events checks
         read_events,
     ),
 ]
