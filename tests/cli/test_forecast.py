@@ -329,3 +329,20 @@ def test_an_event_fixes_a_skus_units_over_its_locations(
     assert (fixed["forecast"] == fixed["expected"]).all()
     assert set(fixed["events"]) == {"Trade fair"}
     assert "Trade fair" in result.stderr
+
+
+def test_a_skus_fixed_units_leave_a_product_forecast_as_it_is(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    events = tmp_path / "events.csv"
+    sku = read_table([store["shopify_orders"]], "order_lines")["sku"].min()
+    events.write_text(
+        f"name,start,end,scope,target,units\nFair,2026-11-26,2026-11-28,sku,{sku},99\n"
+    )
+    args = ["forecast", str(store["shopify_orders"]), "--products", str(store["shopify_products"]),
+            "--level", "product", "--horizon", "1w", "--events", str(events),
+            "-o", str(tmp_path / "f.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not pl.read_csv(tmp_path / "f.csv")["fixed"].any()
+    assert "event 'Fair' fixes a SKU's units, which a forecast per product leaves" in result.stderr

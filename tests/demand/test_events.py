@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from icebergops.demand.calendar import WEEK
-from icebergops.demand.events import apply_events, apply_fixed, unmatched_events
+from icebergops.demand.events import apply_events, apply_fixed, unapplied_fixed, unmatched_events
 from icebergops.demand.likely import most_likely
 
 DAYS = [date(2026, 11, 26), date(2026, 11, 27)]
@@ -192,3 +192,13 @@ def test_most_likely_keeps_a_fixed_series() -> None:
     fixed = apply_fixed(hat_days([0.01] * 4), small, catalogue=CATALOGUE)
     assert most_likely(fixed, by=["sku"])["forecast"].sum() == pytest.approx(0.53)
     assert most_likely(hat_days([0.01] * 4), by=["sku"])["forecast"].sum() == 0
+
+
+def test_fixed_units_that_found_no_forecast_are_named() -> None:
+    known = fixing(
+        ("Fair", FOUR[0], FOUR[1], "sku", "HAT-S", 40.0),
+        ("Launch", FOUR[0], FOUR[1], "sku", "MUG", 10.0),  # in the catalogue, never sold
+        ("Last year", date(2025, 12, 1), date(2025, 12, 2), "sku", "MUG", 10.0),
+    )
+    got = apply_fixed(hat_days([1.0] * 4), known, catalogue=CATALOGUE)
+    assert unapplied_fixed(got, known) == ["Launch"]

@@ -39,7 +39,12 @@ from icebergops.demand.evaluate import (
     readable_scores,
     series_scores,
 )
-from icebergops.demand.events import apply_events, apply_fixed, unmatched_events
+from icebergops.demand.events import (
+    apply_events,
+    apply_fixed,
+    unapplied_fixed,
+    unmatched_events,
+)
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
@@ -194,10 +199,14 @@ def forecast_command(
             )
     result = with_level_columns(fitted, levels)
     if known is not None:
-        for name in unmatched_events(result, known, families, freq=period):
+        unmatched = unmatched_events(result, known, families, freq=period)
+        for name in unmatched:
             err.print(f"warning: event {name!r} matches no SKU, product or category")
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
         result = apply_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
+        for name in unapplied_fixed(result, known, freq=period):
+            if name not in unmatched:
+                err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
     result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
     if format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table":
@@ -222,6 +231,14 @@ def forecast_command(
 
 
 MODEL_WIDTH = 32  # characters of the model's name a terminal row shows
+
+
+def _not_fixed(events: pl.DataFrame, name: str, level: str) -> str:
+    """Why an event that fixes units fixed none (see ``unapplied_fixed``)."""
+    scope, target = events.filter(pl.col("name") == name).select("scope", "target").row(0)
+    if scope == "sku" and level == "product":
+        return "fixes a SKU's units, which a forecast per product leaves as they are"
+    return f"fixes the units of {target}, which has no forecast here (not sold yet?): not applied"
 
 
 def per_series(result: pl.DataFrame, columns: Sequence[str], period: Frequency) -> pl.DataFrame:

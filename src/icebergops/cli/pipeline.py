@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from icebergops.config import Config
-from icebergops.demand.events import apply_events, apply_fixed
+from icebergops.demand.events import apply_events, apply_fixed, unapplied_fixed
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
@@ -260,7 +260,14 @@ def plan_store(
         currency=currency or main_currency(tables.lines),
         exchange_rates=exchange_rates,
     )
-    return Planned(history, forecast, plan, learned, today, _warnings(plan, supply, tables, noun))
+    warnings = _warnings(plan, supply, tables, noun)
+    if tables.events is not None:
+        warnings += [
+            f"event {name!r} fixes units of a SKU or product with no forecast (no sales yet): "
+            "not planned on"
+            for name in unapplied_fixed(forecast, tables.events)
+        ]
+    return Planned(history, forecast, plan, learned, today, warnings)
 
 
 def _supply(

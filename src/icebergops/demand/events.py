@@ -219,3 +219,20 @@ def unmatched_events(
         and row["end"] >= first
         and row["target"] not in known.get(str(row["scope"]), set())
     ]
+
+
+def unapplied_fixed(
+    forecast: pl.DataFrame, events: pl.DataFrame, *, freq: Frequency = DAY
+) -> list[str]:
+    """Names of events inside the forecast's days that fix units but fixed none (after
+    :func:`apply_fixed`): their SKU or product has no forecast, as one that never sold."""
+    if "units" not in events.columns or FIXED not in forecast.columns:
+        return []
+    first = forecast[freq.column].min()
+    last = forecast.select(pl.col(freq.column).max() + pl.duration(days=freq.days - 1)).item()
+    named = forecast.filter(pl.col(FIXED))["events"].str.split(", ").explode()
+    done = set(named.drop_nulls())
+    fixing = events.filter(
+        pl.col("units").is_not_null(), pl.col("start") <= last, pl.col("end") >= first
+    )
+    return [name for name in dict.fromkeys(fixing["name"]) if name not in done]
