@@ -558,3 +558,30 @@ def test_fixed_units_in_events_raise_the_plan(
     expected = top["demand_per_day"] + (500 - 7 * top["demand_per_day"]) / top["protection_days"]
     assert fixed["demand_per_day"] == pytest.approx(expected, rel=0.1)
     assert fixed["order_up_to"] > top["order_up_to"] + 300
+
+
+def test_per_location_plans_fix_a_guessed_products_units(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """Without a products export the products guessed from the titles span the locations; an
+    event on a SKU sold nowhere is warned about."""
+    events = tmp_path / "events.csv"
+    product = "Basin Grid Fleece Hoodie"
+    events.write_text(
+        "name,start,end,scope,target,units\n"
+        f"Hoodie order,2026-11-26,2026-12-02,product,{product},600\n"
+        "Ghost,2026-11-26,2026-12-02,sku,NO-SUCH-SKU,50\n"
+    )
+    base = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
+            "--per-location"]  # fmt: skip
+    demand = {}
+    for name, extra in (("without", []), ("with", ["--events", str(events)])):
+        target = tmp_path / f"{name}.csv"
+        result = runner.invoke(app, [*base, *extra, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        plan = pl.read_csv(target).filter(pl.col("title").str.starts_with(product))
+        assert plan["location"].n_unique() > 1
+        demand[name] = (plan["demand_per_day"] * plan["protection_days"]).sum()
+    assert "event 'Ghost' fixes units of a SKU or product with no forecast" in result.stderr
+    # 600 units in a week in place of that week's forecast, across the product's series
+    assert 500 < demand["with"] - demand["without"] < 600

@@ -100,6 +100,15 @@ def fixing(*rows: tuple[str, date, date, str, str, float]) -> pl.DataFrame:
 
 
 FOUR = [date(2026, 12, d) for d in (1, 2, 3, 4)]
+# two SKUs of one product
+HATS = pl.DataFrame(
+    {
+        "sku": ["HAT-S", "HAT-L"],
+        "product": ["hat", "hat"],
+        "category": [None, None],
+        "product_type": [None, None],
+    }
+)
 
 
 def hat_days(forecast: list[float], sku: str = "HAT-S") -> pl.DataFrame:
@@ -134,17 +143,9 @@ def test_fixed_units_where_nothing_was_forecast_are_spread_evenly() -> None:
 
 
 def test_a_products_fixed_units_are_split_over_its_skus() -> None:
-    catalogue = pl.DataFrame(
-        {
-            "sku": ["HAT-S", "HAT-L"],
-            "product": ["hat", "hat"],
-            "category": [None, None],
-            "product_type": [None, None],
-        }
-    )
     both = pl.concat([hat_days([1.0] * 4), hat_days([3.0] * 4, sku="HAT-L")])
     order = fixing(("Order", FOUR[0], FOUR[3], "product", "hat", 100.0))
-    got = apply_fixed(both, order, catalogue=catalogue)
+    got = apply_fixed(both, order, catalogue=HATS)
     per_sku = dict(got.group_by("sku").agg(pl.col("forecast").sum()).rows())
     assert per_sku == pytest.approx({"HAT-S": 25.0, "HAT-L": 75.0})
 
@@ -202,3 +203,18 @@ def test_fixed_units_that_found_no_forecast_are_named() -> None:
     )
     got = apply_fixed(hat_days([1.0] * 4), known, catalogue=CATALOGUE)
     assert unapplied_fixed(got, known) == ["Launch"]
+
+
+def test_a_skus_fixed_units_inside_its_products_take_their_days_from_the_product() -> None:
+    both = pl.concat([hat_days([1.0] * 4), hat_days([3.0] * 4, sku="HAT-L")])
+    known = fixing(
+        ("Hat order", FOUR[0], FOUR[3], "product", "hat", 100.0),  # 25 to HAT-S, 75 to HAT-L
+        ("Small hats", FOUR[0], FOUR[3], "sku", "HAT-S", 20.0),  # lower in the file: counts
+    )
+    got = apply_fixed(both, known, catalogue=HATS)
+    per_sku = dict(got.group_by("sku").agg(pl.col("forecast").sum()).rows())
+    assert per_sku == pytest.approx({"HAT-S": 20.0, "HAT-L": 75.0})
+    # the other order: the product's event overrides the SKU's on all its days, no warning
+    reverse = apply_fixed(both, known.reverse(), catalogue=HATS)
+    assert reverse["forecast"].sum() == pytest.approx(100.0)
+    assert unapplied_fixed(reverse, known.reverse(), catalogue=HATS) == []

@@ -204,7 +204,8 @@ def forecast_command(
             err.print(f"warning: event {name!r} matches no SKU, product or category")
         result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
         result = apply_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
-        for name in unapplied_fixed(result, known, freq=period):
+        missed = unapplied_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
+        for name in missed:
             if name not in unmatched:
                 err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
     result = most_likely(result, by=levels.columns)

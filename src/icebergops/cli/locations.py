@@ -76,7 +76,7 @@ def keyed_tables(tables: Tables) -> tuple[Tables, pl.DataFrame, str | None]:
         products=_products(tables.products, index),
         suppliers=by_series(tables.suppliers, index),
         purchase_orders=po,
-        events=_events(tables.events, index),
+        events=_events(tables.events, index, exported=_products_given(tables)),
     )
     return keyed, index, _note(tables.lines, snapshot)
 
@@ -112,26 +112,35 @@ def _products(products: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFram
     )
 
 
-def _events(events: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFrame | None:
-    """Events on a SKU apply to each of its series, events on a product to it at each location;
-    each keeps its row number in events.csv."""
+def _products_given(tables: Tables) -> bool:
+    return tables.products is not None and not tables.products.is_empty()
+
+
+def _events(
+    events: pl.DataFrame | None, index: pl.DataFrame, *, exported: bool
+) -> pl.DataFrame | None:
+    """Events on a SKU apply to each of its series, events on a product to it at each location
+    where ``exported`` (a products export gave the products, one family per location; without
+    one the products guessed from the titles span the locations). Each event keeps its row
+    number in events.csv, so that a fixed number of units is split over its series (see
+    ``apply_fixed``); an event on a SKU not sold anywhere keeps its target, and is warned about."""
     if events is None:
         return None
-    # a fixed number of units is split over the series of its SKU or product (see apply_fixed)
     events = events.with_row_index(EVENT)
     scope = pl.col("scope").fill_null("")
     on_sku = (
         events.filter(scope == "sku")
-        .join(index.select("series", "sku"), left_on="target", right_on="sku")
-        .with_columns(pl.col("series").alias("target"))
+        .join(index.select("series", "sku"), left_on="target", right_on="sku", how="left")
+        .with_columns(pl.coalesce("series", "target").alias("target"))
         .drop("series")
     )
-    on_product = (
-        events.filter(scope == "product")
-        .join(index.select("location").unique(), how="cross")
-        .with_columns(series_key("target").alias("target"))
-        .drop("location")
-    )
+    on_product = events.filter(scope == "product")
+    if exported:
+        on_product = (
+            on_product.join(index.select("location").unique(), how="cross")
+            .with_columns(series_key("target").alias("target"))
+            .drop("location")
+        )
     return pl.concat([events.filter(~scope.is_in(["sku", "product"])), on_sku, on_product])
 
 

@@ -265,7 +265,7 @@ def plan_store(
         warnings += [
             f"event {name!r} fixes units of a SKU or product with no forecast (no sales yet): "
             "not planned on"
-            for name in unapplied_fixed(forecast, tables.events)
+            for name in unapplied_fixed(forecast, tables.events, catalogue=families)
         ]
     return Planned(history, forecast, plan, learned, today, warnings)
 

@@ -129,24 +129,25 @@ def apply_fixed(
     """
     if events is None or "units" not in events.columns:
         return forecast
-    events = events.filter(pl.col("units").is_not_null())
-    if EVENT not in events.columns:
-        events = events.with_row_index(EVENT)
     time, by = freq.column, list(by)
     mean = "expected" if "expected" in forecast.columns else "forecast"
-    hits = _event_days(forecast, events, catalogue, by, freq).filter(_applies().fill_null(False))
-    # the later event on a day of a series counts
-    hits = hits.sort(EVENT).unique([*by, "_day"], keep="last")
+    hits = _fixed_days(forecast, events, catalogue, by, freq)
     daily = forecast.select(*by, time, (pl.col(mean) / freq.days).alias("_daily"))
     hits = hits.join(daily, on=[*by, time], how="left")
     days = (pl.col("end") - pl.col("start")).dt.total_days() + 1
     share = pl.col("units") * pl.col("_day").n_unique().over(EVENT) / days
     total = pl.col("_daily").sum().over(EVENT)
-    hits = hits.with_columns(
-        pl.when(total > 0)
-        .then(share * pl.col("_daily") / total)
-        .otherwise(share / pl.len().over(EVENT))
-        .alias("_fixed")
+    # each event's units spread over all the days and series it covers; then, where events
+    # overlap, the later one counts on those days and the earlier one loses their units
+    hits = (
+        hits.with_columns(
+            pl.when(total > 0)
+            .then(share * pl.col("_daily") / total)
+            .otherwise(share / pl.len().over(EVENT))
+            .alias("_fixed")
+        )
+        .sort(EVENT)
+        .unique([*by, "_day"], keep="last")
     )
     periods = hits.group_by(*by, time).agg(
         pl.col("_fixed").sum(),
@@ -177,6 +178,21 @@ def apply_fixed(
         pl.when(fixed & ~was).then(names).otherwise(before).alias("events"),
         (was | fixed).alias(FIXED),
     ).drop("_fixed", "_replaced", "_names")
+
+
+def _fixed_days(
+    forecast: pl.DataFrame,
+    events: pl.DataFrame,
+    catalogue: pl.DataFrame | None,
+    by: Sequence[str],
+    freq: Frequency,
+) -> pl.DataFrame:
+    """The days of the series' periods that each event fixing units covers, with the event's
+    row (``_event``: its number among the events, unless a caller kept it already)."""
+    if EVENT not in events.columns:
+        events = events.with_row_index(EVENT)
+    events = events.filter(pl.col("units").is_not_null())
+    return _event_days(forecast, events, catalogue, by, freq).filter(_applies().fill_null(False))
 
 
 def _applies() -> pl.Expr:
@@ -222,17 +238,23 @@ def unmatched_events(
 
 
 def unapplied_fixed(
-    forecast: pl.DataFrame, events: pl.DataFrame, *, freq: Frequency = DAY
+    forecast: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    catalogue: pl.DataFrame | None = None,
+    by: Sequence[str] = ("sku",),
+    freq: Frequency = DAY,
 ) -> list[str]:
-    """Names of events inside the forecast's days that fix units but fixed none (after
-    :func:`apply_fixed`): their SKU or product has no forecast, as one that never sold."""
-    if "units" not in events.columns or FIXED not in forecast.columns:
+    """Names of the events inside the forecast's days that fix units but cover no series of
+    ``forecast`` (their SKU or product has no forecast, as one that never sold). An event that
+    a later one overrode on all its days is not among them."""
+    if "units" not in events.columns:
         return []
     first = forecast[freq.column].min()
     last = forecast.select(pl.col(freq.column).max() + pl.duration(days=freq.days - 1)).item()
-    named = forecast.filter(pl.col(FIXED))["events"].str.split(", ").explode()
-    done = set(named.drop_nulls())
-    fixing = events.filter(
-        pl.col("units").is_not_null(), pl.col("start") <= last, pl.col("end") >= first
-    )
-    return [name for name in dict.fromkeys(fixing["name"]) if name not in done]
+    if EVENT not in events.columns:
+        events = events.with_row_index(EVENT)
+    covered = _fixed_days(forecast, events, catalogue, list(by), freq)[EVENT].implode()
+    inside = pl.col("start") <= last, pl.col("end") >= first, pl.col("units").is_not_null()
+    missed = events.filter(*inside, ~pl.col(EVENT).is_in(covered))
+    return list(dict.fromkeys(missed["name"]))
