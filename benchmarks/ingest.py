@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         ratio = ours.seconds / base.seconds
         rows.append(row("UCI Online Retail: `polars.read_csv` (baseline)", retail, base))
-        goal = f"≤ 2.0× baseline (is {ratio:.1f}×)"
+        goal = f"≤ 2.0× baseline (is {ratio:.3f}×)"
         rows.append(row("UCI Online Retail: `read_table`", retail, ours, goal, ratio=ratio <= 2))
     else:
         notes.append(f"- UCI Online Retail skipped: {retail} not found")
