@@ -346,3 +346,12 @@ def test_a_skus_fixed_units_leave_a_product_forecast_as_it_is(
     assert result.exit_code == 0, result.output
     assert not pl.read_csv(tmp_path / "f.csv")["fixed"].any()
     assert "event 'Fair' fixes a SKU's units, which a forecast per product leaves" in result.stderr
+
+
+def test_a_year_sold_in_one_day_is_warned_about(spiked_retail: tuple[Path, Path, str]) -> None:
+    orders, config, warning = spiked_retail
+    out = orders.with_name("f.csv")
+    args = ["forecast", str(orders), "--config", str(config), "--horizon", "1w", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert warning in " ".join(result.stderr.split())

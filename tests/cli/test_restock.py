@@ -585,3 +585,12 @@ def test_per_location_plans_fix_a_guessed_products_units(
     assert "event 'Ghost' fixes units of a SKU or product with no forecast" in result.stderr
     # 600 units in a week in place of that week's forecast, across the product's series
     assert 500 < demand["with"] - demand["without"] < 600
+
+
+def test_restock_warns_of_a_year_sold_in_one_day(spiked_retail: tuple[Path, Path, str]) -> None:
+    orders, config, warning = spiked_retail
+    result = runner.invoke(
+        app, ["restock", str(orders), "--config", str(config), "-o", str(orders.with_name("p.csv"))]
+    )
+    assert result.exit_code == 0, result.output
+    assert warning in " ".join(result.stderr.split())

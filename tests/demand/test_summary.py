@@ -1,10 +1,13 @@
-"""The end-of-run summary counts series and units by class, method and event."""
+"""The end-of-run summary counts series and units by class, method and event, and names the
+series whose year is one spike."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import polars as pl
 
-from icebergops.demand.summary import forecast_summary
+from icebergops.demand.summary import forecast_summary, spike_warning, spikes
 
 
 def test_series_are_counted_once_per_group_and_units_summed() -> None:
@@ -30,3 +33,25 @@ def test_series_are_counted_once_per_group_and_units_summed() -> None:
         ("event", "Launch", 1, 4.0),
         ("event", "Sale", 2, 6.0),
     ]
+
+
+def test_spikes_are_over_half_a_years_units_in_one_period() -> None:
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(400)]
+    steady, spike = [2.0] * 400, [0.0] * 400
+    spike[-5], spike[10] = 30.0, 500.0  # the 500 is more than a year before the last day
+    small = [0.0] * 400
+    small[-1] = 6.0  # all of its year, but under 10 units
+    history = pl.DataFrame(
+        {
+            "sku": ["STEADY"] * 400 + ["ONCE"] * 400 + ["SMALL"] * 400,
+            "day": days * 3,
+            "units": steady + spike + small,
+        }
+    )
+    assert spikes(history).rows() == [("ONCE", days[-5], 30.0, 30.0)]
+    line = spike_warning(spikes(history), "SKUs")
+    assert line is not None and line.startswith(
+        "1 SKUs sold over half of their last year's units in a single day (a wholesale order?), "
+        "e.g. ONCE: 30 of 30 on"
+    )
+    assert spike_warning(spikes(history.filter(pl.col("sku") != "ONCE")), "SKUs") is None

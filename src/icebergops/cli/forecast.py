@@ -50,7 +50,7 @@ from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
-from icebergops.demand.summary import forecast_summary
+from icebergops.demand.summary import forecast_summary, spike_warning, spikes
 from icebergops.errors import InputError, Where
 from icebergops.outputs import format_for, not_an_input, render_table, write_table
 from icebergops.sources import read_options, read_table
@@ -229,6 +229,9 @@ def forecast_command(
             f"{none:,} of them forecast 0: under {NONE_LIKELIER:.2f} units expected in {ahead}, "
             "so most likely none sold"
         )
+    found = spikes(levels.history, key=levels.key, freq=period)
+    if warning := spike_warning(found, NOUNS[levels.level], period.name):
+        err.print(f"warning: {warning}", markup=False)
 
 
 MODEL_WIDTH = 32  # characters of the model's name a terminal row shows

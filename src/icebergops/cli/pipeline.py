@@ -15,6 +15,7 @@ from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
+from icebergops.demand.summary import spike_warning, spikes
 from icebergops.demand.warm import WarmEngine
 from icebergops.errors import InputError, Where
 from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
@@ -261,6 +262,8 @@ def plan_store(
         exchange_rates=exchange_rates,
     )
     warnings = _warnings(plan, supply, tables, noun)
+    if spiked := spike_warning(spikes(history), noun):
+        warnings.append(spiked)
     if tables.events is not None:
         warnings += [
             f"event {name!r} fixes units of a SKU or product with no forecast (no sales yet): "

@@ -1,9 +1,13 @@
 """What a forecast run produced, in a few rows: series and units by demand class, by how each
-series was forecast, and by the events that lifted it."""
+series was forecast, and by the events that lifted it; and the series whose year is one spike."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
+
+from icebergops.demand.calendar import DAY, Frequency
 
 SHORT = "(short history)"  # how forecast.py marks series forecast by the trailing average
 
@@ -52,3 +56,53 @@ def forecast_summary(forecast: pl.DataFrame, *, columns: tuple[str, ...]) -> pl.
             .select(pl.lit(by).alias("by"), "group", "series", "units")
         )
     return pl.concat(frames, how="vertical_relaxed")
+
+
+SPIKE_SHARE = 0.5  # over half of the last year's units in a single period
+SPIKE_UNITS = 10  # and at least this many then: a sparse SKU's one sale of 2 is no spike
+YEAR_DAYS = 364
+
+
+def spikes(history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY) -> pl.DataFrame:
+    """Series that sold over half of their last 364 days' units in a single day (week), at
+    least 10 units then: most often a wholesale order or another one-off, which the forecast
+    counts as demand. ``key, at, units_then, units_year``, the largest first.
+
+    >>> from datetime import date
+    >>> days = [date(2026, 11, d) for d in range(1, 11)]
+    >>> h = pl.DataFrame({"sku": ["A"] * 10 + ["B"] * 10, "day": days * 2,
+    ...                   "units": [1.0] * 9 + [40.0] + [5.0] * 10})
+    >>> spikes(h).rows()
+    [('A', datetime.date(2026, 11, 10), 40.0, 49.0)]
+    """
+    time = freq.column
+    last = history[time].max()
+    if last is None:
+        return pl.DataFrame(schema={key: pl.String, "at": pl.Date, "units_then": pl.Float64,
+                                    "units_year": pl.Float64})  # fmt: skip
+    recent = history.filter(pl.col(time) > pl.lit(last) - timedelta(days=YEAR_DAYS))
+    return (
+        recent.group_by(key)
+        .agg(
+            pl.col(time).sort_by("units").last().alias("at"),
+            pl.col("units").max().cast(pl.Float64).alias("units_then"),
+            pl.col("units").sum().cast(pl.Float64).alias("units_year"),
+        )
+        .filter(
+            pl.col("units_then") >= SPIKE_UNITS,
+            pl.col("units_then") > SPIKE_SHARE * pl.col("units_year"),
+        )
+        .sort("units_then", key, descending=[True, False])
+    )
+
+
+def spike_warning(found: pl.DataFrame, noun: str, period: str = "day") -> str | None:
+    """One line on :func:`spikes`' series, the largest as the example; None when there are none."""
+    if found.is_empty():
+        return None
+    key, at, then, year = found.row(0)
+    return (
+        f"{found.height:,} {noun} sold over half of their last year's units in a single {period} "
+        f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}; counted as "
+        "demand: if it will not recur, fix their units in events.csv"
+    )
