@@ -114,7 +114,8 @@ def apply_fixed(
     product's SKUs), in proportion to the forecast there, evenly where it is 0. The point
     forecast and the expected units both become the fixed units; the bounds move with the
     expected units, and are the fixed units where those were 0. Where fixed events overlap on
-    a day, the one further down the file counts. A ``fixed`` column marks the periods, and the
+    a day of a series, the one further down the file counts and the other's units there are
+    dropped (each event is spread first). A ``fixed`` column marks the periods, and the
     event's name joins ``events``; :func:`~.likely.most_likely` leaves a series with a fixed
     period as it is.
 
