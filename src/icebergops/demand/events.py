@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import polars as pl
 
@@ -181,6 +182,12 @@ def apply_fixed(
     ).drop("_fixed", "_replaced", "_names")
 
 
+def _numbered(events: pl.DataFrame) -> pl.DataFrame:
+    """``events`` with each row's number in ``_event``, unless a caller numbered them already
+    (``locations`` does, before one row becomes several series')."""
+    return events if EVENT in events.columns else events.with_row_index(EVENT)
+
+
 def _fixed_days(
     forecast: pl.DataFrame,
     events: pl.DataFrame,
@@ -190,9 +197,7 @@ def _fixed_days(
 ) -> pl.DataFrame:
     """The days of the series' periods that each event fixing units covers, with the event's
     row (``_event``: its number among the events, unless a caller kept it already)."""
-    if EVENT not in events.columns:
-        events = events.with_row_index(EVENT)
-    events = events.filter(pl.col("units").is_not_null())
+    events = _numbered(events).filter(pl.col("units").is_not_null())
     return _event_days(forecast, events, catalogue, by, freq).filter(_applies().fill_null(False))
 
 
@@ -212,6 +217,14 @@ def _applies() -> pl.Expr:
     )
 
 
+def _forecast_days(forecast: pl.DataFrame, freq: Frequency) -> tuple[date, date]:
+    """The first and the last day the forecast's periods cover."""
+    time = pl.col(freq.column)
+    ends = [time.min().alias("first"), (time.max() + pl.duration(days=freq.days - 1)).alias("last")]
+    first, last = forecast.select(ends).row(0)
+    return first, last
+
+
 def unmatched_events(
     forecast: pl.DataFrame,
     events: pl.DataFrame,
@@ -220,8 +233,7 @@ def unmatched_events(
     freq: Frequency = DAY,
 ) -> list[str]:
     """Names of scoped events inside the forecast's days whose target nothing here carries."""
-    first = forecast[freq.column].min()
-    last = forecast.select(pl.col(freq.column).max() + pl.duration(days=freq.days - 1)).item()
+    first, last = _forecast_days(forecast, freq)
     known = {
         "sku": set(catalogue["sku"].drop_nulls()),
         "product": set(catalogue["product"].drop_nulls()),
@@ -251,10 +263,8 @@ def unapplied_fixed(
     a later one overrode on all its days is not among them."""
     if "units" not in events.columns:
         return []
-    first = forecast[freq.column].min()
-    last = forecast.select(pl.col(freq.column).max() + pl.duration(days=freq.days - 1)).item()
-    if EVENT not in events.columns:
-        events = events.with_row_index(EVENT)
+    first, last = _forecast_days(forecast, freq)
+    events = _numbered(events)
     covered = _fixed_days(forecast, events, catalogue, list(by), freq)[EVENT].implode()
     inside = pl.col("start") <= last, pl.col("end") >= first, pl.col("units").is_not_null()
     missed = events.filter(*inside, ~pl.col(EVENT).is_in(covered))
