@@ -91,6 +91,36 @@ def test_evaluate_prints_every_method_and_the_gain(store: dict[str, Path], tmp_p
     assert "for the trailing 28-day average" in result.stderr
 
 
+def test_evaluate_says_how_sure_each_lead_is(store: dict[str, Path], tmp_path: Path) -> None:
+    """Files get every baseline's shares and the gain's interval; a terminal table leaves the
+    interval to the line under it, which names the leads kept in under 95% of the draws."""
+    args = ["forecast", str(store["amazon_orders"]), "--evaluate", "--horizon", "2w",
+            "--origins", "1"]  # fmt: skip
+    written = runner.invoke(app, [*args, "-o", str(tmp_path / "accuracy.csv")])
+    assert written.exit_code == 0, written.output
+    table = pl.read_csv(tmp_path / "accuracy.csv")
+    chosen = pl.col("model") == "icebergops (chosen per SKU)"
+    shares = ["ahead_wape", "ahead_rmsse", "wape_gain_lo", "wape_gain_hi"]
+    assert table.filter(chosen).select(pl.all_horizontal(pl.col(shares).is_null())).item()
+    others = table.filter(~chosen)
+    assert others.select(pl.col("ahead_wape", "ahead_rmsse").is_between(0, 1).all()).row(0) == (
+        True,
+        True,
+    )
+    assert (others["wape_gain_lo"] <= others["wape_gain_hi"]).all()
+    stderr = written.stderr.replace("\n", " ")
+    assert "in 90% of 1,000 draws of the SKUs" in stderr
+    short = others.filter((pl.col("ahead_wape") < 0.95) | (pl.col("ahead_rmsse") < 0.95))
+    if short.is_empty():
+        assert "lead every baseline on WAPE and RMSSE in at least 95%" in stderr
+    else:
+        assert "no sure lead" in stderr and short["model"][0] in stderr
+    shown = runner.invoke(app, [*args, "-f", "table"])
+    assert shown.exit_code == 0, shown.output
+    top = next(line for line in shown.stdout.splitlines() if line.startswith("┏"))
+    assert top.count("┳") + 1 == table.width - 2  # every column but the two gains
+
+
 def test_evaluate_writes_each_skus_scores_beside_the_table(
     store: dict[str, Path], tmp_path: Path
 ) -> None:

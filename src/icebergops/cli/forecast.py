@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from icebergops.cli.console import stderr_console
+from icebergops.cli.evaluation import report_backtest
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
@@ -31,14 +32,7 @@ from icebergops.cli.pipeline import require_dated
 from icebergops.cli.progress import stages
 from icebergops.config import Config, load_config
 from icebergops.demand.calendar import FREQUENCIES, Frequency
-from icebergops.demand.engines import Engine, open_engine
-from icebergops.demand.evaluate import (
-    accuracy_table,
-    backtest,
-    method_names,
-    readable_scores,
-    series_scores,
-)
+from icebergops.demand.engines import open_engine
 from icebergops.demand.events import (
     apply_events,
     apply_fixed,
@@ -184,7 +178,7 @@ def forecast_command(
             err.print(f"models run on {backend.where}")
         if evaluate:
             _check_evaluable(levels, period, periods, orders[0], as_of.date() if as_of else None)
-            _evaluate(levels, period, periods, origins, (output, fmt, scores), err, backend)
+            report_backtest(levels, period, periods, origins, (output, fmt, scores), err, backend)
             return
         with stages(err) as progress:
             fitted = forecast_demand(
@@ -319,66 +313,3 @@ def _check_evaluable(
             else f"export a longer order history{later}"
         ),
     )
-
-
-def _evaluate(
-    levels: LevelHistory,
-    period: Frequency,
-    periods: int,
-    origins: int,
-    outputs: tuple[Path | None, str | None, Path | None],  # output, its format, the scores file
-    err: Console,
-    engine: Engine,
-) -> None:
-    output, fmt, scores = outputs
-    with stages(err) as progress:
-        results = backtest(
-            levels.history,
-            horizon=periods,
-            origins=origins,
-            products=levels.products,
-            key=levels.key,
-            freq=period,
-            progress=progress,
-            engine=engine,
-        )
-    table = accuracy_table(results, levels.history, key=levels.key, freq=period)
-    write_table(table, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
-    if scores is not None:
-        each = series_scores(results, levels.history, key=levels.key, freq=period)
-        shown = with_level_columns(each, levels).sort(  # most sold first, as series_scores has it
-            ["units_sold", *levels.columns, "model"],
-            descending=[True, *[False] * len(levels.columns), False],
-        )
-        write_table(readable_scores(shown), scores, None)
-        err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
-    names = method_names(period, levels.key)
-    wape = dict(table.select("model", "wape_horizon").iter_rows())
-    scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
-    err.print(gain_line(wape[names["chosen"]], wape[names["WindowAverage"]], names, scored))
-
-
-def gain_line(
-    ours: float | None, average: float | None, names: dict[str, str], origins: int
-) -> str:
-    """The line that says how much lower the chosen forecasts' WAPE is than the trailing
-    average's; WAPE is per unit sold, so it has no value where none was sold.
-
-    >>> names = {"WindowAverage": "trailing 28-day average"}
-    >>> gain_line(0.4, 0.5, names, 3)
-    'horizon-total WAPE 0.400 against 0.500 for the trailing 28-day average: 20.0% lower'
-    >>> gain_line(None, None, names, 3)
-    'no unit was sold in the 3 horizons backtested: WAPE has no value, compare on RMSSE'
-    """
-    if ours is None or average is None:
-        return (
-            f"no unit was sold in the {origins} horizon{'s' if origins > 1 else ''} backtested: "
-            "WAPE has no value, compare on RMSSE"
-        )
-    against = (
-        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the {names['WindowAverage']}"
-    )
-    if average == 0:
-        return f"{against}: the average was exact"
-    gain = (1 - ours / average) * 100
-    return f"{against}: " + (f"{gain:.1f}% lower" if gain >= 0 else f"{-gain:.1f}% higher (worse)")

@@ -45,7 +45,11 @@ def score(
     >>> score(a, s).select("wape", "bias", "mase").row(0)
     (0.25, 0.0, 0.25)
     """
-    per_series = series_errors(actuals, scales, keys=keys, by=by)
+    return overall(series_errors(actuals, scales, keys=keys, by=by), by=by)
+
+
+def overall(per_series: pl.DataFrame, *, by: tuple[str, ...] = ("model",)) -> pl.DataFrame:
+    """:func:`score` from the :func:`series_errors` it sums up."""
     finite = pl.col("mase").is_finite()
     return (
         per_series.group_by(*by)

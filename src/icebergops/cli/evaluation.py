@@ -1,0 +1,139 @@
+"""``forecast --evaluate``: the backtest's table, the scores per series and the lines under them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+from rich.console import Console
+
+from icebergops.cli.progress import stages
+from icebergops.demand.calendar import Frequency
+from icebergops.demand.engines import Engine
+from icebergops.demand.evaluate import (
+    accuracy_table,
+    backtest,
+    method_names,
+    readable_scores,
+    series_scores,
+)
+from icebergops.demand.resample import DRAWS, HIGH, LOW
+from icebergops.demand.series import NOUNS, LevelHistory, with_level_columns
+from icebergops.outputs import format_for, write_table
+
+SURE = 0.95  # a lead kept in this share of the draws counts as one other weeks would show too
+GAINS = ("wape_gain_lo", "wape_gain_hi")  # in files; on a terminal the gain line says them
+
+
+def report_backtest(
+    levels: LevelHistory,
+    period: Frequency,
+    periods: int,
+    origins: int,
+    outputs: tuple[Path | None, str | None, Path | None],  # output, its format, the scores file
+    err: Console,
+    engine: Engine,
+) -> None:
+    output, fmt, scores = outputs
+    with stages(err) as progress:
+        results = backtest(
+            levels.history,
+            horizon=periods,
+            origins=origins,
+            products=levels.products,
+            key=levels.key,
+            freq=period,
+            progress=progress,
+            engine=engine,
+        )
+    table = accuracy_table(results, levels.history, key=levels.key, freq=period)
+    terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
+    shown = table.drop(GAINS) if terminal else table
+    write_table(shown, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
+    if scores is not None:
+        each = series_scores(results, levels.history, key=levels.key, freq=period)
+        ordered = with_level_columns(each, levels).sort(  # most sold first, as series_scores has it
+            ["units_sold", *levels.columns, "model"],
+            descending=[True, *[False] * len(levels.columns), False],
+        )
+        write_table(readable_scores(ordered), scores, None)
+        err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
+    names = method_names(period, levels.key)
+    noun = NOUNS[levels.level]
+    scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
+    rows = {row["model"]: row for row in table.iter_rows(named=True)}
+    average = rows[names["WindowAverage"]]
+    line = gain_line(rows[names["chosen"]]["wape_horizon"], average["wape_horizon"], names, scored)
+    if average["wape_gain_lo"] is not None and average["wape_gain_hi"] is not None:
+        line += "; " + gain_range(average["wape_gain_lo"], average["wape_gain_hi"], noun)
+    err.print(line)
+    err.print(lead_line(table, names["chosen"], noun))
+
+
+def gain_line(
+    ours: float | None, average: float | None, names: dict[str, str], origins: int
+) -> str:
+    """The line that says how much lower the chosen forecasts' WAPE is than the trailing
+    average's; WAPE is per unit sold, so it has no value where none was sold.
+
+    >>> names = {"WindowAverage": "trailing 28-day average"}
+    >>> gain_line(0.4, 0.5, names, 3)
+    'horizon-total WAPE 0.400 against 0.500 for the trailing 28-day average: 20.0% lower'
+    >>> gain_line(None, None, names, 3)
+    'no unit was sold in the 3 horizons backtested: WAPE has no value, compare on RMSSE'
+    """
+    if ours is None or average is None:
+        return (
+            f"no unit was sold in the {origins} horizon{'s' if origins > 1 else ''} backtested: "
+            "WAPE has no value, compare on RMSSE"
+        )
+    against = (
+        f"horizon-total WAPE {ours:.3f} against {average:.3f} for the {names['WindowAverage']}"
+    )
+    if average == 0:
+        return f"{against}: the average was exact"
+    return f"{against}: {_lower(1 - ours / average)}"
+
+
+def gain_range(low: float, high: float, noun: str = "series") -> str:
+    """The gain's interval over the draws of the series, in words.
+
+    >>> gain_range(0.084, 0.225, "SKUs")
+    '8.4% to 22.5% lower in 90% of 1,000 draws of the SKUs'
+    >>> gain_range(-0.165, 0.036)
+    '16.5% higher to 3.6% lower in 90% of 1,000 draws of the series'
+    """
+    share = (HIGH - LOW) / 100
+    span = f"{low * 100:.1f}% to {_lower(high)}" if low >= 0 else f"{_lower(low)} to {_lower(high)}"
+    return f"{span.replace(' (worse)', '')} in {share:.0%} of {DRAWS:,} draws of the {noun}"
+
+
+def _lower(gain: float) -> str:
+    return f"{gain * 100:.1f}% lower" if gain >= 0 else f"{-gain * 100:.1f}% higher (worse)"
+
+
+def lead_line(table: pl.DataFrame, chosen: str, noun: str = "series") -> str:
+    """Whether the chosen forecasts' lead on every baseline is one that other weeks of the store
+    would most likely show too (kept in at least 95% of the draws of the series), and where not.
+
+    >>> t = pl.DataFrame({"model": ["ours", "avg", "sn"], "ahead_wape": [None, 0.99, 0.12],
+    ...                   "ahead_rmsse": [None, 1.0, 0.97]})
+    >>> lead_line(t, "ours")
+    'no sure lead (ahead in under 95% of 1,000 draws of the series): on WAPE over sn (12%)'
+    """
+    draws = f"{SURE:.0%} of {DRAWS:,} draws of the {noun}"
+    short = []
+    for measure, column in (("WAPE", "ahead_wape"), ("RMSSE", "ahead_rmsse")):
+        behind = table.filter(
+            (pl.col("model") != chosen) & (pl.col(column).is_null() | (pl.col(column) < SURE))
+        ).select("model", column)
+        shown = [
+            f"{model} ({'no value' if share is None else f'{share:.0%}'})"
+            for model, share in behind.iter_rows()
+        ]
+        if shown:
+            short.append(f"on {measure} over {', '.join(shown)}")
+    if not short:
+        return f"the chosen forecasts lead every baseline on WAPE and RMSSE in at least {draws}"
+    return f"no sure lead (ahead in under {draws}): {'; '.join(short)}"
