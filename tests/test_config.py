@@ -35,6 +35,14 @@ def test_commented_example_loads() -> None:
     assert config.restock.top_up_limit == 0.5
 
 
+def test_orders_that_are_no_demand_are_a_list_of_order_names(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'store:\n  not_demand_orders: ["#1041", 1187]\n'))
+    assert config.store.not_demand_orders == ("#1041", "1187")
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "store:\n  not_demand_orders: {a: 1}\n"))
+    assert "store.not_demand_orders" in str(err.value)
+
+
 def test_unknown_key_names_its_path(tmp_path: Path) -> None:
     path = write(
         tmp_path, "sources:\n  - name: x\n    columns: {sku: A, quantity: B}\n    colums: {}\n"

@@ -71,6 +71,9 @@ class StoreConfig:
     exchange_rates: Mapping[str, float] = field(default_factory=dict)
     # order-line SKUs that are no product (postage, fees, gift vouchers); `gift_*` is a prefix
     not_products: tuple[str, ...] = ()
+    # orders that are no demand to plan stock for (a one-off wholesale or staff order): their
+    # lines are left out of every order export; `#1041` and `1041` are the same order
+    not_demand_orders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,23 @@ def test_inspect_json_reports_counts_and_findings(write_file: WriteFile) -> None
     assert kinds["date_gap"]["message"].endswith("10 days from 2023-05-21 to 2023-05-30")
 
 
+def test_inspect_counts_the_orders_the_config_says_are_no_demand(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    """`store.not_demand_orders` in the config: order #2 is left out of the counts and named."""
+    path = write_file("orders_export.csv", ORDERS)
+    config = tmp_path / "icebergops.yaml"
+    config.write_text('store:\n  not_demand_orders: ["#2"]\n', encoding="utf-8")
+    args = ["inspect", str(path), "--format", "json", "--config", str(config)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)
+    assert (report["orders"], report["units"]) == (1, 2)
+    kinds = {f["kind"]: f for f in report["findings"]}
+    assert kinds["not_demand_order"]["lines"] == [2, 3]
+    assert kinds["not_demand_order"]["value"] == "#2"
+
+
 def test_inspect_table_on_terminal_shows_findings(write_file: WriteFile) -> None:
     path = write_file("orders_export.csv", ORDERS)
     result = runner.invoke(app, ["inspect", str(path), "--format", "table"])

@@ -243,6 +243,22 @@ def test_nan_and_infinity_prices_are_errors(write_file: WriteFile) -> None:
     assert err.value.line() == f"{path}:2: column 'Lineitem price': 'nan' is not a number"
 
 
+def test_orders_that_are_no_demand_are_left_out_with_a_finding(write_file: WriteFile) -> None:
+    """`store.not_demand_orders`: `#1002` and `1002` name the same order; an order no file
+    holds (`#9999`) is no error."""
+    path = write_file("orders_export.csv", ORDERS)
+    for listed in (("#1002", "#9999"), ("1002",)):
+        source = read_source(path, options=ReadOptions(not_demand_orders=listed))
+        assert source.table["order_id"].unique().sort().to_list() == ["#1000", "#1001"]
+        (finding,) = [f for f in source.findings if f.kind == "not_demand_order"]
+        # line 3, the tip, is no product line anyway
+        assert finding.count == 2 and finding.lines == (2, 4) and finding.severity == "info"
+        assert "(1 order of store.not_demand_orders: #1002): left out" in finding.message
+    whole = read_source(path)
+    assert whole.table["order_id"].n_unique() == 3
+    assert not [f for f in whole.findings if f.kind == "not_demand_order"]
+
+
 def test_not_products_of_the_store_are_left_out_of_shopify_orders(write_file: WriteFile) -> None:
     """`store.not_products` holds for every reader: a shipping-protection line is no stock."""
     path = write_file("orders_export.csv", ORDERS)

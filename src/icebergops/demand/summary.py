@@ -104,5 +104,6 @@ def spike_warning(found: pl.DataFrame, noun: str, period: str = "day") -> str | 
     return (
         f"{found.height:,} {noun} sold over half of their last year's units in a single {period} "
         f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}; counted as "
-        "demand: if it will not recur, fix their units in events.csv"
+        "demand: if it was a one-off order, list it under store.not_demand_orders in "
+        "icebergops.yaml; if it will recur on known days, fix their units in events.csv"
     )

@@ -21,7 +21,12 @@ from icebergops.errors import InputError, Where
 from icebergops.schema import TABLES, empty
 from icebergops.sources import amazon, mapped, shopify, supply
 from icebergops.sources.batches import read_in_batches, wants_batches
-from icebergops.sources.canonical import not_product, report_not_products
+from icebergops.sources.canonical import (
+    not_demand,
+    not_product,
+    report_not_demand,
+    report_not_products,
+)
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, read_raw
@@ -95,6 +100,10 @@ def read_source(
         out = table.select(not_product(options.not_products)).to_series()
         if report_not_products(raw, table, out, findings, lines="source_line"):
             table = table.filter(~out)
+    if layout.table == "order_lines" and options.not_demand_orders:
+        out = table.select(not_demand(options.not_demand_orders)).to_series()
+        if report_not_demand(raw, table, out, findings, lines="source_line"):
+            table = table.filter(~out)
     return Source(raw, layout, layout.version(raw.header), table, tuple(findings.items))
 
 
@@ -137,6 +146,7 @@ def read_options(config: Config | None, *, as_of: date | None = None) -> ReadOpt
         currency=store.currency,
         timezone=store.timezone,
         not_products=store.not_products,
+        not_demand_orders=store.not_demand_orders,
     )
 
 

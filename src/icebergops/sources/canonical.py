@@ -203,25 +203,73 @@ def not_product(not_products: Sequence[str]) -> pl.Expr:
     return out.fill_null(False)
 
 
+def not_demand(orders: Sequence[str]) -> pl.Expr:
+    """Lines of the orders ``store.not_demand_orders`` names, a leading ``#`` on either side
+    or neither (Shopify's order name is ``#1041``, which YAML reads as a comment unquoted)."""
+    wanted = sorted({order.strip().removeprefix("#") for order in orders})
+    return pl.col("order_id").str.strip_chars_start("#").is_in(wanted).fill_null(False)
+
+
 def report_not_products(
     raw: RawTable, frame: pl.DataFrame, mask: pl.Series, findings: Findings, lines: str = LINE
 ) -> bool:
     """One finding for the rows ``mask`` (of :func:`not_product`) leaves out; whether any."""
+    return _report_left_out(
+        raw,
+        frame,
+        mask,
+        findings,
+        lines,
+        column="sku",
+        kind="not_a_product",
+        says=lambda n, shown: f"sells no product ({n} SKUs of store.not_products: {shown})",
+    )
+
+
+def report_not_demand(
+    raw: RawTable, frame: pl.DataFrame, mask: pl.Series, findings: Findings, lines: str = LINE
+) -> bool:
+    """One finding for the rows ``mask`` (of :func:`not_demand`) leaves out; whether any."""
+    return _report_left_out(
+        raw,
+        frame,
+        mask,
+        findings,
+        lines,
+        column="order_id",
+        kind="not_demand_order",
+        says=lambda n, shown: (
+            f"is no demand ({n} order{'s' * (n > 1)} of store.not_demand_orders: {shown})"
+        ),
+    )
+
+
+def _report_left_out(
+    raw: RawTable,
+    frame: pl.DataFrame,
+    mask: pl.Series,
+    findings: Findings,
+    lines: str,
+    *,
+    column: str,
+    kind: str,
+    says: Callable[[int, str], str],
+) -> bool:
     if not mask.any():
         return False
-    hits = frame.select(lines, "sku").filter(mask)
-    skus = hits["sku"].unique(maintain_order=True)
-    shown = ", ".join(skus.head(5).to_list()) + (" …" if len(skus) > 5 else "")
+    hits = frame.select(lines, column).filter(mask)
+    values = hits[column].unique(maintain_order=True)
+    shown = ", ".join(values.head(5).to_list()) + (" …" if len(values) > 5 else "")
     findings.add(
         Finding(
             str(raw.path),
-            "not_a_product",
-            f"sells no product ({len(skus)} SKUs of store.not_products: {shown}): left out",
+            kind,
+            f"{says(len(values), shown)}: left out",
             "info",
             hits.height,
             tuple(hits[lines].head(MAX_LINES_SHOWN).to_list()),
             None,
-            skus[0],
+            values[0],
         )
     )
     return True

@@ -25,6 +25,7 @@ class ReadOptions:
     date_format: str | None = None  # force one date format for the file's date column
     mapping: SourceMapping | None = None  # for mapped layouts
     not_products: tuple[str, ...] = ()  # order-line SKUs left out (``store.not_products``)
+    not_demand_orders: tuple[str, ...] = ()  # orders left out (``store.not_demand_orders``)
 
 
 Reader = Callable[[RawTable, ReadOptions, Findings], pl.DataFrame]
