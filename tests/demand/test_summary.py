@@ -55,3 +55,24 @@ def test_spikes_are_over_half_a_years_units_in_one_period() -> None:
         "e.g. ONCE: 30 of 30 on"
     )
     assert spike_warning(spikes(history.filter(pl.col("sku") != "ONCE")), "SKUs") is None
+
+
+def test_the_spike_warning_names_the_order_to_leave_out() -> None:
+    """With the order lines, the example SKU's largest order that day; a cancelled one is no
+    sale, and another SKU's order does not count."""
+    day = date(2026, 11, 20)
+    history = pl.DataFrame({"sku": ["ONCE", "ONCE"], "day": [day - timedelta(days=9), day],
+                            "units": [2.0, 30.0]})  # fmt: skip
+    lines = pl.DataFrame(
+        {
+            "order_id": ["#7", "#8", "#9", "#9", "#10"],
+            "sku": ["ONCE", "ONCE", "ONCE", "ONCE", "OTHER"],
+            "order_date": [day] * 5,
+            "quantity": [12, 40, 9, 9, 99],
+            "status": ["fulfilled", "cancelled", "fulfilled", "fulfilled", "fulfilled"],
+            "is_test": [False] * 5,
+        }
+    )
+    line = spike_warning(spikes(history), "SKUs", lines=lines)
+    assert line is not None and "on 2026-11-20, most of them in order #9; counted" in line
+    assert "most of them in order" not in (spike_warning(spikes(history), "SKUs") or "")

@@ -224,7 +224,7 @@ def forecast_command(
             "so most likely none sold"
         )
     found = spikes(levels.history, key=levels.key, freq=period)
-    if warning := spike_warning(found, NOUNS[levels.level], period.name):
+    if warning := spike_warning(found, NOUNS[levels.level], period.name, lines=lines, freq=period):
         err.print(f"warning: {warning}", markup=False)
 
 

@@ -262,7 +262,7 @@ def plan_store(
         exchange_rates=exchange_rates,
     )
     warnings = _warnings(plan, supply, tables, noun)
-    if spiked := spike_warning(spikes(history), noun):
+    if spiked := spike_warning(spikes(history), noun, lines=tables.lines):
         warnings.append(spiked)
     if tables.events is not None:
         warnings += [

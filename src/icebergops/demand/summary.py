@@ -3,7 +3,7 @@ series was forecast, and by the events that lifted it; and the series whose year
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -96,14 +96,53 @@ def spikes(history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY) ->
     )
 
 
-def spike_warning(found: pl.DataFrame, noun: str, period: str = "day") -> str | None:
-    """One line on :func:`spikes`' series, the largest as the example; None when there are none."""
+def spike_warning(
+    found: pl.DataFrame,
+    noun: str,
+    period: str = "day",
+    *,
+    lines: pl.DataFrame | None = None,
+    freq: Frequency = DAY,
+) -> str | None:
+    """One line on :func:`spikes`' series, the largest as the example; None when there are none.
+    With the order ``lines`` and SKUs as the series, it names the example's largest order then:
+    the one to list under ``store.not_demand_orders`` if it was a one-off."""
     if found.is_empty():
         return None
     key, at, then, year = found.row(0)
+    order = (
+        largest_order(lines, key, at, freq)
+        if lines is not None and found.columns[0] == "sku"
+        else None
+    )
     return (
         f"{found.height:,} {noun} sold over half of their last year's units in a single {period} "
-        f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}; counted as "
-        "demand: if it was a one-off order, list it under store.not_demand_orders in "
-        "icebergops.yaml; if it will recur on known days, fix their units in events.csv"
+        f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}"
+        + (f", most of them in order {order}" if order is not None else "")
+        + "; counted as demand: if it was a one-off order, list it under store.not_demand_orders "
+        "in icebergops.yaml; if it will recur on known days, fix their units in events.csv"
     )
+
+
+def largest_order(lines: pl.DataFrame, sku: str, start: date, freq: Frequency = DAY) -> str | None:
+    """The order with the most units of ``sku`` in the day (week) from ``start``, cancelled and
+    test orders left out; None where there is none (the day's units came from other files).
+
+    >>> lines = pl.DataFrame({"order_id": ["#1", "#2", "#2", "#3"], "sku": ["A", "A", "A", "B"],
+    ...                       "order_date": [date(2026, 11, 2)] * 4, "quantity": [5, 3, 4, 50],
+    ...                       "status": ["fulfilled"] * 4, "is_test": [False] * 4})
+    >>> largest_order(lines, "A", date(2026, 11, 2))
+    '#2'
+    """
+    day = pl.col("order_date")
+    sold = lines.filter(
+        pl.col("sku") == sku,
+        day >= start,
+        day < start + timedelta(days=freq.days),
+        pl.col("status") != "cancelled",
+        ~pl.col("is_test"),
+    )
+    if sold.is_empty():
+        return None
+    per_order = sold.group_by("order_id").agg(pl.col("quantity").sum())
+    return str(per_order.sort(["quantity", "order_id"], descending=[True, False])["order_id"][0])
