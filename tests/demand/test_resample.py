@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from icebergops.demand.accuracy import overall
 from icebergops.demand.resample import ahead_shares
 
 
@@ -92,3 +93,26 @@ def test_nothing_sold_gives_no_wape_share() -> None:
     row = shares(errors([1.0] * 5, [2.0] * 5, sold=[0.0] * 5))
     assert row["ahead_wape"] is None and row["wape_gain_lo"] is None
     assert row["ahead_rmsse"] == 1.0
+
+
+def test_with_one_series_every_draw_is_the_whole_backtest_as_overall_scores_it() -> None:
+    """One series: each draw holds it alone, so the gain's interval is the table's own gain."""
+    frame = errors([3.0], [4.0], sold=[12.0], rmsse=([0.7], [0.9]))
+    table = overall(frame.with_columns(error=pl.col("abs_error"), mase=pl.lit(1.0)))
+    wape = dict(table.select("model", "wape").iter_rows())
+    row = shares(frame)
+    assert row["wape_gain_lo"] == pytest.approx(1 - wape["us"] / wape["them"])
+    assert row["wape_gain_hi"] == pytest.approx(1 - wape["us"] / wape["them"])
+    assert row["ahead_wape"] == 1.0 and row["ahead_rmsse"] == 1.0
+
+
+def test_no_chosen_rows_no_draws_and_no_series_give_no_shares() -> None:
+    frame = errors([1.0] * 4, [2.0] * 4)
+    alone = frame.filter(pl.col("model") == "them")
+    for table in (
+        ahead_shares(alone, alone, key="sku", chosen="us"),
+        ahead_shares(frame, frame, key="sku", chosen="us", draws=0),
+    ):
+        assert table.rows() == [("them", None, None, None, None)]
+    empty = frame.clear()
+    assert ahead_shares(empty, empty, key="sku", chosen="us").is_empty()

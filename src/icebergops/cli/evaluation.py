@@ -68,7 +68,8 @@ def report_backtest(
     if average["wape_gain_lo"] is not None and average["wape_gain_hi"] is not None:
         line += "; " + gain_range(average["wape_gain_lo"], average["wape_gain_hi"], noun)
     err.print(line)
-    err.print(lead_line(table, names["chosen"], noun))
+    if lead := lead_line(table, names["chosen"], noun):
+        err.print(lead)
 
 
 def gain_line(
@@ -105,35 +106,47 @@ def gain_range(low: float, high: float, noun: str = "series") -> str:
     '16.5% higher to 3.6% lower in 90% of 1,000 draws of the series'
     """
     share = (HIGH - LOW) / 100
-    span = f"{low * 100:.1f}% to {_lower(high)}" if low >= 0 else f"{_lower(low)} to {_lower(high)}"
+    same = low > -0.0005 or high <= -0.0005  # both lower, or both higher: one word for both
+    span = (
+        f"{_lower(low).split('%')[0]}% to {_lower(high)}"
+        if same
+        else f"{_lower(low)} to {_lower(high)}"
+    )
     return f"{span.replace(' (worse)', '')} in {share:.0%} of {DRAWS:,} draws of the {noun}"
 
 
 def _lower(gain: float) -> str:
-    return f"{gain * 100:.1f}% lower" if gain >= 0 else f"{-gain * 100:.1f}% higher (worse)"
+    """``gain`` (0.05: 5% lower) in words; under 0.05% either way is 0.0% lower, not higher."""
+    if gain > -0.0005:
+        return f"{max(gain, 0.0) * 100:.1f}% lower"
+    return f"{-gain * 100:.1f}% higher (worse)"
 
 
-def lead_line(table: pl.DataFrame, chosen: str, noun: str = "series") -> str:
+def lead_line(table: pl.DataFrame, chosen: str, noun: str = "series") -> str | None:
     """Whether the chosen forecasts' lead on every baseline is one that other weeks of the store
-    would most likely show too (kept in at least 95% of the draws of the series), and where not.
+    would most likely show too (kept in at least 95% of the draws of the series), and where not;
+    a measure with no value (WAPE where nothing was sold) is left out, None if both are.
 
     >>> t = pl.DataFrame({"model": ["ours", "avg", "sn"], "ahead_wape": [None, 0.99, 0.12],
     ...                   "ahead_rmsse": [None, 1.0, 0.97]})
     >>> lead_line(t, "ours")
     'no sure lead (ahead in under 95% of 1,000 draws of the series): on WAPE over sn (12%)'
+    >>> lead_line(t.with_columns(pl.lit(None, pl.Float64).alias("ahead_wape")), "ours", "SKUs")
+    'the chosen forecasts lead every baseline on RMSSE in at least 95% of 1,000 draws of the SKUs'
     """
     draws = f"{SURE:.0%} of {DRAWS:,} draws of the {noun}"
-    short = []
+    others = table.filter(pl.col("model") != chosen)
+    valued, short = [], []
     for measure, column in (("WAPE", "ahead_wape"), ("RMSSE", "ahead_rmsse")):
-        behind = table.filter(
-            (pl.col("model") != chosen) & (pl.col(column).is_null() | (pl.col(column) < SURE))
-        ).select("model", column)
-        shown = [
-            f"{model} ({'no value' if share is None else f'{share:.0%}'})"
-            for model, share in behind.iter_rows()
-        ]
-        if shown:
-            short.append(f"on {measure} over {', '.join(shown)}")
+        if others[column].is_null().all():
+            continue
+        valued.append(measure)
+        behind = others.filter(pl.col(column) < SURE).select("model", column)
+        if not behind.is_empty():
+            shown = ", ".join(f"{model} ({share:.0%})" for model, share in behind.iter_rows())
+            short.append(f"on {measure} over {shown}")
+    if not valued:
+        return None
     if not short:
-        return f"the chosen forecasts lead every baseline on WAPE and RMSSE in at least {draws}"
+        return f"the chosen forecasts lead every baseline on {' and '.join(valued)} in at least {draws}"
     return f"no sure lead (ahead in under {draws}): {'; '.join(short)}"

@@ -2,7 +2,8 @@
 
 A backtest over a few horizons of a few hundred SKUs is one sample of a store's weeks. Drawing
 the series again with replacement (the bootstrap; Efron & Tibshirani 1993, ch. 6), a series'
-horizons together, and scoring every draw the way :func:`~.accuracy.score` scores the whole
+horizons together, and scoring every draw the way :func:`~.accuracy.overall` scores the whole
+(each pair of methods on the series both have a score for: in a backtest, every series scored)
 shows how much of a lead is luck: a lead the chosen forecasts keep in 95 of 100 draws is one
 that other weeks of the same store would most likely show too; one they keep in 60 is not.
 Every method is scored on the same draws (a paired comparison), with a fixed seed: the same
@@ -16,7 +17,7 @@ import numpy.typing as npt
 import polars as pl
 
 DRAWS = 1000  # the shares' own sampling error is then at most 0.016 (one standard error)
-CHUNK = 100  # draws at a time: a draw × series matrix of 100 × 30,000 weights stays small
+CHUNK = 100  # draws at a time: 100 × 30,000 weights (24 MB), not 1,000 × 30,000
 SEED = 20261207
 LOW, HIGH = 5.0, 95.0  # percentiles of the gain that `wape_gain_lo` and `wape_gain_hi` give
 
@@ -40,7 +41,8 @@ def ahead_shares(
 
     ``per_period`` and ``totals`` are :func:`~.accuracy.series_errors` of the backtest per period
     and per horizon total (``key, model, abs_error, actual, rmsse``). A share is null where no
-    draw has a value: nothing sold in any (WAPE), or no series with a naive scale (RMSSE).
+    draw has a value: nothing sold in any (WAPE), or no series with a naive scale (RMSSE); and
+    every share is null where ``chosen`` has no row at all or ``draws`` is 0.
 
     >>> frame = pl.DataFrame({"sku": ["a", "b", "a", "b"], "model": ["us", "us", "it", "it"],
     ...                       "abs_error": [1.0, 2.0, 3.0, 2.0], "actual": [4.0, 4.0, 4.0, 4.0],
@@ -48,7 +50,7 @@ def ahead_shares(
     >>> ahead_shares(frame, frame, key="sku", chosen="us", draws=200).row(0)[:3]
     ('it', 0.865, 0.5)
     """
-    series = totals.filter(pl.col("model") == chosen).get_column(key).unique().sort()
+    series = totals.get_column(key).unique().sort()
     others = sorted(set(totals["model"]) - {chosen})
     columns = {"abs_error": totals, "actual": totals, "rmsse": per_period}
     wide = {
@@ -56,8 +58,17 @@ def ahead_shares(
         for name, frame in columns.items()
         for model in [chosen, *others]
     }
-    weights = _draws(len(series), draws, seed)
-    rows = [_compare(wide, chosen, model, weights) for model in others]
+    scored = chosen in set(totals["model"]) and series.len() > 0 and draws > 0
+    drawn: dict[str, list[Floats]] = {model: [] for model in others}
+    rng = np.random.default_rng(seed)
+    for at in range(0, draws if scored else 0, CHUNK):  # one chunk of weights at a time
+        weights = rng.multinomial(
+            series.len(), np.full(series.len(), 1.0 / series.len()), size=min(CHUNK, draws - at)
+        ).astype(np.float64)
+        for model in others:
+            drawn[model].append(_scores(wide, chosen, model, weights))
+    rows = [_summary(model, np.concatenate(drawn[model], axis=1)) for model in others if scored]
+    rows = rows or [(model, None, None, None, None) for model in others]
     return pl.DataFrame(
         rows,
         schema={
@@ -80,27 +91,29 @@ def _column(frame: pl.DataFrame, series: pl.Series, key: str, model: str, name: 
     return np.where(np.isfinite(column), column, np.nan)
 
 
-def _draws(series: int, draws: int, seed: int) -> list[Floats]:
-    """How often each series is drawn, per draw: ``draws`` rows of multinomial counts."""
-    rng = np.random.default_rng(seed)
-    uniform = np.full(series, 1.0 / series) if series else np.ones(0)
-    return [
-        rng.multinomial(series, uniform, size=min(CHUNK, draws - at)).astype(np.float64)
-        for at in range(0, draws, CHUNK)
-    ]
-
-
-def _compare(
-    wide: dict[tuple[str, str], Floats], chosen: str, model: str, weights: list[Floats]
-) -> tuple[str, float | None, float | None, float | None, float | None]:
-    actual = wide["actual", chosen]
+def _scores(
+    wide: dict[tuple[str, str], Floats], chosen: str, model: str, weights: Floats
+) -> Floats:
+    """Rows: ``chosen``'s and ``model``'s horizon-total WAPE, then their mean RMSSE, per draw
+    of ``weights``; each pair over the series both have a value for."""
     both = ~np.isnan(wide["abs_error", chosen]) & ~np.isnan(wide["abs_error", model])
-    ours = np.concatenate([_ratio(w, wide["abs_error", chosen], actual, both) for w in weights])
-    theirs = np.concatenate([_ratio(w, wide["abs_error", model], actual, both) for w in weights])
+    actual = wide["actual", chosen]
     scaled = ~np.isnan(wide["rmsse", chosen]) & ~np.isnan(wide["rmsse", model])
     ones = np.ones_like(actual)
-    ours_r = np.concatenate([_ratio(w, wide["rmsse", chosen], ones, scaled) for w in weights])
-    theirs_r = np.concatenate([_ratio(w, wide["rmsse", model], ones, scaled) for w in weights])
+    return np.stack(
+        [
+            _ratio(weights, wide["abs_error", chosen], actual, both),
+            _ratio(weights, wide["abs_error", model], actual, both),
+            _ratio(weights, wide["rmsse", chosen], ones, scaled),
+            _ratio(weights, wide["rmsse", model], ones, scaled),
+        ]
+    )
+
+
+def _summary(
+    model: str, scores: Floats
+) -> tuple[str, float | None, float | None, float | None, float | None]:
+    ours, theirs, ours_r, theirs_r = scores
     with np.errstate(divide="ignore", invalid="ignore"):
         gain = np.where(theirs > 0, 1.0 - ours / theirs, np.nan)
     valid = gain[~np.isnan(gain)]
