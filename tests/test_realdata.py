@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ from typer.testing import CliRunner
 
 from icebergops.cli.app import app
 from icebergops.config import load_config
+from icebergops.demand.hierarchy import catalogue
+from icebergops.demand.series import level_history
+from icebergops.demand.summary import spike_warning, spikes
 from icebergops.sources import read_table
 
 pytestmark = pytest.mark.realdata
@@ -136,6 +140,24 @@ def test_online_retail_sales_cancelled_within_a_day_are_no_demand(shared_data: P
     assert sold["quantity"].max() < 80995
     assert sold.filter(pl.col("sku") == "21108")["quantity"].max() == 3114
     assert sold.filter(pl.col("sku").is_in(["POST", "DOT", "M", "gift_0001_20"])).is_empty()
+
+
+def test_online_retail_wholesale_order_left_out_of_demand(shared_data: Path) -> None:
+    """The largest one-day year: 84826 sold 12,540 of its 13,645 units of the last year in
+    invoice 578841 (2011-11-25). Listed under store.not_demand_orders, that invoice is gone,
+    the one-day-year warning names it first, and no other line changes."""
+    config = load_config(EXAMPLES / "online_retail.yaml")
+    path = shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"
+    lines = read_table([path], "order_lines", config=config)
+    history = level_history(lines, catalogue=catalogue(lines, None)).history
+    assert "84826: 12,540 of 13,645 on 2011-11-25, most of them in order 578841" in (
+        spike_warning(spikes(history), "SKUs", lines=lines) or ""
+    )
+    store = replace(config.store, not_demand_orders=("578841",))
+    kept = read_table([path], "order_lines", config=replace(config, store=store))
+    assert kept.filter(pl.col("order_id") == "578841").is_empty()
+    assert lines.height - kept.height == lines.filter(pl.col("order_id") == "578841").height
+    assert kept.filter(pl.col("sku") == "84826")["quantity"].max() < 12540
 
 
 def test_nightly_run_on_rieker_qc(shared_data: Path, tmp_path: Path) -> None:
