@@ -150,7 +150,7 @@ def test_online_retail_wholesale_order_left_out_of_demand(shared_data: Path) -> 
     path = shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"
     lines = read_table([path], "order_lines", config=config)
     history = level_history(lines, catalogue=catalogue(lines, None)).history
-    assert "84826: 12,540 of 13,645 on 2011-11-25, most of them in order 578841" in (
+    assert "84826: 12,540 of 13,645 on 2011-11-25 (its largest order that day: 578841)" in (
         spike_warning(spikes(history), "SKUs", lines=lines) or ""
     )
     store = replace(config.store, not_demand_orders=("578841",))

@@ -118,7 +118,7 @@ def spike_warning(
     return (
         f"{found.height:,} {noun} sold over half of their last year's units in a single {period} "
         f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}"
-        + (f", most of them in order {order}" if order is not None else "")
+        + (f" (its largest order that {period}: {order})" if order is not None else "")
         + "; counted as demand: if it was a one-off order, list it under store.not_demand_orders "
         "in icebergops.yaml; if it will recur on known days, fix their units in events.csv"
     )
