@@ -35,12 +35,30 @@ def test_commented_example_loads() -> None:
     assert config.restock.top_up_limit == 0.5
 
 
-def test_orders_that_are_no_demand_are_a_list_of_order_names(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, 'store:\n  not_demand_orders: ["#1041", 1187]\n'))
+def test_orders_that_are_no_demand_are_a_list_of_quoted_order_ids(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'store:\n  not_demand_orders: ["#1041", "1187"]\n'))
     assert config.store.not_demand_orders == ("#1041", "1187")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("#1041", "store.not_demand_orders: expected a list of order ids, got nothing"),
+        ("\n    - #1041", "store.not_demand_orders[0]: None is not a quoted order id"),
+        ("[01041]", "store.not_demand_orders[0]: 545 is not a quoted order id"),  # octal
+        ('["#1041", 1187]', "store.not_demand_orders[1]: 1187 is not a quoted order id"),
+        ('["#"]', "store.not_demand_orders[0]: '#' is not a quoted order id"),
+        ('"#1041"', "store.not_demand_orders: expected a list of order ids, got str '#1041'"),
+    ],
+)
+def test_unquoted_order_ids_are_refused_with_a_hint(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    """YAML reads an unquoted #1041 as a comment and 01041 as 545: quoted ids only."""
     with pytest.raises(ConfigError) as err:
-        load_config(write(tmp_path, "store:\n  not_demand_orders: {a: 1}\n"))
-    assert "store.not_demand_orders" in str(err.value)
+        load_config(write(tmp_path, f"store:\n  not_demand_orders: {value}\n"))
+    assert message in str(err.value)
+    assert 'quote every order id, as in ["#1041", "1187"]' in (err.value.hint or "")
 
 
 def test_unknown_key_names_its_path(tmp_path: Path) -> None:

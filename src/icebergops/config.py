@@ -118,6 +118,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError("is not UTF-8 text", where=Where(file=path)) from err
     if raw is None:
         raw = {}
+    _check_order_ids(raw, path)
     config = parse_config(raw, source=path)
     _check(config, path)
     return dataclasses.replace(config, path=path)
@@ -170,6 +171,35 @@ def _check(config: Config, path: Path) -> None:
                     where=Where(file=path),
                     hint=f"add `{required}: <header name in your file>` under columns",
                 )
+
+
+QUOTE_ORDERS = (
+    'quote every order id, as in ["#1041", "1187"]: unquoted, YAML reads #1041 as a comment, '
+    "01041 as 545 and 12:30 as 750"
+)
+
+
+def _check_order_ids(raw: object, path: Path) -> None:
+    """``store.not_demand_orders`` as written: quoted ids only, since YAML turns some unquoted
+    ones into other values, which would then match no order and leave the sale in."""
+    store = raw.get("store") if isinstance(raw, dict) else None
+    if not isinstance(store, dict) or "not_demand_orders" not in store:
+        return
+    orders = store["not_demand_orders"]
+    if not isinstance(orders, list):
+        got = "nothing" if orders is None else f"{type(orders).__name__} {orders!r}"
+        raise ConfigError(
+            f"store.not_demand_orders: expected a list of order ids, got {got}",
+            where=Where(file=path),
+            hint=QUOTE_ORDERS,
+        )
+    for index, order in enumerate(orders):
+        if not isinstance(order, str) or not order.strip().lstrip("#").strip():
+            raise ConfigError(
+                f"store.not_demand_orders[{index}]: {order!r} is not a quoted order id",
+                where=Where(file=path),
+                hint=QUOTE_ORDERS,
+            )
 
 
 def _check_restock(restock: RestockSettings, path: Path) -> None:

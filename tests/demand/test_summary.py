@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from icebergops.demand.summary import forecast_summary, spike_warning, spikes
+from icebergops.demand.calendar import WEEK
+from icebergops.demand.summary import forecast_summary, largest_order, spike_warning, spikes
 
 
 def test_series_are_counted_once_per_group_and_units_summed() -> None:
@@ -76,3 +77,21 @@ def test_the_spike_warning_names_the_order_to_leave_out() -> None:
     line = spike_warning(spikes(history), "SKUs", lines=lines)
     assert line is not None and "on 2026-11-20 (its largest order that day: #9); counted" in line
     assert "largest order" not in (spike_warning(spikes(history), "SKUs") or "")
+
+
+def test_the_largest_order_of_a_week_and_none_without_order_ids() -> None:
+    monday = date(2026, 11, 16)
+    lines = pl.DataFrame(
+        {
+            "order_id": ["#1", "#2", "#2", None],
+            "sku": ["A"] * 4,
+            "order_date": [monday, monday + timedelta(days=3), monday + timedelta(days=6), monday],
+            "quantity": [5, 3, 4, 50],
+            "status": ["fulfilled"] * 4,
+            "is_test": [False] * 4,
+        }
+    )
+    assert largest_order(lines, "A", monday) == "#1"  # the line without an id is no order
+    assert largest_order(lines, "A", monday, WEEK) == "#2"  # Monday to Sunday: 7 units
+    assert largest_order(lines.with_columns(pl.lit(None, pl.String).alias("order_id")), "A",
+                         monday) is None  # fmt: skip

@@ -247,7 +247,7 @@ def test_orders_that_are_no_demand_are_left_out_with_a_finding(write_file: Write
     """`store.not_demand_orders`: `#1002` and `1002` name the same order; an order no file
     holds (`#9999`) is no error."""
     path = write_file("orders_export.csv", ORDERS)
-    for listed in (("#1002", "#9999"), ("1002",)):
+    for listed in (("#1002", "#9999"), ("1002",), (" # 1002 ",)):
         source = read_source(path, options=ReadOptions(not_demand_orders=listed))
         assert source.table["order_id"].unique().sort().to_list() == ["#1000", "#1001"]
         (finding,) = [f for f in source.findings if f.kind == "not_demand_order"]

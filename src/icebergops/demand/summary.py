@@ -126,7 +126,8 @@ def spike_warning(
 
 def largest_order(lines: pl.DataFrame, sku: str, start: date, freq: Frequency = DAY) -> str | None:
     """The order with the most units of ``sku`` in the day (week) from ``start``, cancelled and
-    test orders left out; None where there is none (the day's units came from other files).
+    test orders and lines without an order id left out; None where there is none (a file
+    without order ids), so that a warning never names an order that cannot be listed.
 
     >>> lines = pl.DataFrame({"order_id": ["#1", "#2", "#2", "#3"], "sku": ["A", "A", "A", "B"],
     ...                       "order_date": [date(2026, 11, 2)] * 4, "quantity": [5, 3, 4, 50],
@@ -140,7 +141,8 @@ def largest_order(lines: pl.DataFrame, sku: str, start: date, freq: Frequency = 
         day >= start,
         day < start + timedelta(days=freq.days),
         pl.col("status") != "cancelled",
-        ~pl.col("is_test"),
+        ~pl.col("is_test").fill_null(False),
+        pl.col("order_id").is_not_null(),
     )
     if sold.is_empty():
         return None

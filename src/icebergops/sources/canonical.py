@@ -204,10 +204,16 @@ def not_product(not_products: Sequence[str]) -> pl.Expr:
 
 
 def not_demand(orders: Sequence[str]) -> pl.Expr:
-    """Lines of the orders ``store.not_demand_orders`` names, a leading ``#`` on either side
-    or neither (Shopify's order name is ``#1041``, which YAML reads as a comment unquoted)."""
-    wanted = sorted({order.strip().removeprefix("#") for order in orders})
-    return pl.col("order_id").str.strip_chars_start("#").is_in(wanted).fill_null(False)
+    """Lines of the orders ``store.not_demand_orders`` names, compared without leading ``#``
+    and spaces on both sides: ``#1041`` (Shopify's order name) and ``1041`` are one order. A
+    line without an order id is never one of them."""
+    wanted = sorted({_order_key(order) for order in orders})
+    ids = pl.col("order_id").str.strip_chars().str.strip_chars_start("# ")
+    return ids.is_in(wanted).fill_null(False)
+
+
+def _order_key(order: str) -> str:
+    return order.strip().lstrip("# ")
 
 
 def report_not_products(
