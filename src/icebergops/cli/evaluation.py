@@ -125,26 +125,37 @@ def _lower(gain: float) -> str:
 def lead_line(table: pl.DataFrame, chosen: str, noun: str = "series") -> str | None:
     """Whether the chosen forecasts' lead on every baseline is one that other weeks of the store
     would most likely show too (kept in at least 95% of the draws of the series), and where not;
-    a measure with no value (WAPE where nothing was sold) is left out, None if both are.
+    a baseline with the same score (both forecast a store that sold nothing as zero) is named as
+    level, and a measure with no value (WAPE where nothing was sold) is left out; None if both.
 
     >>> t = pl.DataFrame({"model": ["ours", "avg", "sn"], "ahead_wape": [None, 0.99, 0.12],
-    ...                   "ahead_rmsse": [None, 1.0, 0.97]})
+    ...                   "ahead_rmsse": [None, 1.0, 0.97], "wape_horizon": [0.5, 0.6, 0.4],
+    ...                   "rmsse": [0.0, 0.0, 0.1]})
     >>> lead_line(t, "ours")
     'no sure lead (ahead in under 95% of 1,000 draws of the series): on WAPE over sn (12%)'
     >>> lead_line(t.with_columns(pl.lit(None, pl.Float64).alias("ahead_wape")), "ours", "SKUs")
     'the chosen forecasts lead every baseline on RMSSE in at least 95% of 1,000 draws of the SKUs'
+    >>> tied = t.with_columns(pl.Series("ahead_rmsse", [None, 0.5, 0.97]))
+    >>> lead_line(tied, "ours").split(": ", 1)[1]
+    'on WAPE over sn (12%); on RMSSE level with avg (the same score)'
     """
     draws = f"{SURE:.0%} of {DRAWS:,} draws of the {noun}"
+    ours = table.filter(pl.col("model") == chosen)
     others = table.filter(pl.col("model") != chosen)
     valued, short = [], []
-    for measure, column in (("WAPE", "ahead_wape"), ("RMSSE", "ahead_rmsse")):
+    measures = (("WAPE", "ahead_wape", "wape_horizon"), ("RMSSE", "ahead_rmsse", "rmsse"))
+    for measure, column, value in measures:
         if others[column].is_null().all():
             continue
         valued.append(measure)
-        behind = others.filter(pl.col(column) < SURE).select("model", column)
-        if not behind.is_empty():
-            shown = ", ".join(f"{model} ({share:.0%})" for model, share in behind.iter_rows())
-            short.append(f"on {measure} over {shown}")
+        level = pl.col(value) == (ours[value].item() if ours.height == 1 else None)
+        behind = others.filter(pl.col(column) < SURE, ~level.fill_null(False))
+        same = others.filter(pl.col(column) < SURE, level.fill_null(False))["model"].to_list()
+        parts = [f"{model} ({share:.0%})" for model, share in behind.select("model", column).rows()]
+        if parts:
+            short.append(f"on {measure} over {', '.join(parts)}")
+        if same:
+            short.append(f"on {measure} level with {', '.join(same)} (the same score)")
     if not valued:
         return None
     if not short:
