@@ -59,12 +59,17 @@ def report_backtest(
         )
         write_table(readable_scores(ordered), scores, None)
         err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
-    names = method_names(period, levels.key)
-    noun = NOUNS[levels.level]
     scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
+    _print_verdict(table, method_names(period, levels.key), NOUNS[levels.level], scored, err)
+
+
+def _print_verdict(
+    table: pl.DataFrame, names: dict[str, str], noun: str, origins: int, err: Console
+) -> None:
+    """The gain line, with the gain's interval, and the line on how sure each lead is."""
     rows = {row["model"]: row for row in table.iter_rows(named=True)}
     average = rows[names["WindowAverage"]]
-    line = gain_line(rows[names["chosen"]]["wape_horizon"], average["wape_horizon"], names, scored)
+    line = gain_line(rows[names["chosen"]]["wape_horizon"], average["wape_horizon"], names, origins)
     if average["wape_gain_lo"] is not None and average["wape_gain_hi"] is not None:
         line += "; " + gain_range(average["wape_gain_lo"], average["wape_gain_hi"], noun)
     err.print(line)
