@@ -111,20 +111,26 @@ def gain_range(low: float, high: float, noun: str = "series") -> str:
     '16.5% higher to 3.6% lower in 90% of 1,000 draws of the series'
     """
     share = (HIGH - LOW) / 100
-    same = low > -0.0005 or high <= -0.0005  # both lower, or both higher: one word for both
+    (low_number, low_word), (high_number, high_word) = _percent(low), _percent(high)
     span = (
-        f"{_lower(low).split('%')[0]}% to {_lower(high)}"
-        if same
-        else f"{_lower(low)} to {_lower(high)}"
+        f"{low_number} to {high_number} {high_word}"
+        if low_word == high_word
+        else f"{low_number} {low_word} to {high_number} {high_word}"
     )
-    return f"{span.replace(' (worse)', '')} in {share:.0%} of {DRAWS:,} draws of the {noun}"
+    return f"{span} in {share:.0%} of {DRAWS:,} draws of the {noun}"
+
+
+def _percent(gain: float) -> tuple[str, str]:
+    """``gain`` (0.05: 5% lower) as a percentage and its direction, lower or higher; under 0.05%
+    either way is 0.0% lower, not higher."""
+    if gain > -0.0005:
+        return f"{max(gain, 0.0) * 100:.1f}%", "lower"
+    return f"{-gain * 100:.1f}%", "higher"
 
 
 def _lower(gain: float) -> str:
-    """``gain`` (0.05: 5% lower) in words; under 0.05% either way is 0.0% lower, not higher."""
-    if gain > -0.0005:
-        return f"{max(gain, 0.0) * 100:.1f}% lower"
-    return f"{-gain * 100:.1f}% higher (worse)"
+    number, word = _percent(gain)
+    return f"{number} {word}" + (" (worse)" if word == "higher" else "")
 
 
 def lead_line(table: pl.DataFrame, chosen: str, noun: str = "series") -> str | None:
