@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import partial, reduce
 
-import numpy as np
 import polars as pl
 
 from icebergops.config import CancelRule, SourceMapping
@@ -200,9 +199,11 @@ def _cancel_the_sales(
             check_sortedness=False,  # sorted by `__at` as a whole, which is what the join needs
         )
     )
-    flags = np.zeros(frame.height, dtype=bool)
-    flags[matched.get_column("__sale").drop_nulls().to_numpy()] = True  # once, if cancelled twice
-    frame = frame.with_columns(pl.Series(TAKEN, flags))
+    # Set in polars, not numpy: a numpy array turned into a Series makes polars import numpy.ma
+    # (14 ms, a tenth of the reader's own work on Online Retail in a fresh process).
+    sales_taken = matched.get_column("__sale").drop_nulls()  # a sale cancelled twice: once
+    flags = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    frame = frame.with_columns(flags.scatter(sales_taken, True).alias(TAKEN))
     taken = pl.col(TAKEN)
     findings.from_mask(
         raw,
