@@ -16,6 +16,7 @@ from icebergops.demand.evaluate import (
     CHOSEN,
     accuracy_table,
     backtest,
+    backtest_errors,
     method_names,
     readable_scores,
     series_scores,
@@ -47,6 +48,21 @@ def test_every_method_is_scored_on_the_same_origins() -> None:
     assert rows[CHOSEN]["rmsse"] < rows[BASELINES["Naive"]]["rmsse"]
     wide = series_scores(results, data).pivot(on="model", index="sku", values="wape_horizon")
     assert wide.height == 3
+
+
+def test_errors_worked_out_once_give_the_same_table_and_scores() -> None:
+    data = history()
+    results = backtest(data, horizon=14, origins=2)
+    errors = backtest_errors(results, data)
+    assert accuracy_table(errors).equals(accuracy_table(results, data))
+    assert series_scores(errors).equals(series_scores(results, data))
+    weekly = weekly_demand(data.with_columns(pl.lit(None, pl.Float64).alias("revenue")))
+    by_week = backtest(weekly, horizon=4, origins=1, freq=WEEK)
+    table = accuracy_table(backtest_errors(by_week, weekly, freq=WEEK))
+    assert table.equals(accuracy_table(by_week, weekly, freq=WEEK))
+    assert method_names(WEEK)["chosen"] in table["model"].to_list()
+    with pytest.raises(TypeError, match="history"):
+        accuracy_table(results)
 
 
 def test_weekly_backtest_names_the_weekly_baselines() -> None:

@@ -14,6 +14,7 @@ from icebergops.demand.engines import Engine
 from icebergops.demand.evaluate import (
     accuracy_table,
     backtest,
+    backtest_errors,
     method_names,
     readable_scores,
     series_scores,
@@ -47,12 +48,13 @@ def report_backtest(
             progress=progress,
             engine=engine,
         )
-    table = accuracy_table(results, levels.history, key=levels.key, freq=period)
+    errors = backtest_errors(results, levels.history, key=levels.key, freq=period)
+    table = accuracy_table(errors)
     terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
     shown = table.drop(GAINS) if terminal else table
     write_table(shown, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
     if scores is not None:
-        each = series_scores(results, levels.history, key=levels.key, freq=period)
+        each = series_scores(errors)
         ordered = with_level_columns(each, levels).sort(  # most sold first, as series_scores has it
             ["units_sold", *levels.columns, "model"],
             descending=[True, *[False] * len(levels.columns), False],

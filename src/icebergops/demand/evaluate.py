@@ -7,6 +7,7 @@ period and on the horizon total per series (what a purchase order is sized on).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import polars as pl
@@ -112,21 +113,47 @@ def horizon_totals(results: pl.DataFrame, *, key: str = "sku") -> pl.DataFrame:
     return results.group_by(key, "model", "cutoff").agg(pl.col("units", "forecast").sum())
 
 
-def accuracy_table(
+@dataclass(frozen=True)
+class BacktestErrors:
+    """Each series' errors per method (:func:`~.accuracy.series_errors`) over the horizons
+    backtested: per period, and on the horizon totals. Worked out once for the table and the
+    scores per series."""
+
+    per_period: pl.DataFrame
+    totals: pl.DataFrame
+    key: str
+    freq: Frequency
+
+
+def backtest_errors(
     results: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+) -> BacktestErrors:
+    """The errors of :func:`backtest`'s ``results``, scaled by the naive errors of ``history``."""
+    scales = naive_scales(history, keys=(key,), time=freq.column)
+    per_period = series_errors(results, scales, keys=(key,), by=("model",))
+    totals = series_errors(horizon_totals(results, key=key), scales, keys=(key,), by=("model",))
+    return BacktestErrors(per_period, totals, key, freq)
+
+
+def accuracy_table(
+    results: pl.DataFrame | BacktestErrors,
+    history: pl.DataFrame | None = None,
+    *,
+    key: str = "sku",
+    freq: Frequency = DAY,
 ) -> pl.DataFrame:
     """Overall WAPE, bias, MASE and RMSSE per method, per period and on the horizon total; and
     on each baseline's row, in what share of 1,000 draws of the series the chosen forecasts score
     lower than it, and the 5th and 95th percentile of their horizon-total WAPE's gain on it
-    (:func:`~.resample.ahead_shares`)."""
-    scales = naive_scales(history, keys=(key,), time=freq.column)
-    per_period = series_errors(results, scales, keys=(key,), by=("model",))
-    totals = series_errors(horizon_totals(results, key=key), scales, keys=(key,), by=("model",))
-    shares = ahead_shares(per_period, totals, key=key, chosen=method_names(freq, key)["chosen"])
+    (:func:`~.resample.ahead_shares`). Of :func:`backtest`'s ``results`` and ``history``, or of
+    their :func:`backtest_errors`."""
+    errors = _errors(results, history, key, freq)
+    chosen = method_names(errors.freq, errors.key)["chosen"]
+    shares = ahead_shares(errors.per_period, errors.totals, key=errors.key, chosen=chosen)
     return (
-        overall(per_period)
+        overall(errors.per_period)
         .join(
-            overall(totals).select(
+            overall(errors.totals).select(
                 "model", pl.col("wape").alias("wape_horizon"), pl.col("bias").alias("bias_horizon")
             ),
             on="model",
@@ -136,19 +163,36 @@ def accuracy_table(
     )
 
 
+def _errors(
+    results: pl.DataFrame | BacktestErrors,
+    history: pl.DataFrame | None,
+    key: str,
+    freq: Frequency,
+) -> BacktestErrors:
+    if isinstance(results, BacktestErrors):
+        return results
+    if history is None:
+        raise TypeError("the backtest's results need the history they were cut from")
+    return backtest_errors(results, history, key=key, freq=freq)
+
+
 SCORE_COLUMNS = ("units_sold", "units_forecast", "wape", "wape_horizon", "bias", "mase", "rmsse")
 
 
 def series_scores(
-    results: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
+    results: pl.DataFrame | BacktestErrors,
+    history: pl.DataFrame | None = None,
+    *,
+    key: str = "sku",
+    freq: Frequency = DAY,
 ) -> pl.DataFrame:
     """Each series' scores per method over the horizons backtested, one row per series and
     method: units sold and forecast in them, WAPE per period and on the horizon totals and bias
     (null where none was sold), MASE and RMSSE per period (null where the series' history has no
-    naive error to scale by). The series that sold most come first."""
-    scales = naive_scales(history, keys=(key,), time=freq.column)
-    per_period = series_errors(results, scales, keys=(key,), by=("model",))
-    totals = series_errors(horizon_totals(results, key=key), scales, keys=(key,), by=("model",))
+    naive error to scale by). The series that sold most come first. Of :func:`backtest`'s
+    ``results`` and ``history``, or of their :func:`backtest_errors`."""
+    errors = _errors(results, history, key, freq)
+    key, per_period, totals = errors.key, errors.per_period, errors.totals
     finite = [pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in ("mase", "rmsse")]
     return (
         per_period.select(
