@@ -32,7 +32,7 @@ import polars as pl
 from icebergops.cli.forecast import _read
 from icebergops.config import load_config
 from icebergops.demand.calendar import DAY
-from icebergops.demand.evaluate import accuracy_table, method_names
+from icebergops.demand.evaluate import accuracy_table, backtest_errors, method_names
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.series import level_history
 
@@ -271,7 +271,7 @@ def main() -> None:
         scored = pl.concat(methods, how="vertical_relaxed").join(actual, on=["sku", "day"])
         frames.append(scored.with_columns(cutoff=pl.lit(cutoff)))
         print(f"origin {cutoff}: done", flush=True)
-    table = accuracy_table(pl.concat(frames), history)
+    table = accuracy_table(backtest_errors(pl.concat(frames), history))
     with pl.Config(tbl_rows=10, tbl_width_chars=120, tbl_hide_dataframe_shape=True):
         print(table.select("model", "wape_horizon", "bias_horizon", "rmsse", "series"))
 

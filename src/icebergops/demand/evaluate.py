@@ -135,19 +135,11 @@ def backtest_errors(
     return BacktestErrors(per_period, totals, key, freq)
 
 
-def accuracy_table(
-    results: pl.DataFrame | BacktestErrors,
-    history: pl.DataFrame | None = None,
-    *,
-    key: str = "sku",
-    freq: Frequency = DAY,
-) -> pl.DataFrame:
+def accuracy_table(errors: BacktestErrors) -> pl.DataFrame:
     """Overall WAPE, bias, MASE and RMSSE per method, per period and on the horizon total; and
     on each baseline's row, in what share of 1,000 draws of the series the chosen forecasts score
     lower than it, and the 5th and 95th percentile of their horizon-total WAPE's gain on it
-    (:func:`~.resample.ahead_shares`). Of :func:`backtest`'s ``results`` and ``history``, or of
-    their :func:`backtest_errors`."""
-    errors = _errors(results, history, key, freq)
+    (:func:`~.resample.ahead_shares`). Of the :func:`backtest_errors` of a backtest."""
     chosen = method_names(errors.freq, errors.key)["chosen"]
     shares = ahead_shares(errors.per_period, errors.totals, key=errors.key, chosen=chosen)
     return (
@@ -163,35 +155,15 @@ def accuracy_table(
     )
 
 
-def _errors(
-    results: pl.DataFrame | BacktestErrors,
-    history: pl.DataFrame | None,
-    key: str,
-    freq: Frequency,
-) -> BacktestErrors:
-    if isinstance(results, BacktestErrors):
-        return results
-    if history is None:
-        raise TypeError("the backtest's results need the history they were cut from")
-    return backtest_errors(results, history, key=key, freq=freq)
-
-
 SCORE_COLUMNS = ("units_sold", "units_forecast", "wape", "wape_horizon", "bias", "mase", "rmsse")
 
 
-def series_scores(
-    results: pl.DataFrame | BacktestErrors,
-    history: pl.DataFrame | None = None,
-    *,
-    key: str = "sku",
-    freq: Frequency = DAY,
-) -> pl.DataFrame:
+def series_scores(errors: BacktestErrors) -> pl.DataFrame:
     """Each series' scores per method over the horizons backtested, one row per series and
     method: units sold and forecast in them, WAPE per period and on the horizon totals and bias
     (null where none was sold), MASE and RMSSE per period (null where the series' history has no
-    naive error to scale by). The series that sold most come first. Of :func:`backtest`'s
-    ``results`` and ``history``, or of their :func:`backtest_errors`."""
-    errors = _errors(results, history, key, freq)
+    naive error to scale by). The series that sold most come first. Of the
+    :func:`backtest_errors` of a backtest."""
     key, per_period, totals = errors.key, errors.per_period, errors.totals
     finite = [pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in ("mase", "rmsse")]
     return (
