@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -9,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from icebergops.cli.app import app
+from icebergops.cli.pipeline import staleness
 from icebergops.demo_store import generate_demo_store
 
 runner = CliRunner()
@@ -188,6 +190,59 @@ def test_orders_without_a_sale_are_an_input_error(
     result = runner.invoke(app, [command, str(orders), *extra])
     assert result.exit_code == 65, result.output
     assert f"error: {orders}: has no sale to plan from" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["restock", "forecast"])
+def test_an_as_of_years_after_the_last_sale_is_refused(
+    store: dict[str, Path], tmp_path: Path, command: str
+) -> None:
+    """A typo such as 2036 for 2026 planned ten years of no sales: "0 to order", exit 0."""
+    target = tmp_path / "out.csv"
+    orders = str(store["shopify_orders"])
+    result = runner.invoke(app, [command, orders, "--as-of", "2036-11-24", "-o", str(target)])
+    assert result.exit_code == 65, result.output
+    assert (
+        f"error: {orders}: has no sale in the 3,653 days before --as-of 2036-11-24: "
+        "its last is on 2026-11-24"
+    ) in result.stderr
+    assert "hint: check the --as-of date, or leave it out to plan as of 2026-11-24" in (
+        result.stderr
+    )
+    assert not target.exists()
+
+
+def test_an_as_of_weeks_after_the_last_sale_is_warned(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "plan.csv"
+    result = runner.invoke(app, _args(store, "--as-of", "2027-01-24", "-o", str(target)))
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: no sale in the 61 days from the last one (2026-11-24) to --as-of 2027-01-24: "
+        "the forecast counts them as days without demand"
+    ) in " ".join(result.stderr.split())
+    within = runner.invoke(app, _args(store, "--as-of", "2026-12-01", "-o", str(target)))
+    assert within.exit_code == 0, within.output
+    assert "no sale in the" not in within.stderr
+
+
+def test_an_old_export_is_warned_when_no_as_of_is_given() -> None:
+    lines = pl.DataFrame(
+        {
+            "sku": ["A", "A"],
+            "order_date": [date(2026, 1, 1), date(2026, 3, 1)],
+            "quantity": [1, 2],
+            "status": ["fulfilled", "cancelled"],  # the cancelled line is no sale
+            "is_test": [False, False],
+        }
+    )
+    assert staleness(lines, None, today=date(2026, 1, 15)) is None
+    assert staleness(lines, None, today=date(2026, 1, 16)) == (
+        "the orders' last sale is on 2026-01-01, 15 days before today: the plan is as of that "
+        "day (export the orders again, or give --as-of)"
+    )
+    # an --as-of judges the gap to itself, not to today
+    assert staleness(lines, date(2026, 1, 10), today=date(2027, 1, 1)) is None
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,7 @@ def demo_command(
 
     Shopify and Amazon exports, suppliers and POs; forecast, plan and POs go to runs/latest/."""
     from icebergops.demo_store import generate_demo_store
+    from icebergops.demo_store.store import DEFAULT_END
 
     err = stderr_console()
     written = generate_demo_store(folder / "store", seed=seed)
@@ -76,4 +78,5 @@ def demo_command(
     err.print(f"results: {results / 'inspect.json'}")
     config = folder / "icebergops.yaml"
     write_text(DEMO_CONFIG, config)
-    run_command(config=config)
+    # the store ends on its own day, not today's: plan as of it, as a nightly job would
+    run_command(config=config, as_of=datetime.combine(DEFAULT_END, time()))

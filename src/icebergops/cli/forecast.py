@@ -28,7 +28,7 @@ from icebergops.cli.options import (
     OutputOption,
     ProductsOption,
 )
-from icebergops.cli.pipeline import require_dated
+from icebergops.cli.pipeline import require_dated, staleness
 from icebergops.cli.progress import stages
 from icebergops.config import Config, load_config
 from icebergops.demand.calendar import FREQUENCIES, Frequency
@@ -173,6 +173,9 @@ def forecast_command(
             stock=stock,
         )
     _warn_unforecast(levels, period, err)
+    day = as_of.date() if as_of else None
+    if (not evaluate or day is not None) and (stale := staleness(lines, day, today=date.today())):
+        err.print(f"warning: {stale}", markup=False)
     with open_engine(engine) as backend:
         if backend.fugue is not None:
             err.print(f"models run on {backend.where}")

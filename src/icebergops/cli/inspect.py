@@ -16,12 +16,12 @@ from rich.text import Text
 
 from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
-    AsOfOption,
     ConfigOption,
     EncodingOption,
     FormatOption,
     KindOption,
     OutputOption,
+    SnapshotDateOption,
 )
 from icebergops.config import load_config
 from icebergops.errors import EXIT_DATA, IcebergOpsError
@@ -68,7 +68,7 @@ def inspect_command(
     config: ConfigOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
-    as_of: AsOfOption = None,
+    as_of: SnapshotDateOption = None,
     encoding: EncodingOption = None,
     kinds: Annotated[
         bool, typer.Option("--kinds", help="List the layouts icebergops reads.")

@@ -40,6 +40,15 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        help="Plan as of this day: later sales are left out and the forecast starts the day "
+        "after (default: the last order's date).",
+        formats=["%Y-%m-%d"],
+    ),
+]
+SnapshotDateOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
         help="The day inventory snapshots describe (default: the file's date).",
         formats=["%Y-%m-%d"],
     ),

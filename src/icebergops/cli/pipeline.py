@@ -32,6 +32,9 @@ from icebergops.outputs import write_table, write_xlsx
 from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
 from icebergops.sources import read_options, read_source, read_table
 
+STALE_DAYS = 14  # no sale for this long before the plan's day: an old export, or a typo
+MAX_QUIET_DAYS = 366  # an --as-of this far past the last sale is a typo, not a plan
+
 
 @dataclass(frozen=True)
 class StoreFiles:
@@ -181,13 +184,49 @@ def require_dated(lines: pl.DataFrame, path: Path, as_of: date | None = None) ->
             where=Where(file=path),
             hint="export orders with at least a few weeks of sales",
         )
-    first = sales["order_date"].min()
+    first, last = sales["order_date"].min(), sales["order_date"].max()
     if as_of is not None and isinstance(first, date) and as_of < first:
         raise InputError(
             f"has no sale on or before --as-of {as_of}: its first is on {first}",
             where=Where(file=path),
             hint=f"use an --as-of on or after {first}",
         )
+    if as_of is not None and isinstance(last, date) and (as_of - last).days > MAX_QUIET_DAYS:
+        raise InputError(
+            f"has no sale in the {(as_of - last).days:,} days before --as-of {as_of}: "
+            f"its last is on {last}",
+            where=Where(file=path),
+            hint=f"check the --as-of date, or leave it out to plan as of {last}",
+        )
+
+
+def staleness(lines: pl.DataFrame, as_of: date | None, *, today: date) -> str | None:
+    """A warning when the plan stands on old sales: no sale in the STALE_DAYS before
+    ``as_of``, or, without one, an export whose last sale is that long before ``today``.
+
+    >>> lines = pl.DataFrame({"sku": ["A"], "order_date": [date(2026, 1, 1)], "quantity": [1],
+    ...     "status": ["fulfilled"], "is_test": [False]})
+    >>> staleness(lines, None, today=date(2026, 1, 10)) is None
+    True
+    >>> print(staleness(lines, None, today=date(2026, 2, 1)).split(":")[0])
+    the orders' last sale is on 2026-01-01, 31 days before today
+    """
+    last = demand_lines(lines)["order_date"].max()
+    if not isinstance(last, date):
+        return None
+    if as_of is not None:
+        if (as_of - last).days <= STALE_DAYS:
+            return None
+        return (
+            f"no sale in the {(as_of - last).days:,} days from the last one ({last}) to "
+            f"--as-of {as_of}: the forecast counts them as days without demand"
+        )
+    if (today - last).days <= STALE_DAYS:
+        return None
+    return (
+        f"the orders' last sale is on {last}, {(today - last).days:,} days before today: "
+        "the plan is as of that day (export the orders again, or give --as-of)"
+    )
 
 
 def _stock(paths: Sequence[Path], config: Config) -> tuple[pl.DataFrame, pl.DataFrame | None]:
@@ -262,6 +301,8 @@ def plan_store(
         exchange_rates=exchange_rates,
     )
     warnings = _warnings(plan, supply, tables, noun)
+    if stale := staleness(tables.lines, as_of, today=date.today()):
+        warnings.insert(0, stale)
     if spiked := spike_warning(spikes(history), noun, lines=tables.lines):
         warnings.append(spiked)
     if tables.events is not None:
