@@ -245,6 +245,28 @@ def test_an_old_export_is_warned_when_no_as_of_is_given() -> None:
     assert staleness(lines, date(2026, 1, 10), today=date(2027, 1, 1)) is None
 
 
+def test_without_purchase_orders_every_row_says_why(store: dict[str, Path], tmp_path: Path) -> None:
+    """The inventory export's incoming units have no date without purchase orders: the reason
+    said nothing (null) on the rows whose shelf runs empty before them."""
+    target = tmp_path / "plan.csv"
+    args = [
+        a for a in _args(store) if a not in ("--purchase-orders", str(store["purchase_orders"]))
+    ]
+    result = runner.invoke(app, [*args, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(target)
+    assert plan["reason"].null_count() == 0
+    undated = plan.filter(pl.col("incoming_after_stockout"))
+    assert undated.height > 0
+    assert undated["next_expected_date"].null_count() == undated.height
+    first = undated.row(0, named=True)
+    assert first["reason"].endswith(
+        f"the shelf runs empty on {first['stockout_date']}, before the {first['incoming']} "
+        f"incoming units arrive (undated: taken to arrive within the lead time, "
+        f"{round(first['lead_time_days'], 1)} days)"
+    )
+
+
 @pytest.fixture(scope="module")
 def by_location(store: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     target = tmp_path_factory.mktemp("located") / "plan.csv"

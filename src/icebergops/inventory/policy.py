@@ -230,13 +230,25 @@ def _reason(frame: pl.DataFrame) -> pl.DataFrame:
         )
         .alias("reason")
     ).with_columns(
-        pl.when(pl.col("incoming_after_stockout"))
+        pl.when(pl.col("incoming_after_stockout") & pl.col("next_expected_date").is_not_null())
         .then(
             pl.format(
                 "{}; the shelf runs empty on {}, before the open purchase order due {}",
                 pl.col("reason"),
                 pl.col("stockout_date"),
                 pl.col("next_expected_date"),
+            )
+        )
+        .when(pl.col("incoming_after_stockout"))
+        .then(
+            # incoming from an inventory export, without purchase orders to date it
+            pl.format(
+                "{}; the shelf runs empty on {}, before the {} incoming units arrive (undated: "
+                "taken to arrive within the lead time, {} days)",
+                pl.col("reason"),
+                pl.col("stockout_date"),
+                pl.col("incoming"),
+                pl.col("lead_time_days").round(1),
             )
         )
         .otherwise(pl.col("reason"))
