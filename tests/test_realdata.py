@@ -184,7 +184,7 @@ def test_restock_online_retail_without_stock(shared_data: Path, tmp_path: Path) 
     """No stock data: every SKU plans from 0 on hand, and says so."""
     args = ["restock", str(shared_data / "online_retail/online_retail_2010-12_2011-12.csv.gz"),
             "--config", str(EXAMPLES / "online_retail.yaml"),
-            "--suppliers", str(EXAMPLES / "online_retail_suppliers.csv"),
+            "--suppliers", str(EXAMPLES / "online_retail_suppliers.csv"), "--no-stock",
             "-o", str(tmp_path / "plan.csv")]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -225,7 +225,9 @@ def test_restock_and_backtest_a_store_a_month_old(shared_data: Path, tmp_path: P
     too short to replay, which the backtest says with the file and its dates."""
     orders = str(shared_data / "shopify" / "orders" / "alphapaw_orders_export.csv")
     plan = tmp_path / "plan.csv"
-    result = runner.invoke(app, ["restock", orders, "--format", "csv", "--output", str(plan)])
+    result = runner.invoke(
+        app, ["restock", orders, "--no-stock", "--format", "csv", "--output", str(plan)]
+    )
     assert result.exit_code == 0, result.output
     assert pl.read_csv(plan)["sku"].n_unique() > 100
     result = runner.invoke(app, ["backtest", orders])

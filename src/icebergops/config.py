@@ -82,6 +82,7 @@ class RunConfig:
 
     orders: tuple[Path, ...] = ()
     inventory: tuple[Path, ...] = ()
+    no_stock: bool = False  # without inventory: plan every SKU from 0 on hand (else an error)
     products: tuple[Path, ...] = ()
     suppliers: Path | None = None
     purchase_orders: Path | None = None

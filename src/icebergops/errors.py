@@ -66,6 +66,12 @@ class IcebergOpsError(Exception):
         return f"{head}: {body}" if head else body
 
 
+class UsageError(IcebergOpsError):
+    """A command was given too little to do its job well (an option it needs is missing)."""
+
+    exit_code = EXIT_USAGE
+
+
 class InputError(IcebergOpsError):
     """An input file is missing, unreadable, or holds values that cannot be used."""
 

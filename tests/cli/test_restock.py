@@ -155,6 +155,30 @@ def test_unknown_suppliers_and_missing_stock_are_warned(
     assert acme["moq_effective"] == 12 and acme["lead_time_days"] == 10
 
 
+def test_a_plan_without_stock_levels_is_refused_unless_asked_for(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """Without --inventory every SKU was planned from 0 on hand (197 of 198 to order) with
+    only a warning: now that takes --no-stock."""
+    target = tmp_path / "plan.csv"
+    orders = str(store["shopify_orders"])
+    result = runner.invoke(app, ["restock", orders, "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "error: no inventory export given: every SKU would be planned as 0 on hand",
+        "hint: give --inventory inventory_export.csv, or --no-stock to plan a store without "
+        "stock from zero",
+    ]
+    assert not target.exists()
+    both = ["--no-stock", "--inventory", str(store["shopify_inventory"])]
+    assert runner.invoke(app, ["restock", orders, *both]).exit_code == 2
+    result = runner.invoke(app, ["restock", orders, "--no-stock", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(target)
+    assert (plan["on_hand"] == 0).all()
+    assert "SKUs sell but have no stock row (planned as 0 on hand)" in result.stderr
+
+
 def test_a_products_export_without_stock_is_refused(store: dict[str, Path], tmp_path: Path) -> None:
     args = ["restock", str(store["shopify_orders"]), "--inventory", str(store["amazon_orders"])]
     result = runner.invoke(app, args)
@@ -199,7 +223,9 @@ def test_an_as_of_years_after_the_last_sale_is_refused(
     """A typo such as 2036 for 2026 planned ten years of no sales: "0 to order", exit 0."""
     target = tmp_path / "out.csv"
     orders = str(store["shopify_orders"])
-    result = runner.invoke(app, [command, orders, "--as-of", "2036-11-24", "-o", str(target)])
+    extra = ["--no-stock"] if command == "restock" else []
+    args = [command, orders, *extra, "--as-of", "2036-11-24", "-o", str(target)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 65, result.output
     assert (
         f"error: {orders}: has no sale in the 3,653 days before --as-of 2036-11-24: "
@@ -335,7 +361,7 @@ def test_per_location_needs_stock_per_location(store: dict[str, Path], tmp_path:
     with_stock = tmp_path / "products_export.csv"
     products = pl.read_csv(store["shopify_products"], infer_schema=False)
     products.with_columns(pl.lit("5").alias("Variant Inventory Qty")).write_csv(with_stock)
-    for inventory in (["--inventory", str(with_stock)], []):
+    for inventory in (["--inventory", str(with_stock)], ["--no-stock"]):
         args = ["restock", str(store["shopify_orders"]), *inventory, "--per-location"]
         result = runner.invoke(app, args)
         assert result.exit_code == 65, result.output
@@ -667,7 +693,16 @@ def test_per_location_plans_fix_a_guessed_products_units(
 def test_restock_warns_of_a_year_sold_in_one_day(spiked_retail: tuple[Path, Path, str]) -> None:
     orders, config, warning = spiked_retail
     result = runner.invoke(
-        app, ["restock", str(orders), "--config", str(config), "-o", str(orders.with_name("p.csv"))]
+        app,
+        [
+            "restock",
+            str(orders),
+            "--no-stock",
+            "--config",
+            str(config),
+            "-o",
+            str(orders.with_name("p.csv")),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert warning in " ".join(result.stderr.split())

@@ -126,7 +126,9 @@ def test_a_config_without_orders_is_a_config_error(tmp_path: Path) -> None:
 def test_an_output_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("x")
     (tmp_path / "out").write_text("a file the run must not replace")
-    (tmp_path / "icebergops.yaml").write_text("run:\n  orders: [orders.csv]\n  output: out\n")
+    (tmp_path / "icebergops.yaml").write_text(
+        "run:\n  orders: [orders.csv]\n  no_stock: true\n  output: out\n"
+    )
     result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
     assert result.exit_code == 78
     assert f"run.output: {tmp_path / 'out'} is a file, not a folder" in result.stderr
@@ -135,12 +137,32 @@ def test_an_output_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
 
 def test_a_bad_input_leaves_no_folder(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("")
-    (tmp_path / "icebergops.yaml").write_text("run:\n  orders: [orders.csv]\n  output: out\n")
+    (tmp_path / "icebergops.yaml").write_text(
+        "run:\n  orders: [orders.csv]\n  no_stock: true\n  output: out\n"
+    )
     result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
     assert result.exit_code == 65
     assert "is empty" in result.stderr
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_config_without_inventory_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text("x")
+    config = tmp_path / "icebergops.yaml"
+    config.write_text("run:\n  orders: [orders.csv]\n  output: out\n")
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 78, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        f"error: {config}: run.inventory: no inventory export named: every SKU would be "
+        "planned as 0 on hand"
+    ) in said
+    assert (
+        "hint: list your inventory exports under run: inventory:, or set run: no_stock: true"
+        in said
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_run_plans_per_location_when_the_config_says_so(tmp_path: Path) -> None:

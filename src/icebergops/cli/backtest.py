@@ -77,7 +77,9 @@ def backtest_command(
         [output, per_sku], [*orders, *(products or []), suppliers, purchase_orders_file, events]
     )
     settings = load_config(config)
-    files = StoreFiles(orders, (), products or [], suppliers, purchase_orders_file, events)
+    files = StoreFiles(  # the replay starts from zero stock
+        orders, (), products or [], suppliers, purchase_orders_file, events, no_stock=True
+    )
     tables = read_store(files, config=settings, kind=kind)
     restock = replace(  # the replay spends what the policy asks: no budget
         with_options(

@@ -17,7 +17,7 @@ from icebergops.demand.history import daily_demand, demand_lines
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.demand.summary import spike_warning, spikes
 from icebergops.demand.warm import WarmEngine
-from icebergops.errors import InputError, Where
+from icebergops.errors import InputError, UsageError, Where
 from icebergops.inventory.inputs import selling_prices, stock_levels, supplier_for_skus
 from icebergops.inventory.leadtime import learn_lead_times
 from icebergops.inventory.purchase import file_stems, purchase_orders
@@ -44,6 +44,7 @@ class StoreFiles:
     suppliers: Path | None = None
     purchase_orders: Path | None = None
     events: Path | None = None
+    no_stock: bool = False  # no inventory on purpose: every SKU is planned from 0 on hand
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ def read_store(
 ) -> Tables:
     """Every file of the store in its canonical table (raises on a bad cell, and where no sale
     is on or before ``as_of``)."""
+    if not files.inventory and not files.no_stock:
+        raise UsageError(
+            "no inventory export given: every SKU would be planned as 0 on hand",
+            hint="give --inventory inventory_export.csv, or --no-stock to plan a store "
+            "without stock from zero",
+        )
     options = read_options(config)
     lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
     require_dated(lines, files.orders[0], as_of)

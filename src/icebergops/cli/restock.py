@@ -53,6 +53,13 @@ def restock_command(
         list[Path] | None,
         typer.Option("--inventory", help="Inventory export(s), or a products export with stock."),
     ] = None,
+    no_stock: Annotated[
+        bool,
+        typer.Option(
+            "--no-stock",
+            help="No inventory export: plan every SKU from 0 on hand (a store without stock yet).",
+        ),
+    ] = False,
     products: ProductsOption = None,
     suppliers: SuppliersOption = None,
     purchase_orders_file: PurchaseOrdersOption = None,
@@ -101,8 +108,10 @@ def restock_command(
     )
     settings = load_config(config)
     err = stderr_console()
+    if no_stock and inventory:
+        raise typer.BadParameter("give --inventory or --no-stock, not both", param_hint="--no-stock")
     files = StoreFiles(
-        orders, inventory or [], products or [], suppliers, purchase_orders_file, events
+        orders, inventory or [], products or [], suppliers, purchase_orders_file, events, no_stock
     )
     tables = read_store(files, config=settings, kind=kind, as_of=as_of.date() if as_of else None)
     restock = with_options(

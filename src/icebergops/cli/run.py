@@ -132,6 +132,14 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
             hint="list your order exports under run: orders: (see examples/icebergops.yaml)",
         )
 
+    if not run.inventory and not run.no_stock:
+        raise ConfigError(
+            "run.inventory: no inventory export named: every SKU would be planned as 0 on hand",
+            where=Where(file=settings.path or DEFAULT_CONFIG),
+            hint="list your inventory exports under run: inventory:, or set run: no_stock: "
+            "true to plan a store without stock from zero",
+        )
+
     def at(path: Path | None) -> Path | None:
         return None if path is None else base / path
 
@@ -142,6 +150,7 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
         suppliers=at(run.suppliers),
         purchase_orders=at(run.purchase_orders),
         events=at(run.events),
+        no_stock=run.no_stock,
     )
     output = (base / run.output).resolve()
     if output.exists() and not output.is_dir():
