@@ -109,7 +109,9 @@ def restock_command(
     settings = load_config(config)
     err = stderr_console()
     if no_stock and inventory:
-        raise typer.BadParameter("give --inventory or --no-stock, not both", param_hint="--no-stock")
+        raise typer.BadParameter(
+            "give --inventory or --no-stock, not both", param_hint="--no-stock"
+        )
     files = StoreFiles(
         orders, inventory or [], products or [], suppliers, purchase_orders_file, events, no_stock
     )
