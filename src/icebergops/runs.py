@@ -42,7 +42,14 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def run_lock(root: Path) -> Iterator[None]:
     """Hold ``root/.icebergops-run.lock`` for the run; a lock left by a dead process is taken over."""
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(
+            f"cannot create the output folder: {err.strerror}",
+            where=Where(file=root),
+            hint="set run.output to a folder this user can write",
+        ) from err
     lock = root / LOCK
     mine = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                        "since": datetime.now().isoformat(timespec="seconds")})  # fmt: skip
@@ -60,6 +67,12 @@ def run_lock(root: Path) -> Iterator[None]:
                 where=Where(file=lock),
                 hint="wait for it to finish; remove the lock file only if no run is going",
             ) from None
+        except OSError as err:
+            raise OutputError(
+                f"cannot write the run's lock file: {err.strerror}",
+                where=Where(file=lock),
+                hint="set run.output to a folder this user can write",
+            ) from err
         with os.fdopen(handle, "w") as out:
             out.write(mine)
         break

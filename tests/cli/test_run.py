@@ -165,6 +165,26 @@ def test_a_config_without_inventory_is_a_config_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_an_output_folder_that_cannot_be_made_is_an_output_error(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Was "internal error (FileNotFoundError)", exit 70."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    config = tmp_path / "icebergops.yaml"
+    store = (folder / "store").as_posix()
+    config.write_text(
+        CONFIG.replace("store/", f"{store}/").replace("output: runs", f"output: {blocker}/runs")
+    )
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 73, result.output
+    assert result.stderr.startswith(
+        f"error: {blocker}/runs: cannot create the output folder: Not a directory"
+    )
+    assert "hint: set run.output to a folder this user can write" in result.stderr
+    assert blocker.read_text() == "not a folder"
+
+
 def test_a_run_plans_per_location_when_the_config_says_so(tmp_path: Path) -> None:
     generate_demo_store(tmp_path / "store")
     assert "\nrestock:\n" in CONFIG
