@@ -67,6 +67,11 @@ def test_inspect_bad_file_exits_65_with_one_line_error(write_file: WriteFile) ->
     assert result.exit_code == 65
     assert json.loads(result.stdout)[0]["error"] == f"{path}: is empty"
     assert "Traceback" not in result.output
+    # stderr says it too, in JSON as on a terminal: it said nothing for a job reading only it
+    assert result.stderr.splitlines() == [
+        f"error: {path}: is empty",
+        "hint: export the report again",
+    ]
 
 
 def test_inspect_missing_file_exits_66(tmp_path: Path) -> None:

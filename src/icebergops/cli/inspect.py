@@ -134,8 +134,8 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
         else:
             write_text(text, output)
     stderr = stderr_console()
-    for report in reports:
-        if "error" in report and chosen == "table":
+    for report in reports:  # in every format: a job reading only stderr learns it too
+        if "error" in report:
             stderr.print(f"error: {report['error']}", markup=False, soft_wrap=True)
             if report.get("hint"):
                 stderr.print(f"hint: {report['hint']}", markup=False, soft_wrap=True)
