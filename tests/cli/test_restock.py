@@ -675,6 +675,10 @@ def test_per_location_plans_fix_a_guessed_products_units(
         f"Hoodie order,2026-11-26,2026-12-02,product,{product},600\n"
         "Ghost,2026-11-26,2026-12-02,sku,NO-SUCH-SKU,50\n"
     )
+    lifted = tmp_path / "lifted.csv"  # an uplift on nothing was ignored without a word
+    lifted.write_text(
+        "name,start,end,scope,target,uplift_pct\nNowhere,2026-11-26,2026-12-02,category,Kites,20\n"
+    )
     base = ["restock", str(store["shopify_orders"]), "--inventory", str(store["shopify_inventory"]),
             "--per-location"]  # fmt: skip
     demand = {}
@@ -685,7 +689,11 @@ def test_per_location_plans_fix_a_guessed_products_units(
         plan = pl.read_csv(target).filter(pl.col("title").str.starts_with(product))
         assert plan["location"].n_unique() > 1
         demand[name] = (plan["demand_per_day"] * plan["protection_days"]).sum()
-    assert "event 'Ghost' fixes units of a SKU or product with no forecast" in result.stderr
+    assert "event 'Ghost' matches no SKU, product or category: not planned on" in result.stderr
+    assert "event 'Ghost' fixes units" not in result.stderr  # one warning an event
+    result = runner.invoke(app, [*base, "--events", str(lifted), "-o", str(tmp_path / "l.csv")])
+    assert result.exit_code == 0, result.output
+    assert "event 'Nowhere' matches no SKU, product or category: not planned on" in result.stderr
     # 600 units in a week in place of that week's forecast, across the product's series
     assert 500 < demand["with"] - demand["without"] < 600
 

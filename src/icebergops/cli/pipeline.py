@@ -10,7 +10,12 @@ from pathlib import Path
 import polars as pl
 
 from icebergops.config import Config
-from icebergops.demand.events import apply_events, apply_fixed, unapplied_fixed
+from icebergops.demand.events import (
+    apply_events,
+    apply_fixed,
+    unapplied_fixed,
+    unmatched_events,
+)
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
@@ -313,10 +318,16 @@ def plan_store(
     if spiked := spike_warning(spikes(history), noun, lines=tables.lines):
         warnings.append(spiked)
     if tables.events is not None:
+        unmatched = unmatched_events(forecast, tables.events, families)
+        warnings += [
+            f"event {name!r} matches no SKU, product or category: not planned on"
+            for name in unmatched
+        ]
         warnings += [
             f"event {name!r} fixes units of a SKU or product with no forecast (no sales yet): "
             "not planned on"
             for name in unapplied_fixed(forecast, tables.events, catalogue=families)
+            if name not in unmatched
         ]
     return Planned(history, forecast, plan, learned, today, warnings)
 
