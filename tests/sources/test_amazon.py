@@ -201,3 +201,21 @@ def test_a_price_list_cell_that_is_no_number_is_left_empty_with_a_warning(
     assert ("TP", "#VALUE!", (3,), "warning") in found
     assert ("Weight", "Nill", (3,), "warning") in found
     assert source.table["unit_cost"].to_list() == [538.0, None]
+
+
+def test_a_spreadsheet_error_in_place_of_a_sku_is_no_sku(write_file: WriteFile) -> None:
+    """`#REF!` in 15 rows of the Amazon.in stock report was read as one SKU named `#REF!`: the
+    design number stands in for it, as for an empty SKU, and the finding names the cell."""
+    text = (
+        "index,SKU Code,Design No.,Stock,Category,Size,Color\n"
+        "0,AN201-RED-L,AN201,5.0,AN : LEGGINGS,L,Red\n"
+        "1,#REF!,BL006,0.0,BLOUSE,FREE,Black\n"
+        "2,,BL007,1.0,BLOUSE,FREE,Black\n"
+        "3,#N/A,BL008,2.0,BLOUSE,FREE,Red\n"
+        "4,#1-HASH,BL009,3.0,BLOUSE,FREE,Red\n"  # a "#" that is no spreadsheet error
+    )
+    source = read_source(write_file("sale_report_stock.csv", text))
+    assert source.table["sku"].to_list() == ["AN201-RED-L", "BL006", "BL007", "BL008", "#1-HASH"]
+    found = {f.kind: (f.count, f.lines, f.column, f.value) for f in source.findings}
+    assert found["spreadsheet_error"] == (2, (3, 5), "SKU Code", "#REF!")
+    assert found["empty_sku"] == (1, (4,), "SKU Code", None)  # not counted twice

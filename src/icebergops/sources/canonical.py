@@ -89,6 +89,11 @@ def _evaluate(frame: pl.DataFrame, outputs: dict[str, pl.Expr]) -> list[pl.Serie
     return frame.lazy().select(**outputs).collect(engine="in-memory").get_columns()
 
 
+# What a spreadsheet writes into a cell whose formula failed: never a SKU
+BROKEN = "__spreadsheet_error"
+SPREADSHEET_ERRORS = ("#REF!", "#N/A", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#SPILL!")
+
+
 def add_sku(
     raw: RawTable,
     frame: pl.DataFrame,
@@ -109,19 +114,37 @@ def add_sku(
         code = text_or_null(frame.columns, sku) if sku else pl.lit(None, pl.String)
         frame = frame.with_columns(code.alias(CODE))  # trimmed once, used twice
         sku_text = CODE
+    if sku and frame.select(pl.col(sku_text).str.starts_with("#").any()).item():
+        broken = pl.col(sku_text).is_in(SPREADSHEET_ERRORS).fill_null(False)  # after a "#" only
+        findings.from_mask(
+            raw,
+            frame,
+            broken,
+            kind="spreadsheet_error",
+            message="is a spreadsheet error, not a SKU: the line item name stands in for it",
+            column=sku,
+        )
+        frame = frame.with_columns(
+            pl.when(~broken).then(pl.col(sku_text)).alias(sku_text), broken.alias(BROKEN)
+        )
     name = pl.col(title) if title_is_clean else text_or_null(frame.columns, title)
     frame = frame.with_columns(
         pl.coalesce(pl.col(sku_text), name).alias("sku"),
         pl.col(sku_text).is_null().alias("sku_from_title"),
     ).drop(sku_text)
+    empty = pl.col("sku_from_title") & pl.col("sku").is_not_null()
+    if BROKEN in frame.columns:  # those were found above, as what they are
+        empty = empty & ~pl.col(BROKEN)
     findings.from_mask(
         raw,
         frame,
-        pl.col("sku_from_title") & pl.col("sku").is_not_null(),
+        empty,
         kind="empty_sku",
         message="has no SKU: the line item name stands in for it",
         column=sku or title,
     )
+    if BROKEN in frame.columns:
+        frame = frame.drop(BROKEN)
     findings.from_mask(
         raw,
         frame,

@@ -119,6 +119,7 @@ HINTS = {
     "not_a_number": "fix or remove the value; numbers use '.' for decimals",
     "not_a_date": "dates must all use one format within a column",
     "out_of_range": "fix the value in the file",
+    "spreadsheet_error": "fix the formula in the spreadsheet the file was saved from, then export again",
     "mixed_date_formats": "re-export the file, or set date_format for this source in icebergops.yaml",
 }
 
