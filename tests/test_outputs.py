@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from icebergops.errors import OutputError
+from icebergops.errors import OutputError, UsageError
 from icebergops.outputs import atomic_path, format_for, not_an_input, write_table
 
 DANGEROUS = pl.DataFrame(
@@ -111,8 +111,14 @@ def test_format_choice() -> None:
     assert format_for(None, None, stdout_is_tty=False) == "csv"
     assert format_for(Path("a.xlsx"), None, stdout_is_tty=True) == "xlsx"
     assert format_for(Path("a.csv"), "json", stdout_is_tty=True) == "json"
-    with pytest.raises(OutputError):
+    assert format_for(Path("a.pdf"), "csv", stdout_is_tty=True) == "csv"  # asked for: so be it
+    with pytest.raises(UsageError, match="unknown format 'pdf'"):
         format_for(None, "pdf", stdout_is_tty=True)
+    # a name that says no format we write was written as CSV
+    with pytest.raises(UsageError, match=r"cannot tell the format from the name: \.pdf is not"):
+        format_for(Path("fc.pdf"), None, stdout_is_tty=True)
+    with pytest.raises(UsageError, match="from the name: no suffix"):
+        format_for(Path("forecast"), None, stdout_is_tty=True)
 
 
 def test_a_table_shows_brackets_in_cells_as_written(tmp_path: Path) -> None:

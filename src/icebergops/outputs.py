@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from icebergops.errors import OutputError, Where
+from icebergops.errors import ConfigError, OutputError, UsageError, Where
 
 Format = Literal["csv", "xlsx", "json", "table"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "table")
@@ -53,16 +53,36 @@ def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool)
     """The format to write: the one asked for, else the file's suffix, else table on a terminal."""
     if requested:
         if requested not in FORMATS:
-            raise OutputError(
-                f"unknown format {requested!r}", hint=f"use one of: {', '.join(FORMATS)}"
+            raise UsageError(
+                f"unknown format {requested!r}", hint=f"use --format {', '.join(FORMATS)}"
             )
         return requested
     if path is not None:
         suffix = path.suffix.lower().lstrip(".")
         if suffix in ("csv", "xlsx", "json"):
             return suffix  # type: ignore[return-value]
-        return "csv"
+        raise UsageError(  # fc.pdf got CSV
+            f"cannot tell the format from the name: {path.suffix or 'no suffix'}"
+            f"{' is not .csv, .xlsx or .json' if path.suffix else ''}",
+            where=Where(file=path),
+            hint="name a .csv, .xlsx or .json file, or give --format",
+        )
     return "table" if stdout_is_tty else "csv"
+
+
+def check_outputs(outputs: Iterable[tuple[Path | None, str | None]]) -> None:
+    """Raise before any work where an ``(output, --format)`` pair names no format we write,
+    so that a typo fails at once, not after minutes of forecasting (and with exit 2)."""
+    for path, requested in outputs:
+        format_for(path, requested, stdout_is_tty=sys.stdout.isatty())
+
+
+def require_plotting() -> None:
+    """Raise at once, before any work, where ``--plot`` is asked for without matplotlib."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError("--plot needs matplotlib", hint="pip install 'icebergops[plot]'")
 
 
 @contextlib.contextmanager

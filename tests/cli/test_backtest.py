@@ -85,3 +85,60 @@ def test_the_span_counts_the_days_with_demand_only() -> None:
     _check_span(tables, Path("orders.csv"), days=28, burn_in=4)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"holds 60 days of orders \(2024-02-10 to 2024-04-09\)"):
         _check_span(tables, Path("orders.csv"), days=28, burn_in=21)  # type: ignore[arg-type]
+
+
+def test_a_per_sku_file_that_cannot_be_written_fails_before_the_table(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """The summary table was printed, then the command exited 73."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    args = ["backtest", str(store["shopify_orders"]), "--days", "56", "--service-levels", "0.9",
+            "-f", "csv", "--per-sku", str(blocker / "per_sku.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 73, result.output
+    assert result.stdout == ""
+    assert f"error: {blocker / 'per_sku.csv'}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("forecast", ["-f", "xml"]),
+        ("forecast", ["-o", "fc.pdf"]),
+        ("forecast", ["--evaluate", "--scores", "scores.txt"]),
+        ("restock", ["--no-stock", "-o", "plan.ods"]),
+        ("backtest", ["--per-sku", "per_sku"]),
+        ("inspect", ["-f", "yaml"]),
+    ],
+)
+def test_an_unknown_format_fails_before_anything_is_read(
+    tmp_path: Path, command: str, extra: list[str]
+) -> None:
+    """The orders file does not exist: a format checked after reading would exit 66."""
+    missing = str(tmp_path / "orders_export.csv")
+    result = runner.invoke(app, [command, missing, *extra])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert ("unknown format" in result.stderr) != ("cannot tell the format" in result.stderr)
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_plot_without_matplotlib_fails_before_anything_is_read(
+    tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else real(name, *a),
+    )
+    plot = tmp_path / ("charts" if command == "forecast" else "stock.png")
+    result = runner.invoke(app, [command, str(tmp_path / "orders_export.csv"), "--plot", str(plot)])
+    assert result.exit_code == 78, result.output
+    assert result.stderr.splitlines() == [
+        "error: --plot needs matplotlib",
+        "hint: pip install 'icebergops[plot]'",
+    ]

@@ -33,7 +33,7 @@ from icebergops.errors import InputError, Where
 from icebergops.inventory.backtest import CURRENT, compare_policies
 from icebergops.inventory.leadtime import learn_lead_times
 from icebergops.inventory.simulation import SellerRule, summary
-from icebergops.outputs import not_an_input, write_table
+from icebergops.outputs import check_outputs, not_an_input, require_plotting, write_table
 
 
 def backtest_command(
@@ -76,6 +76,9 @@ def backtest_command(
     not_an_input(
         [output, per_sku], [*orders, *(products or []), suppliers, purchase_orders_file, events]
     )
+    check_outputs([(output, fmt), (per_sku, None)])
+    if plot is not None:
+        require_plotting()
     settings = load_config(config)
     files = StoreFiles(  # the replay starts from zero stock
         orders, (), products or [], suppliers, purchase_orders_file, events, no_stock=True
@@ -115,9 +118,7 @@ def backtest_command(
     skus = replays[CURRENT].per_sku["sku"]
     names = pl.DataFrame({"sku": skus}).join(terms.select("sku", "supplier"), on="sku", how="left")
     table = summary(replays, names["supplier"].to_list())
-    write_table(
-        table, output, fmt, title=f"policy backtest, {start + timedelta(days=burn_in)} to {last}"
-    )
+    # the files first: one that cannot be written fails the command before it prints the table
     if per_sku is not None:
         long = pl.concat(
             [r.per_sku.with_columns(pl.lit(n).alias("policy")) for n, r in replays.items()]
@@ -127,6 +128,9 @@ def backtest_command(
         from icebergops.inventory.plots import plot_stock_value
 
         plot_stock_value(replays, start + timedelta(days=burn_in), plot)
+    write_table(
+        table, output, fmt, title=f"policy backtest, {start + timedelta(days=burn_in)} to {last}"
+    )
     _verdict(table, stderr_console())
 
 

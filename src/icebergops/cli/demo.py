@@ -14,7 +14,7 @@ from icebergops.cli.console import stderr_console
 from icebergops.cli.options import FormatOption
 from icebergops.cli.run import run_command
 from icebergops.inspection import summarize
-from icebergops.outputs import write_table, write_text
+from icebergops.outputs import check_outputs, write_table, write_text
 from icebergops.sources import read_source
 
 DEFAULT_FOLDER = Path("icebergops-demo")
@@ -54,6 +54,7 @@ def demo_command(
     from icebergops.demo_store import generate_demo_store
     from icebergops.demo_store.store import DEFAULT_END
 
+    check_outputs([(None, fmt)])
     err = stderr_console()
     written = generate_demo_store(folder / "store", seed=seed)
     err.print(f"demo store: {len(written)} files in {folder / 'store'}")

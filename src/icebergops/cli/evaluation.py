@@ -50,16 +50,17 @@ def report_backtest(
         )
     errors = backtest_errors(results, levels.history, key=levels.key, freq=period)
     table = accuracy_table(errors)
-    terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
-    shown = table.drop(GAINS) if terminal else table
-    write_table(shown, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
-    if scores is not None:
+    if scores is not None:  # the file first: if it cannot be written, no table was printed
         each = series_scores(errors)
         ordered = with_level_columns(each, levels).sort(  # most sold first, as series_scores has it
             ["units_sold", *levels.columns, "model"],
             descending=[True, *[False] * len(levels.columns), False],
         )
         write_table(readable_scores(ordered), scores, None)
+    terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
+    shown = table.drop(GAINS) if terminal else table
+    write_table(shown, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
+    if scores is not None:
         err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
     scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
     _print_verdict(table, method_names(period, levels.key), NOUNS[levels.level], scored, err)

@@ -46,7 +46,14 @@ from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
 from icebergops.demand.summary import forecast_summary, spike_warning, spikes
 from icebergops.errors import InputError, Where
-from icebergops.outputs import format_for, not_an_input, render_table, write_table
+from icebergops.outputs import (
+    check_outputs,
+    format_for,
+    not_an_input,
+    render_table,
+    require_plotting,
+    write_table,
+)
 from icebergops.sources import read_options, read_table
 
 
@@ -155,6 +162,9 @@ def forecast_command(
         raise typer.BadParameter(
             "give the scores a file of their own, not --output's", param_hint="--scores"
         )
+    check_outputs([(output, fmt), (scores, None)])
+    if plot is not None:
+        require_plotting()
     settings = load_config(config)
     err = stderr_console(highlight=True)
     period = FREQUENCIES[freq.value]
@@ -207,13 +217,14 @@ def forecast_command(
                 err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
     result = most_likely(result, by=levels.columns)
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
+    if plot is not None:  # the files first: if they cannot be written, no table was printed
+        charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
     if format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table":
         title = f"forecast, next {ahead}: one row each (a row per {period.name} in CSV, XLSX, JSON)"
         write_table(per_series(result, levels.columns, period), output, "table", title=title)
     else:
         write_table(rounded(result), output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
-        charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
         err.print(f"{len(charts)} charts in {plot}")
     summary = forecast_summary(result, columns=levels.columns)
     err.print(render_table(summary.with_columns(pl.col("units").round().cast(pl.Int64))))

@@ -18,13 +18,12 @@ from icebergops.cli.console import stderr_console
 from icebergops.cli.options import (
     ConfigOption,
     EncodingOption,
-    FormatOption,
     KindOption,
     OutputOption,
     SnapshotDateOption,
 )
 from icebergops.config import load_config
-from icebergops.errors import EXIT_DATA, IcebergOpsError
+from icebergops.errors import EXIT_DATA, IcebergOpsError, UsageError
 from icebergops.inspection import summarize
 from icebergops.outputs import not_an_input, write_table, write_text
 from icebergops.sources import layouts_for, read_options, read_source
@@ -66,7 +65,15 @@ def inspect_command(
     ] = None,
     kind: KindOption = None,
     config: ConfigOption = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, table, csv or xlsx (default: table on a terminal, JSON when piped, else "
+            "the --output suffix; .txt is a table, CSV and XLSX list the findings).",
+        ),
+    ] = None,
     output: OutputOption = None,
     as_of: SnapshotDateOption = None,
     encoding: EncodingOption = None,
@@ -76,6 +83,7 @@ def inspect_command(
 ) -> None:
     """Detect each file's layout and report its contents and data-quality findings, with line numbers."""
     not_an_input([output], files or [])
+    _format(fmt, output)  # a wrong --format fails before the files are read
     settings = load_config(config)
     if kinds:
         _print_kinds(settings)
@@ -113,7 +121,7 @@ def inspect_command(
         raise typer.Exit(EXIT_DATA)
 
 
-def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
+def _format(fmt: str | None, output: Path | None) -> str:
     """JSON for machines (piped, or ``--output x.json``), tables for people (terminal, ``.txt``);
     CSV and XLSX hold the findings, one row each, for a spreadsheet."""
     suffix = None if output is None else output.suffix.lower().lstrip(".")
@@ -121,10 +129,12 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
     chosen = fmt or (by_suffix if output is not None else None)
     chosen = chosen or ("table" if sys.stdout.isatty() else "json")
     if chosen not in ("json", "table", "csv", "xlsx"):
-        raise typer.BadParameter(
-            f"unknown format {chosen!r}; inspect writes json, table, csv or xlsx",
-            param_hint="--format",
-        )
+        raise UsageError(f"unknown format {chosen!r}", hint="use --format json, table, csv or xlsx")
+    return chosen
+
+
+def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
+    chosen = _format(fmt, output)
     if chosen in ("csv", "xlsx"):
         write_table(_findings_frame(reports), output, chosen)
     else:

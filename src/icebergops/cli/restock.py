@@ -37,7 +37,7 @@ from icebergops.cli.pipeline import (
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
-from icebergops.outputs import not_an_input, write_table
+from icebergops.outputs import check_outputs, not_an_input, write_table
 
 # What a seller reads on a terminal (short headers); --output gets every column.
 SHOWN = {
@@ -106,6 +106,7 @@ def restock_command(
         [output],
         [*orders, *(inventory or []), *(products or []), suppliers, purchase_orders_file, events],
     )
+    check_outputs([(output, fmt)])
     settings = load_config(config)
     err = stderr_console()
     if no_stock and inventory:
