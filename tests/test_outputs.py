@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import math
 import os
 import stat
 import threading
@@ -152,3 +153,22 @@ def test_xlsx_shows_money_to_the_cent_and_rates_in_full(tmp_path: Path) -> None:
     assert sheet is not None
     assert sheet["A2"].number_format == "#,##0.00" and sheet["A2"].value == 59.81
     assert sheet["B2"].number_format == "#,##0.0000"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json", "xlsx"])
+def test_files_show_four_decimals_and_no_negative_zero(tmp_path: Path, suffix: str) -> None:
+    """The suppliers report wrote 44.888888888888886 days, restock.csv -0.0 units short."""
+    frame = pl.DataFrame({"lead_time_days": [44.888888888888886], "units_short": [-0.0]})
+    target = tmp_path / f"t.{suffix}"
+    write_table(frame, target)
+    if suffix == "xlsx":
+        rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+        values = list(rows[1])
+    elif suffix == "json":
+        values = list(json.loads(target.read_text())[0].values())
+    else:
+        values = target.read_text().splitlines()[1].split(",")
+        assert values == ["44.8889", "0.0"]
+        values = [float(v) for v in values]
+    assert values == [44.8889, 0.0]
+    assert math.copysign(1.0, values[1]) == 1.0  # not -0.0

@@ -30,6 +30,7 @@ from icebergops.errors import ConfigError, OutputError, UsageError, Where
 Format = Literal["csv", "xlsx", "json", "table"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "table")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLACES = 4  # decimals of the floats written to files: a ten-thousandth of a unit, a day, a cent
 
 
 def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
@@ -163,13 +164,34 @@ def _json_default(value: object) -> str:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def tidy_numbers(frame: pl.DataFrame, places: int = PLACES) -> pl.DataFrame:
+    """Floats to ``places`` decimals, and no negative zero: files show 44.8889 days where the
+    arithmetic left 44.888888888888886, and 0.0 units short where it left -0.0.
+
+    >>> tidy_numbers(pl.DataFrame({"days": [44.888888888888886, -0.0, -1e-9], "n": [1, 2, 3]})).rows()
+    [(44.8889, 1), (0.0, 2), (0.0, 3)]
+    """
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return frame
+    # -0.0 (as rounding -1e-9 leaves) equals 0.0, and becomes it
+    return frame.with_columns(
+        pl.when(pl.col(name).round(places) == 0)
+        .then(0.0)
+        .otherwise(pl.col(name).round(places))
+        .alias(name)
+        for name in floats
+    )
+
+
 def to_json(frame: pl.DataFrame) -> str:
     """Rows as a JSON array of objects; dates as ISO 8601 strings."""
-    return json.dumps(frame.to_dicts(), default=_json_default, ensure_ascii=False, indent=1)
+    rows = tidy_numbers(frame).to_dicts()
+    return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1)
 
 
 def to_csv(frame: pl.DataFrame) -> str:
-    return escape_formulas(frame).write_csv()
+    return escape_formulas(tidy_numbers(frame)).write_csv()
 
 
 def _decimal_formats(frame: pl.DataFrame, most: int = 6) -> dict[Any, str]:
@@ -207,7 +229,7 @@ def write_xlsx(frame: pl.DataFrame, target: Path, *, sheet: str = "data") -> Non
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     # A fixed creation date keeps the file byte-identical when the data is the same.
     book.set_properties({"created": datetime(2000, 1, 1)})
-    escape_formulas(frame).write_excel(
+    escape_formulas(tidy_numbers(frame)).write_excel(
         book,
         worksheet=sheet[:31],
         autofit=True,
