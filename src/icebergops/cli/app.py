@@ -21,6 +21,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # plain help and one-line usage errors: rich's boxes cut option help at 80 columns and
+    # wrapped an --as-of typo in a four-line frame
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
 stderr = stderr_console()
 _state = {"debug": False}
@@ -119,4 +123,27 @@ _register()
 
 
 def main() -> None:
-    app()
+    """The console script: ``app`` with click's usage errors said the house's way, in two
+    lines (``error: …`` and a hint), exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except _CLICK_ERROR as err:
+        if isinstance(err, _USAGE_ERROR) and type(err).__name__ != "NoArgsIsHelpError":
+            # a bad value, an unknown option, a missing one (not a bare command: its help)
+            context = getattr(err, "ctx", None)
+            command = context.command_path if context is not None else "icebergops"
+            stderr.print(f"error: {err.format_message()}", markup=False, soft_wrap=True)  # type: ignore[attr-defined]
+            stderr.print(f"hint: see {command} --help", markup=False, soft_wrap=True)
+        else:
+            err.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(err, "exit_code", 2))
+    except typer.Abort:
+        stderr.print("aborted", markup=False)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+# click's UsageError and ClickException, whichever click typer runs on (typer 0.2x vendors
+# its own): the bases of typer.BadParameter
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+_CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]

@@ -56,16 +56,24 @@ def backtest_command(
         str,
         typer.Option(
             "--service-levels",
+            metavar="LEVELS",
             help="Also replay these flat service levels, to compare at equal fill rate.",
         ),
     ] = "0.5,0.7,0.8,0.9,0.95,0.98",
     per_sku: Annotated[
         Path | None,
-        typer.Option("--per-sku", help="Write the per-SKU results here.", dir_okay=False),
+        typer.Option(
+            "--per-sku", metavar="FILE", help="Write the per-SKU results here.", dir_okay=False
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option("--plot", help="Write a PNG of stock value over time.", dir_okay=False),
+        typer.Option(
+            "--plot",
+            metavar="FILE.png",
+            help="Write a PNG of stock value over time.",
+            dir_okay=False,
+        ),
     ] = None,
     kind: KindOption = None,
     config: ConfigOption = None,

@@ -41,7 +41,8 @@ NOT_EXPORTS = ("events", "readme")  # read by later steps (forecast events), or 
 
 def demo_command(
     folder: Annotated[
-        Path, typer.Argument(help="Where to write the demo store and the results.")
+        Path,
+        typer.Argument(metavar="FOLDER", help="Where to write the demo store and the results."),
     ] = DEFAULT_FOLDER,
     seed: Annotated[
         int, typer.Option(min=0, help="Random seed: the same seed gives the same store.")

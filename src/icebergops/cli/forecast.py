@@ -105,7 +105,9 @@ def horizon_periods(text: str, freq: Frequency) -> int:
 
 def forecast_command(
     orders: OrdersArgument,
-    horizon: Annotated[str, typer.Option(help="How far ahead: days (56d) or weeks (8w).")] = "28d",
+    horizon: Annotated[
+        str, typer.Option(metavar="DAYS|WEEKS", help="How far ahead: days (56d) or weeks (8w).")
+    ] = "28d",
     freq: Annotated[
         Freq, typer.Option("--freq", help="Forecast per day, or per ISO week (Monday to Sunday).")
     ] = Freq.day,
@@ -129,6 +131,7 @@ def forecast_command(
         Path | None,
         typer.Option(
             "--scores",
+            metavar="FILE",
             help="With --evaluate: each SKU's scores per method to this file (.csv, .xlsx, .json).",
             dir_okay=False,
         ),
@@ -139,13 +142,17 @@ def forecast_command(
         list[Path] | None,
         typer.Option(
             "--inventory",
+            metavar="FILE",
             help="Inventory export: series out of stock now are censored (per location too).",
         ),
     ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", help="Write PNG charts of the top 10 series by revenue here.", file_okay=False
+            "--plot",
+            metavar="DIR",
+            help="Write PNG charts of the top 10 series by revenue here.",
+            file_okay=False,
         ),
     ] = None,
     engine: EngineOption = "local",

@@ -61,7 +61,8 @@ FACTS = [
 
 def inspect_command(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Exports to inspect (CSV, TSV, .gz).")
+        list[Path] | None,
+        typer.Argument(metavar="FILES", help="Exports to inspect (CSV, TSV, .gz)."),
     ] = None,
     kind: KindOption = None,
     config: ConfigOption = None,
@@ -70,6 +71,7 @@ def inspect_command(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="json, table, csv or xlsx (default: table on a terminal, JSON when piped, else "
             "the --output suffix; .txt is a table, CSV and XLSX list the findings).",
         ),

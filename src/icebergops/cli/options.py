@@ -14,6 +14,7 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="icebergops.yaml to use (default: ./icebergops.yaml when present).",
         dir_okay=False,
     ),
@@ -23,23 +24,33 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="csv, xlsx, json or table (default: table on a terminal, CSV when piped, else the --output suffix).",
     ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of stdout.",
+        dir_okay=False,
+    ),
 ]
 KindOption = Annotated[
     str | None,
     typer.Option(
-        "--kind", help="Skip detection: read every file as this layout (see `inspect --kinds`)."
+        "--kind",
+        metavar="KIND",
+        help="Skip detection: read every file as this layout (see `inspect --kinds`).",
     ),
 ]
 AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        metavar="YYYY-MM-DD",
         help="Plan as of this day: later sales are left out and the forecast starts the day "
         "after (default: the last order's date).",
         formats=["%Y-%m-%d"],
@@ -49,33 +60,48 @@ SnapshotDateOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        metavar="YYYY-MM-DD",
         help="The day inventory snapshots describe (default: the file's date).",
         formats=["%Y-%m-%d"],
     ),
 ]
 EncodingOption = Annotated[
     str | None,
-    typer.Option("--encoding", help="Skip detection: utf-8, cp1252, cp932 (Shift_JIS), utf-16…"),
+    typer.Option(
+        "--encoding",
+        metavar="ENCODING",
+        help="Skip detection: utf-8, cp1252, cp932 (Shift_JIS), utf-16…",
+    ),
 ]
 OrdersArgument = Annotated[
-    list[Path], typer.Argument(help="Order exports (Shopify, Amazon, mapped CSV).")
+    list[Path],
+    typer.Argument(metavar="ORDERS", help="Order exports (Shopify, Amazon, mapped CSV)."),
 ]
 ProductsOption = Annotated[
     list[Path] | None,
-    typer.Option("--products", help="Shopify products export: variants grouped by handle."),
+    typer.Option(
+        "--products", metavar="FILE", help="Shopify products export: variants grouped by handle."
+    ),
 ]
 EventsOption = Annotated[
     Path | None,
     typer.Option(
-        "--events", help="events.csv: name,start,end,scope,target, and uplift_pct or units."
+        "--events",
+        metavar="FILE",
+        help="events.csv: name,start,end,scope,target, and uplift_pct or units.",
     ),
 ]
 SuppliersOption = Annotated[
-    Path | None, typer.Option("--suppliers", help="suppliers.csv: terms per supplier and SKU.")
+    Path | None,
+    typer.Option("--suppliers", metavar="FILE", help="suppliers.csv: terms per supplier and SKU."),
 ]
 PurchaseOrdersOption = Annotated[
     Path | None,
-    typer.Option("--purchase-orders", help="purchase_orders.csv: open POs and lead-time history."),
+    typer.Option(
+        "--purchase-orders",
+        metavar="FILE",
+        help="purchase_orders.csv: open POs and lead-time history.",
+    ),
 ]
 ServiceLevelOption = Annotated[
     float | None, typer.Option(min=0.5, max=0.9999, help="Chance of no stockout per cycle.")

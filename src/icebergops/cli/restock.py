@@ -51,7 +51,11 @@ def restock_command(
     orders: OrdersArgument,
     inventory: Annotated[
         list[Path] | None,
-        typer.Option("--inventory", help="Inventory export(s), or a products export with stock."),
+        typer.Option(
+            "--inventory",
+            metavar="FILE",
+            help="Inventory export(s), or a products export with stock.",
+        ),
     ] = None,
     no_stock: Annotated[
         bool,
@@ -70,13 +74,17 @@ def restock_command(
     po_dir: Annotated[
         Path | None,
         typer.Option(
-            "--po-dir", help="Write one PO per supplier (CSV and XLSX) here.", file_okay=False
+            "--po-dir",
+            metavar="DIR",
+            help="Write one PO per supplier (CSV and XLSX) here.",
+            file_okay=False,
         ),
     ] = None,
     explain_sku: Annotated[
         str | None,
         typer.Option(
             "--explain",
+            metavar="SKU",
             help="Show how every number of this SKU came about (per location: each of its "
             "locations, or one as 'SKU @ location').",
         ),

@@ -53,7 +53,10 @@ def run_command(
     run_date: Annotated[
         datetime | None,
         typer.Option(
-            "--run-date", help="Name of the dated folder (default: today).", formats=["%Y-%m-%d"]
+            "--run-date",
+            metavar="YYYY-MM-DD",
+            help="Name of the dated folder (default: today).",
+            formats=["%Y-%m-%d"],
         ),
     ] = None,
 ) -> None:
