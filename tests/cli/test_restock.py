@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -177,6 +178,11 @@ def test_a_plan_without_stock_levels_is_refused_unless_asked_for(
     plan = pl.read_csv(target)
     assert (plan["on_hand"] == 0).all()
     assert "SKUs sell but have no stock row (planned as 0 on hand)" in result.stderr
+    # "from 1 suppliers" was the summary's grammar
+    said = re.search(r"to order from ([\d,]+) (suppliers?),", result.stderr)
+    assert said is not None, result.stderr
+    suppliers = plan.filter(pl.col("order_quantity") > 0)["supplier"].n_unique()
+    assert said.groups() == (f"{suppliers:,}", "supplier" if suppliers == 1 else "suppliers")
 
 
 def test_a_products_export_without_stock_is_refused(store: dict[str, Path], tmp_path: Path) -> None:
@@ -409,7 +415,7 @@ def test_suppliers_below_their_minimum_are_topped_up_and_explained(
     raised_store = {**store, "suppliers": tmp_path / "suppliers.csv"}
     result = runner.invoke(app, _args(raised_store, "-o", str(tmp_path / "raised.csv")))
     assert result.exit_code == 0, result.output
-    assert "suppliers topped up to their minimum order value" in result.stderr
+    assert "1 supplier topped up to their minimum order value" in result.stderr  # was "1 suppliers"
     again = pl.read_csv(tmp_path / "raised.csv").filter(pl.col("order_quantity") > 0)
     mine = again.filter(pl.col("supplier") == smallest["supplier"])
     assert mine["order_value"].sum() >= raised

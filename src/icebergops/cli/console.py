@@ -11,3 +11,12 @@ def stderr_console(*, highlight: bool = False) -> Console:
     the width. No markup: a SKU or title like ``Socks [/s/m]`` in a message is text, not a
     style tag (rich would fail on it, or swallow ``[xl]`` from ``TEE-[xl]``)."""
     return Console(stderr=True, highlight=highlight, soft_wrap=True, markup=False)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and its noun, singular for one: "1 supplier", "18 suppliers", "1,204 SKUs".
+
+    >>> counted(1, "supplier"), counted(1204, "SKU"), counted(2, "SKU-location", "SKU-locations")
+    ('1 supplier', '1,204 SKUs', '2 SKU-locations')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

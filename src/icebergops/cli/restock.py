@@ -9,7 +9,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from icebergops.cli.console import stderr_console
+from icebergops.cli.console import counted, stderr_console
 from icebergops.cli.locations import NOUN, explain_locations, plan_restock_of
 from icebergops.cli.options import (
     AsOfOption,
@@ -190,9 +190,10 @@ def _summary(
         value = f"{text if total.by_currency else text + money} in all"
         if unpriced:
             value += f" ({unpriced:,} of them without {costs}, not counted)"
+    row = rows[:-1]  # "SKU", "SKU-location"
     err.print(
-        f"{planned.plan.height:,} {rows} planned; {to_order.height:,} to order from "
-        f"{to_order['supplier'].n_unique():,} suppliers, {value}"
+        f"{counted(planned.plan.height, row)} planned; {to_order.height:,} to order from "
+        f"{counted(to_order['supplier'].n_unique(), 'supplier')}, {value}"
     )
     topped = planned.plan.filter(pl.col("top_up_quantity") > 0)
     if topped.height:
@@ -200,8 +201,9 @@ def _summary(
         added = order_value(topped.with_columns(topped_value.alias("order_value")))
         cost = added.text() if added.by_currency else f"{added.total or 0:,.2f}{money}"
         err.print(
-            f"{topped['supplier'].n_unique():,} suppliers topped up to their minimum order value: "
-            f"{topped['top_up_quantity'].sum():,} units on {topped.height:,} SKUs, "
+            f"{counted(topped['supplier'].n_unique(), 'supplier')} topped up to their minimum "
+            f"order value: {counted(int(topped['top_up_quantity'].sum()), 'unit')} on "
+            f"{counted(topped.height, 'SKU')}, "
             f"{cost}"
         )
     if budget is not None and "deferred_quantity" in planned.plan.columns:
@@ -210,7 +212,7 @@ def _summary(
         values = order_value(cut.with_columns(pl.col("deferred_value").alias("order_value")))
         worth = values.text() if values.by_currency else f"{values.total or 0:,.2f}{money}"
         err.print(
-            f"budget {budget:,.2f}{money}: {cut.height:,} {rows} cut by "
+            f"budget {budget:,.2f}{money}: {counted(cut.height, row)} cut by "
             f"{worth} (expected margin lost "
             f"{cut['deferred_margin'].sum():,.2f}{money})"
             + (f", most: {', '.join(cut['sku'].head(5))}" if cut.height else "")

@@ -111,7 +111,11 @@ def _background(r: dict[str, Any], history: pl.DataFrame | None) -> list[tuple[s
         first, last = str(history["day"].min()), str(history["day"].max())
         sold = int(history["units"].sum())
         rows.append(
-            ("history used", f"{history.height} days", f"{first} to {last}, {sold:,} units")
+            (
+                "history used",
+                f"{history.height} days",
+                f"{first} to {last}, {sold:,} unit{'' if sold == 1 else 's'}",
+            )
         )
         if "censored" in history.columns:
             out = int(history["censored"].sum())

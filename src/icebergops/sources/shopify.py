@@ -333,9 +333,13 @@ INVENTORY_COLUMNS = Layout(
     required=_INVENTORY_BASE | {"COO"},
     read=read_inventory_columns,
     version=lambda h: (
-        f"old: one column per location ({len([n for n in h if n not in ITEM])} locations)"
+        f"old: one column per location ({_locations(len([n for n in h if n not in ITEM]))})"
     ),
     forbidden=frozenset({"Location"}),
 )
 
 LAYOUTS = [ORDERS, PRODUCTS_LAYOUT, INVENTORY_ROWS, INVENTORY_ROWS_NEWEST, INVENTORY_COLUMNS]
+
+
+def _locations(n: int) -> str:
+    return f"{n} location{'' if n == 1 else 's'}"
