@@ -107,7 +107,12 @@ def load_config(path: Path | None) -> Config:
             return Config()
         path = DEFAULT_CONFIG
     if not path.is_file():
-        raise MissingInputError("config file not found", where=Where(file=path))
+        raise MissingInputError(
+            "config file not found",
+            where=Where(file=path),
+            hint="give --config FILE; examples/icebergops.yaml is a commented one, and "
+            "`icebergops demo` writes one beside its store",
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as err:

@@ -102,7 +102,12 @@ def test_inspect_writes_json_output_file(write_file: WriteFile, tmp_path: Path) 
 def test_kinds_lists_layouts() -> None:
     result = runner.invoke(app, ["inspect", "--kinds"])
     assert result.exit_code == 0
-    assert "amazon-all-orders" in result.stdout and "shopify-orders" in result.stdout
+    # piped: JSON, as the reports are (it was a table drawn for a terminal)
+    kinds = {row["kind"]: row for row in json.loads(result.stdout)}
+    assert {"amazon-all-orders", "shopify-orders"} <= set(kinds)
+    assert "Lineitem quantity" in kinds["shopify-orders"]["required_columns"]
+    table = runner.invoke(app, ["inspect", "--kinds", "-f", "table"])
+    assert "shopify-orders" in table.stdout and "\x1b[" not in table.stdout  # no colour codes
 
 
 def test_debug_shows_the_traceback(write_file: WriteFile) -> None:

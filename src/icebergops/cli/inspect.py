@@ -88,7 +88,7 @@ def inspect_command(
     _format(fmt, output)  # a wrong --format fails before the files are read
     settings = load_config(config)
     if kinds:
-        _print_kinds(settings)
+        _print_kinds(settings, fmt, output)
         return
     if not files:
         raise typer.BadParameter("give at least one file", param_hint="FILES")
@@ -140,7 +140,11 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
     if chosen in ("csv", "xlsx"):
         write_table(_findings_frame(reports), output, chosen)
     else:
-        text = _json(reports) if chosen == "json" else _tables(reports, terminal=output is None)
+        text = (
+            _json(reports)
+            if chosen == "json"
+            else _tables(reports, terminal=output is None and sys.stdout.isatty())
+        )
         if output is None:
             sys.stdout.write(text)
         else:
@@ -251,10 +255,38 @@ def _findings_table(findings: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _print_kinds(settings: Any) -> None:
-    table = Table(title="layouts icebergops reads")
-    for name in ("kind", "format", "table", "required columns"):
-        table.add_column(name)
-    for layout in layouts_for(settings):
-        table.add_row(layout.kind, layout.label, layout.table, ", ".join(sorted(layout.required)))
-    Console().print(table)
+def _print_kinds(settings: Any, fmt: str | None, output: Path | None) -> None:
+    """The layouts: a table on a terminal, JSON when piped, as the reports are."""
+    rows = [
+        {
+            "kind": layout.kind,
+            "format": layout.label,
+            "table": layout.table,
+            "required_columns": sorted(layout.required),
+        }
+        for layout in layouts_for(settings)
+    ]
+    chosen = _format(fmt, output)
+    if chosen in ("csv", "xlsx"):
+        frame = pl.DataFrame(rows).with_columns(pl.col("required_columns").list.join(", "))
+        write_table(frame, output, chosen)
+        return
+    if chosen == "json":
+        text = _json(rows)
+    else:
+        table = Table(title="layouts icebergops reads")
+        for name in ("kind", "format", "table", "required columns"):
+            table.add_column(name)
+        for row in rows:
+            table.add_row(
+                *[str(v) for v in list(row.values())[:3]], ", ".join(row["required_columns"])
+            )
+        buffer = io.StringIO()
+        terminal = output is None and sys.stdout.isatty()
+        console = Console(file=buffer, width=max(100, Console().width), force_terminal=terminal)
+        console.print(table)
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(text, output)
