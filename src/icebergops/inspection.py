@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from icebergops.sources import Source
-from icebergops.sources.cells import MAX_LINES_SHOWN, Finding
+from icebergops.sources.cells import HINTS, MAX_LINES_SHOWN, Finding
 from icebergops.sources.rawfile import LINE, RawTable
 
 GAP_DAYS = 7  # a stretch without orders at least this long, inside the file's range, is reported
@@ -158,4 +158,5 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "value": finding.value,
         "lines": list(finding.lines),
         "message": finding.message,
+        "hint": HINTS.get(finding.kind),
     }

@@ -150,8 +150,10 @@ def test_error_findings_exit_65_and_name_the_file(write_file: WriteFile) -> None
     assert result.exit_code == 65
     (report,) = json.loads(result.stdout)  # the report is still written in full
     assert (report["errors"], report["findings"][0]["value"]) == (1, "two")
+    # the hint the other commands give for it (inspect gave none)
+    assert report["findings"][0]["hint"] == "fix or remove the value; numbers use '.' for decimals"
     assert result.stderr == (
-        f"error: {path}: 1 error-level findings; forecast, restock and the other commands "
+        f"error: {path}: 1 error-level finding; forecast, restock and the other commands "
         "refuse the file until they are fixed\n"
     )
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from icebergops.cli.console import stderr_console
+from icebergops.cli.console import counted, stderr_console
 from icebergops.cli.options import (
     ConfigOption,
     EncodingOption,
@@ -114,7 +114,7 @@ def inspect_command(
     refused = [r for r in reports if r.get("errors")]
     for report in refused:  # the other commands stop at the first of them: say so, and exit 65
         stderr_console().print(
-            f"error: {report['file']}: {report['errors']:,} error-level findings; forecast, "
+            f"error: {report['file']}: {counted(report['errors'], 'error-level finding')}; forecast, "
             "restock and the other commands refuse the file until they are fixed",
             markup=False,
             soft_wrap=True,
@@ -229,6 +229,7 @@ def _findings_frame(reports: list[dict[str, Any]]) -> pl.DataFrame:
                     "column": f["column"],
                     "first_value": f["value"],
                     "lines": ", ".join(map(str, f["lines"])) + more or None,
+                    "hint": f.get("hint"),
                 }
             )
     return pl.DataFrame(
@@ -244,9 +245,10 @@ def _findings_table(findings: list[dict[str, Any]]) -> Table:
     for f in findings:
         style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
         lines = ", ".join(map(str, f["lines"])) + (" …" if f["count"] > len(f["lines"]) > 0 else "")
+        said = f["message"] + (f" ({f['hint']})" if f.get("hint") else "")
         table.add_row(
             Text(f["severity"], style=style),
-            Text(f["message"]),
+            Text(said),
             f"{f['count']:,}",
             Text(f["column"] or ""),
             Text("" if f["value"] is None else repr(f["value"])[:40]),
