@@ -67,7 +67,9 @@ def test_unknown_key_names_its_path(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert err.value.line() == f"{path}: sources[0].colums: unknown key"
+    assert (
+        err.value.line() == f"{path}:4: sources[0].colums: unknown key"
+    )  # the line, for go-to-line
     assert err.value.hint is not None and "columns" in err.value.hint
     assert err.value.exit_code == 78
 
@@ -76,14 +78,14 @@ def test_wrong_type_names_its_path(tmp_path: Path) -> None:
     path = write(tmp_path, "store:\n  currency: [GBP]\n")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert err.value.line() == f"{path}: store.currency: expected a str, got list ['GBP']"
+    assert err.value.line() == f"{path}:2: store.currency: expected a str, got list ['GBP']"
 
 
 def test_mapping_must_name_sku_and_quantity(tmp_path: Path) -> None:
     path = write(tmp_path, "sources:\n  - name: x\n    columns: {sku: A}\n")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert err.value.line() == f"{path}: sources[0].columns: needs a mapping for 'quantity'"
+    assert err.value.line() == f"{path}:3: sources[0].columns: needs a mapping for 'quantity'"
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
@@ -111,7 +113,9 @@ def test_a_misspelt_canonical_column_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert err.value.line() == f"{path}: sources[0].columns.unit_prce: not a column of order_lines"
+    assert (
+        err.value.line() == f"{path}:3: sources[0].columns.unit_prce: not a column of order_lines"
+    )
     assert err.value.hint is not None and "unit_price" in err.value.hint
 
 
@@ -119,7 +123,7 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "store:\n  timezone: Mars/Base\n")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert err.value.line() == f"{path}: store.timezone: 'Mars/Base' is not a time zone"
+    assert err.value.line() == f"{path}:2: store.timezone: 'Mars/Base' is not a time zone"
 
 
 @pytest.mark.parametrize(

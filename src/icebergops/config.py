@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -114,7 +115,8 @@ def load_config(path: Path | None) -> Config:
             "`icebergops demo` writes one beside its store",
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -124,10 +126,48 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError("is not UTF-8 text", where=Where(file=path)) from err
     if raw is None:
         raw = {}
-    _check_order_ids(raw, path)
-    config = parse_config(raw, source=path)
-    _check(config, path)
+    try:
+        _check_order_ids(raw, path)
+        config = parse_config(raw, source=path)
+        _check(config, path)
+    except ConfigError as err:  # the key's line, for an editor's go-to-line
+        line = err.where.line or _line_of(text, err.message.split(": ", 1)[0])
+        if line is None:
+            raise
+        where = dataclasses.replace(err.where, line=line)
+        raise ConfigError(err.message, where=where, hint=err.hint) from err
     return dataclasses.replace(config, path=path)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of ``key`` (``restock.service_level``, ``sources[0].columns.sku``) in the YAML
+    ``text``: of the deepest part of it that the file has.
+
+    >>> _line_of("store:\\n  name: x\\nrestock:\\n  review_days: 0\\n", "restock.review_days")
+    4
+    >>> _line_of("sources:\\n  - kind: x\\n    columns: {}\\n", "sources[0].columns")
+    3
+    """
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if getattr(k, "value", None) == part]
+            if not found:
+                break
+            line, node = found[0][0].start_mark.line + 1, found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and part.startswith("["):
+            index = int(part[1:-1])
+            if index >= len(node.value):
+                break
+            node = node.value[index]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Config:

@@ -86,7 +86,7 @@ def test_config_errors_exit_78_without_traceback(write_file: WriteFile) -> None:
     result = runner.invoke(app, ["inspect", str(orders), "--config", str(config)])
     assert result.exit_code == 78
     assert result.stderr.startswith(
-        f"error: {config}: store.nmae: unknown key\nhint: known keys here:"
+        f"error: {config}:2: store.nmae: unknown key\nhint: known keys here:"
     )
     assert "Traceback" not in result.output
 
