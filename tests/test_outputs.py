@@ -118,8 +118,9 @@ def test_format_choice() -> None:
     # a name that says no format we write was written as CSV
     with pytest.raises(UsageError, match=r"cannot tell the format from the name: \.pdf is not"):
         format_for(Path("fc.pdf"), None, stdout_is_tty=True)
-    with pytest.raises(UsageError, match="from the name: no suffix"):
-        format_for(Path("forecast"), None, stdout_is_tty=True)
+    # no suffix is CSV, as on a pipe: -o /dev/null, -o /dev/stdout, -o >(gzip > f.gz)
+    assert format_for(Path("forecast"), None, stdout_is_tty=True) == "csv"
+    assert format_for(Path("/dev/null"), None, stdout_is_tty=True) == "csv"
 
 
 def test_a_table_shows_brackets_in_cells_as_written(tmp_path: Path) -> None:
@@ -158,7 +159,9 @@ def test_xlsx_shows_money_to_the_cent_and_rates_in_full(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", ["csv", "json", "xlsx"])
 def test_files_show_four_decimals_and_no_negative_zero(tmp_path: Path, suffix: str) -> None:
     """The suppliers report wrote 44.888888888888886 days, restock.csv -0.0 units short."""
-    frame = pl.DataFrame({"lead_time_days": [44.888888888888886], "units_short": [-0.0]})
+    frame = pl.DataFrame(
+        {"lead_time_days": [44.888888888888886], "units_short": [-0.0], "unit_cost": [0.00345]}
+    )
     target = tmp_path / f"t.{suffix}"
     write_table(frame, target)
     if suffix == "xlsx":
@@ -168,7 +171,7 @@ def test_files_show_four_decimals_and_no_negative_zero(tmp_path: Path, suffix: s
         values = list(json.loads(target.read_text())[0].values())
     else:
         values = target.read_text().splitlines()[1].split(",")
-        assert values == ["44.8889", "0.0"]
+        assert values == ["44.8889", "0.0", "0.00345"]
         values = [float(v) for v in values]
-    assert values == [44.8889, 0.0]
+    assert values == [44.8889, 0.0, 0.00345]  # a cost per gram keeps its digits
     assert math.copysign(1.0, values[1]) == 1.0  # not -0.0

@@ -135,7 +135,7 @@ def load_config(path: Path | None) -> Config:
         if line is None:
             raise
         where = dataclasses.replace(err.where, line=line)
-        raise ConfigError(err.message, where=where, hint=err.hint) from err
+        raise type(err)(err.message, where=where, hint=err.hint) from err
     return dataclasses.replace(config, path=path)
 
 

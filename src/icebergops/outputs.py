@@ -62,12 +62,15 @@ def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool)
         suffix = path.suffix.lower().lstrip(".")
         if suffix in ("csv", "xlsx", "json"):
             return suffix  # type: ignore[return-value]
-        raise UsageError(  # fc.pdf got CSV
-            f"cannot tell the format from the name: {path.suffix or 'no suffix'}"
-            f"{' is not .csv, .xlsx or .json' if path.suffix else ''}",
-            where=Where(file=path),
-            hint="name a .csv, .xlsx or .json file, or give --format",
-        )
+        # no suffix (`-o /dev/stdout`, a pipe, `plan`): CSV, as on a pipe; another suffix
+        # names a format we do not write (fc.pdf got CSV)
+        if suffix and not (path.exists() and not path.is_file()):
+            raise UsageError(
+                f"cannot tell the format from the name: {path.suffix} is not .csv, .xlsx or .json",
+                where=Where(file=path),
+                hint="name a .csv, .xlsx or .json file, or give --format",
+            )
+        return "csv"
     return "table" if stdout_is_tty else "csv"
 
 
@@ -94,7 +97,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as err:
-        raise OutputError(f"cannot write here: {err.strerror}", where=Where(file=target)) from err
+        raise OutputError(
+            f"cannot write here: {err.strerror}",
+            where=Where(file=target),
+            hint=f"make {folder} a folder this user can write, or write elsewhere",
+        ) from err
     os.close(handle)
     temporary = Path(name)
     try:
@@ -165,20 +172,22 @@ def _json_default(value: object) -> str:
 
 
 def tidy_numbers(frame: pl.DataFrame, places: int = PLACES) -> pl.DataFrame:
-    """Floats to ``places`` decimals, and no negative zero: files show 44.8889 days where the
-    arithmetic left 44.888888888888886, and 0.0 units short where it left -0.0.
+    """Floats to ``places`` decimals, or ``places`` significant digits below 0.01 (a cost per
+    gram keeps its 0.00345), and float noise below 1e-9 as 0.0, never -0.0: files show 44.8889
+    days where the arithmetic left 44.888888888888886, and 0.0 units short where it left -0.0.
 
-    >>> tidy_numbers(pl.DataFrame({"days": [44.888888888888886, -0.0, -1e-9], "n": [1, 2, 3]})).rows()
-    [(44.8889, 1), (0.0, 2), (0.0, 3)]
+    >>> tidy_numbers(pl.DataFrame({"days": [44.888888888888886, -0.0, -1e-12, 0.00345], "n": [1, 2, 3, 4]})).rows()
+    [(44.8889, 1), (0.0, 2), (0.0, 3), (0.00345, 4)]
     """
     floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
     if not floats:
         return frame
-    # -0.0 (as rounding -1e-9 leaves) equals 0.0, and becomes it
     return frame.with_columns(
-        pl.when(pl.col(name).round(places) == 0)
+        pl.when(pl.col(name).abs() < 1e-9)
         .then(0.0)
-        .otherwise(pl.col(name).round(places))
+        .when(pl.col(name).abs() >= 0.01)
+        .then(pl.col(name).round(places))
+        .otherwise(pl.col(name).round_sig_figs(places))
         .alias(name)
         for name in floats
     )

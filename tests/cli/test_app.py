@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,14 @@ def test_help_is_plain_text_and_bare_commands_show_it() -> None:
     assert bare.returncode == 2
     assert "Usage: icebergops [OPTIONS] COMMAND" in bare.stdout + bare.stderr
     assert _icebergops("--version").stdout.startswith("icebergops ")
+
+
+def test_an_input_error_keeps_its_exit_code_through_main(tmp_path: Path) -> None:
+    """main() runs the app outside click's standalone mode: 66 and 65 must still come out."""
+    missing = _icebergops("inspect", str(tmp_path / "nope.csv"), "-f", "json")
+    assert missing.returncode == 66
+    assert f"error: {tmp_path / 'nope.csv'}: file not found" in missing.stderr
+    (tmp_path / "empty.csv").write_text("")
+    empty = _icebergops("restock", str(tmp_path / "empty.csv"), "--no-stock")
+    assert empty.returncode == 65
+    assert empty.stderr.startswith(f"error: {tmp_path / 'empty.csv'}: is empty")

@@ -108,8 +108,9 @@ def test_a_per_sku_file_that_cannot_be_written_fails_before_the_table(
         ("forecast", ["-o", "fc.pdf"]),
         ("forecast", ["--evaluate", "--scores", "scores.txt"]),
         ("restock", ["--no-stock", "-o", "plan.ods"]),
-        ("backtest", ["--per-sku", "per_sku"]),
+        ("backtest", ["--per-sku", "per_sku.txt"]),
         ("inspect", ["-f", "yaml"]),
+        ("inspect", ["-o", "report.pdf"]),
     ],
 )
 def test_an_unknown_format_fails_before_anything_is_read(

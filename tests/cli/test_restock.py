@@ -271,10 +271,23 @@ def test_an_old_export_is_warned_when_no_as_of_is_given() -> None:
     assert staleness(lines, None, today=date(2026, 1, 15)) is None
     assert staleness(lines, None, today=date(2026, 1, 16)) == (
         "the orders' last sale is on 2026-01-01, 15 days before today: the plan is as of that "
-        "day (export the orders again, or give --as-of)"
+        "day (export the orders again, or give --as-of 2026-01-01 to plan as of it on purpose)"
     )
     # an --as-of judges the gap to itself, not to today
     assert staleness(lines, date(2026, 1, 10), today=date(2027, 1, 1)) is None
+
+
+def test_a_po_folder_that_cannot_be_made_fails_before_the_table(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """The plan was printed to stdout, then the purchase orders failed with exit 73."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    result = runner.invoke(app, _args(store, "-f", "csv", "--po-dir", str(blocker / "po")))
+    assert result.exit_code == 73, result.output
+    assert result.stdout == ""
+    assert f"error: {blocker / 'po'}/PO-" in result.stderr
+    assert f"hint: make {blocker / 'po'} a folder this user can write" in result.stderr
 
 
 def test_without_purchase_orders_every_row_says_why(store: dict[str, Path], tmp_path: Path) -> None:
@@ -292,10 +305,11 @@ def test_without_purchase_orders_every_row_says_why(store: dict[str, Path], tmp_
     assert undated.height > 0
     assert undated["next_expected_date"].null_count() == undated.height
     first = undated.row(0, named=True)
+    units = "unit" if first["incoming"] == 1 else "units"
     assert first["reason"].endswith(
         f"the shelf runs empty on {first['stockout_date']}, before the {first['incoming']} "
-        f"incoming units arrive (undated: taken to arrive within the lead time, "
-        f"{round(first['lead_time_days'], 1)} days)"
+        f"incoming {units} can arrive (undated: taken to arrive when an order placed today would, "
+        f"in {round(first['lead_time_days'], 1)} days)"
     )
 
 

@@ -147,6 +147,22 @@ def test_a_bad_input_leaves_no_folder(folder: Path, tmp_path: Path) -> None:
     assert not out.exists() or list(out.iterdir()) == []
 
 
+def test_a_run_warns_of_an_export_that_stopped_updating(folder: Path) -> None:
+    """Judged against the run's day (--run-date), not the machine's clock."""
+    code, said = _run(folder, "2027-01-24")
+    assert code == 0, said
+    stale = (
+        "warning: the orders' last sale is on 2026-11-24, 61 days before today: the plan is as "
+        "of that day (export the orders again, or give --as-of 2026-11-24 to plan as of it on "
+        "purpose)"
+    )
+    assert stale in said
+    summary = json.loads((folder / "runs" / "2027-01-24" / "summary.json").read_text())
+    assert summary["warnings"][0] == stale.removeprefix("warning: ")
+    code, said = _run(folder, "2026-11-30")
+    assert code == 0 and "last sale is on" not in said
+
+
 def test_a_config_without_inventory_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("x")
     config = tmp_path / "icebergops.yaml"

@@ -23,7 +23,7 @@ from icebergops.cli.options import (
     SnapshotDateOption,
 )
 from icebergops.config import load_config
-from icebergops.errors import EXIT_DATA, IcebergOpsError, UsageError
+from icebergops.errors import EXIT_DATA, IcebergOpsError, UsageError, Where
 from icebergops.inspection import summarize
 from icebergops.outputs import not_an_input, write_table, write_text
 from icebergops.sources import layouts_for, read_options, read_source
@@ -128,6 +128,15 @@ def _format(fmt: str | None, output: Path | None) -> str:
     CSV and XLSX hold the findings, one row each, for a spreadsheet."""
     suffix = None if output is None else output.suffix.lower().lstrip(".")
     by_suffix = {"txt": "table", "csv": "csv", "xlsx": "xlsx"}.get(suffix or "", "json")
+    known = ("", "txt", "json", "csv", "xlsx")
+    device = output is not None and output.exists() and not output.is_file()  # a pipe: JSON
+    if output is not None and fmt is None and suffix not in known and not device:
+        raise UsageError(
+            f"cannot tell the format from the name: {output.suffix} is not .json, .txt, "
+            ".csv or .xlsx",
+            where=Where(file=output),
+            hint="name a .json, .txt, .csv or .xlsx file, or give --format",
+        )
     chosen = fmt or (by_suffix if output is not None else None)
     chosen = chosen or ("table" if sys.stdout.isatty() else "json")
     if chosen not in ("json", "table", "csv", "xlsx"):

@@ -237,7 +237,8 @@ def staleness(lines: pl.DataFrame, as_of: date | None, *, today: date) -> str | 
         return None
     return (
         f"the orders' last sale is on {last}, {(today - last).days:,} days before today: "
-        "the plan is as of that day (export the orders again, or give --as-of)"
+        f"the plan is as of that day (export the orders again, or give --as-of {last} to plan "
+        "as of it on purpose)"
     )
 
 
@@ -313,8 +314,6 @@ def plan_store(
         exchange_rates=exchange_rates,
     )
     warnings = _warnings(plan, supply, tables, noun)
-    if stale := staleness(tables.lines, as_of, today=date.today()):
-        warnings.insert(0, stale)
     if spiked := spike_warning(spikes(history), noun, lines=tables.lines):
         warnings.append(spiked)
     if tables.events is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +33,7 @@ from icebergops.cli.pipeline import (
     main_currency,
     order_value,
     read_store,
+    staleness,
     with_options,
     write_purchase_orders,
 )
@@ -140,6 +143,8 @@ def restock_command(
         currency=currency,
         exchange_rates=settings.store.exchange_rates,
     )
+    if stale := staleness(tables.lines, as_of.date() if as_of else None, today=date.today()):
+        planned = replace(planned, warnings=[stale, *planned.warnings])
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         if planned.lead_times.is_empty():
@@ -162,11 +167,13 @@ def restock_command(
     to_order = planned.plan.filter(pl.col("order_quantity") > 0).sort("order_by_date", "sku")
     columns = {name: header for name, header in SHOWN.items() if name in to_order.columns}
     shown = planned.plan if output is not None else to_order.select(list(columns)).rename(columns)
-    write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
+    written = []  # the purchase orders first: if they cannot be written, no table was printed
     if po_dir is not None:
         written = write_purchase_orders(
             planned.plan, po_dir, today=planned.today, currency=currency
         )
+    write_table(shown, output, fmt, title=f"restock plan, {planned.today}")
+    if po_dir is not None:
         err.print(f"{len(written) // 2} purchase orders (CSV and XLSX) in {po_dir}")
     _summary(planned, to_order, restock.budget, currency, err)
 

@@ -243,11 +243,12 @@ def _reason(frame: pl.DataFrame) -> pl.DataFrame:
         .then(
             # incoming from an inventory export, without purchase orders to date it
             pl.format(
-                "{}; the shelf runs empty on {}, before the {} incoming units arrive (undated: "
-                "taken to arrive within the lead time, {} days)",
+                "{}; the shelf runs empty on {}, before the {} incoming {} can arrive (undated: "
+                "taken to arrive when an order placed today would, in {} days)",
                 pl.col("reason"),
                 pl.col("stockout_date"),
                 pl.col("incoming"),
+                pl.when(pl.col("incoming") == 1).then(pl.lit("unit")).otherwise(pl.lit("units")),
                 pl.col("lead_time_days").round(1),
             )
         )

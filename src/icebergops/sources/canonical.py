@@ -89,9 +89,13 @@ def _evaluate(frame: pl.DataFrame, outputs: dict[str, pl.Expr]) -> list[pl.Serie
     return frame.lazy().select(**outputs).collect(engine="in-memory").get_columns()
 
 
-# What a spreadsheet writes into a cell whose formula failed: never a SKU
+# What a spreadsheet writes into a cell whose formula failed (Excel, LibreOffice, Google
+# Sheets): never a SKU
 BROKEN = "__spreadsheet_error"
-SPREADSHEET_ERRORS = ("#REF!", "#N/A", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#SPILL!")
+SPREADSHEET_ERRORS = (
+    "#REF!", "#N/A", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA", "#ERROR!",
+)  # fmt: skip
 
 
 def add_sku(
