@@ -650,19 +650,24 @@ def test_output_onto_an_input_is_refused_and_leaves_it(
 def test_a_failed_command_leaves_no_new_output_behind(
     store: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The plan is written, then the purchase orders cannot be: the plan goes too (a complete
-    looking plan without its orders would be sent on); a file that was there before stays."""
+    """The purchase orders are written, then the plan cannot be: the orders go too (orders
+    without the plan they came from would be sent on); files that were there before stay."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    plan = tmp_path / "plan.csv"
-    result = runner.invoke(app, _args(store, "-o", str(plan), "--po-dir", str(blocker / "po")))
+    po = tmp_path / "po"
+    failing = _args(store, "-o", str(blocker / "plan.csv"), "--po-dir", str(po))
+    result = runner.invoke(app, failing)
     assert result.exit_code == 73
     assert "cannot write here" in result.stderr
-    assert "removed the file this command had written before it failed" in result.stderr
-    assert not plan.exists()
-    plan.write_text("yesterday's plan\n")
-    again = runner.invoke(app, _args(store, "-o", str(plan), "--po-dir", str(blocker / "po")))
-    assert again.exit_code == 73 and plan.exists()  # replaced, not removed
+    assert re.search(
+        r"removed the \d+ files this command had written before it failed", result.stderr
+    )
+    assert list(po.glob("PO-*")) == []
+    done = runner.invoke(app, _args(store, "-o", str(tmp_path / "plan.csv"), "--po-dir", str(po)))
+    assert done.exit_code == 0, done.output
+    before = sorted(po.glob("PO-*"))
+    again = runner.invoke(app, failing)
+    assert again.exit_code == 73 and sorted(po.glob("PO-*")) == before  # replaced, not removed
 
 
 def test_fixed_units_in_events_raise_the_plan(
