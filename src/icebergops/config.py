@@ -88,6 +88,7 @@ class RunConfig:
     suppliers: Path | None = None
     purchase_orders: Path | None = None
     events: Path | None = None
+    stockouts: Path | None = None  # days out of stock, known from the warehouse
     output: Path = Path("icebergops-output")
     keep_runs: int = 30  # dated output folders kept; older ones are removed
 

@@ -53,6 +53,12 @@ def _contents(table: pl.DataFrame, kind: str) -> dict[str, Any]:
             "date_from": _iso(table["start"].min()),
             "date_to": _iso(table["end"].max()),
         }
+    if kind == "stockouts":
+        facts |= {
+            "date_from": _iso(table["start"].min()),
+            "date_to": _iso(table["end"].max()),
+            "locations": _values(table, "location"),
+        }
     if kind in ("suppliers", "purchase_orders"):
         facts["suppliers"] = table["supplier"].n_unique()
     if kind == "purchase_orders":

@@ -127,6 +127,14 @@ EVENTS: Final[Schema] = {
     "units": pl.Float64(),
 }
 
+#: ``stockouts.csv``, our own layout: days a SKU could not sell, known from the warehouse.
+STOCKOUTS: Final[Schema] = {
+    "sku": pl.String(),
+    "location": pl.String(),  # empty: the SKU was out everywhere
+    "start": pl.Date(),  # first day out of stock, store-local
+    "end": pl.Date(),  # last day out of stock, inclusive
+}
+
 TABLES: Final[dict[str, Schema]] = {
     "order_lines": ORDER_LINES,
     "inventory": INVENTORY,
@@ -134,6 +142,7 @@ TABLES: Final[dict[str, Schema]] = {
     "suppliers": SUPPLIERS,
     "purchase_orders": PURCHASE_ORDERS,
     "events": EVENTS,
+    "stockouts": STOCKOUTS,
 }
 
 

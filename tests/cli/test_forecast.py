@@ -187,6 +187,32 @@ def test_inventory_censors_current_stockouts(store: dict[str, Path], tmp_path: P
     assert 0 < (per_sku["censored_days"] > 0).sum() < per_sku.height / 2
 
 
+def test_a_stockouts_file_censors_the_days_it_names(store: dict[str, Path], tmp_path: Path) -> None:
+    """Twenty days a SKU that sells most days could not sell: censored, not read as no demand."""
+    orders = str(store["shopify_orders"])
+    plain = tmp_path / "plain.csv"
+    assert (
+        runner.invoke(app, ["forecast", orders, "--horizon", "1w", "-o", str(plain)]).exit_code == 0
+    )
+    before = (
+        pl.read_csv(plain)
+        .group_by("sku")
+        .agg(pl.col("censored_days").first(), pl.col("expected").sum())
+    )
+    sku = before.sort("expected", descending=True)["sku"][0]
+    stockouts = tmp_path / "stockouts.csv"
+    stockouts.write_text(f"sku,start,end\n{sku},2026-10-01,2026-10-20\n")
+    target = tmp_path / "censored.csv"
+    args = ["forecast", orders, "--horizon", "1w", "--stockouts", str(stockouts), "-o", str(target)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    after = pl.read_csv(target).group_by("sku").agg(pl.col("censored_days").first())
+    changed = after.join(before, on="sku", suffix="_before").filter(
+        pl.col("censored_days") != pl.col("censored_days_before")
+    )
+    assert changed.rows() == [(sku, 20, 0, before.filter(pl.col("sku") == sku)["expected"][0])]
+
+
 def test_plot_writes_a_chart_per_top_sku(store: dict[str, Path], tmp_path: Path) -> None:
     charts = tmp_path / "charts"
     args = ["forecast", str(store["shopify_orders"]), "--horizon", "1w", "-o", str(tmp_path / "f.csv"),

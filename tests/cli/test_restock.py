@@ -115,6 +115,35 @@ def test_explain_shows_the_arithmetic(store: dict[str, Path], plan: pl.DataFrame
     assert int(quantity) == plan.filter(pl.col("sku") == sku)["order_quantity"][0]
 
 
+def _stockout_days(result_stdout: str) -> dict[str, int]:
+    steps = pl.read_csv(result_stdout.encode(), infer_schema=False)
+    rows = steps.filter(pl.col("step") == "stockout days")
+    where = rows["location"] if "location" in rows.columns else pl.Series(["all"] * rows.height)
+    return dict(zip(where.to_list(), map(int, rows["value"]), strict=True))
+
+
+def test_a_stockouts_file_censors_the_plans_history(store: dict[str, Path], tmp_path: Path) -> None:
+    """Per SKU, and per location: a row naming Reno censors the Reno series only."""
+    sku = "FW-BLK54-FOR"
+    everywhere, reno = tmp_path / "everywhere.csv", tmp_path / "reno.csv"
+    everywhere.write_text(f"sku,start,end\n{sku},2026-10-01,2026-10-20\n")
+    reno.write_text(f"sku,location,start,end\n{sku},Reno NV,2026-10-01,2026-10-20\n")
+    explain = ["--explain", sku, "-f", "csv"]
+    plain = runner.invoke(app, _args(store, *explain))
+    assert plain.exit_code == 0, plain.output
+    censored = runner.invoke(app, _args(store, "--stockouts", str(everywhere), *explain))
+    assert censored.exit_code == 0, censored.output
+    assert _stockout_days(censored.stdout)["all"] == _stockout_days(plain.stdout)["all"] + 20
+    located = runner.invoke(app, _args(store, "--per-location", "--stockouts", str(reno), *explain))
+    assert located.exit_code == 0, located.output
+    before = runner.invoke(app, _args(store, "--per-location", *explain))
+    days, was = _stockout_days(located.stdout), _stockout_days(before.stdout)
+    assert days["Reno NV"] == was["Reno NV"] + 20
+    assert {k: v for k, v in days.items() if k != "Reno NV"} == {
+        k: v for k, v in was.items() if k != "Reno NV"
+    }
+
+
 def test_explain_of_an_unknown_sku_is_an_error(store: dict[str, Path]) -> None:
     result = runner.invoke(app, _args(store, "--explain", "NO-SUCH-SKU"))
     assert result.exit_code == 65

@@ -163,6 +163,23 @@ def test_a_run_warns_of_an_export_that_stopped_updating(folder: Path) -> None:
     assert code == 0 and "last sale is on" not in said
 
 
+def test_a_run_reads_the_stockouts_file_its_config_names(tmp_path: Path) -> None:
+    generate_demo_store(tmp_path / "store")
+    (tmp_path / "store" / "stockouts.csv").write_text(
+        "sku,start,end\nFW-BLK54-FOR,2026-10-01,2026-10-20\nFW-BLK54-FOR,2026-10-25,2026-10-24\n"
+    )
+    config = CONFIG.replace(
+        "  output: runs\n", "  stockouts: store/stockouts.csv\n  output: runs\n"
+    )
+    assert config != CONFIG
+    (tmp_path / "icebergops.yaml").write_text(config)
+    result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
+    # the second row ends before it starts: the run stops on it, naming the file and line
+    assert result.exit_code == 65, result.output
+    assert f"{tmp_path / 'store' / 'stockouts.csv'}:3: column 'end'" in result.stderr
+    assert not (tmp_path / "runs" / "latest").exists()
+
+
 def test_a_config_without_inventory_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("x")
     config = tmp_path / "icebergops.yaml"

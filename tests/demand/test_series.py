@@ -120,3 +120,38 @@ def test_a_location_out_of_stock_censors_that_series_only() -> None:
     }
     per_sku = level_history(history, level="sku", catalogue=CATALOGUE, stock=out)
     assert per_sku.history["censored"].sum() == 0  # the SKU as a whole still has stock
+
+
+def known(*rows: tuple[str, str | None, date, date]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["sku", "location", "start", "end"], orient="row")
+
+
+def censored_at(level: str, out: pl.DataFrame) -> dict[str, int]:
+    levels = level_history(lines(), level=level, catalogue=CATALOGUE, stockouts=out)
+    key = levels.key
+    return dict(levels.history.group_by(key).agg(pl.col("censored").sum()).iter_rows())
+
+
+def test_a_stockouts_file_censors_its_days_at_each_level() -> None:
+    """HAT-S sells from Reno and Columbus: out at Reno alone is no SKU stockout, out at both is;
+    a row without a location is the SKU out everywhere."""
+    reno = ("HAT-S", "Reno NV", date(2024, 1, 5), date(2024, 1, 8))  # 4 days
+    columbus = ("HAT-S", "Columbus OH", date(2024, 1, 7), date(2024, 1, 10))  # 2 of them shared
+    everywhere = ("HAT-L", None, date(2024, 1, 15), date(2024, 1, 16))
+    out = known(reno, columbus, everywhere)
+    assert censored_at("sku", out) == {"HAT-S": 2, "HAT-L": 2}
+    assert censored_at("sku-location", out) == {
+        "HAT-S @ Reno NV": 4,
+        "HAT-S @ Columbus OH": 4,
+        "HAT-L @ Columbus OH": 2,
+        "HAT-L @ (none)": 2,
+    }
+    assert censored_at("sku-channel", out) == {
+        "HAT-S @ shopify": 2,
+        "HAT-L @ shopify": 2,
+        "HAT-L @ amazon": 2,
+    }
+    # the product is out only where both of its SKUs are: never here
+    assert censored_at("product", out) == {"Sun Hat": 0}
+    both = known(everywhere, ("HAT-S", None, date(2024, 1, 16), date(2024, 1, 17)))
+    assert censored_at("product", both) == {"Sun Hat": 1}

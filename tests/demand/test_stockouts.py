@@ -66,3 +66,19 @@ def test_each_named_location_says_whether_it_is_out() -> None:
                    ("C", "Ohio"): True}  # fmt: skip
     everywhere = out_of_stock(stock)
     assert everywhere is not None and sorted(everywhere.to_list()) == ["C"]
+
+
+def test_days_a_stockouts_file_names_are_censored_at_the_rate_before() -> None:
+    """Even a stretch too short for the run test (3 days), and a day that sold before it ran out
+    keeps what it sold where that is more than the rate."""
+    steady = series("STEADY", [4] * 40 + [0, 6, 0] + [4] * 10)
+    assert censor_stockouts(steady)["censored"].sum() == 0
+    out = pl.DataFrame({"sku": ["STEADY"], "start": [DAYS[40]], "end": [DAYS[42]]})
+    got = censor_stockouts(steady, known=out)
+    censored = got.filter(pl.col("censored"))
+    assert censored["day"].to_list() == DAYS[40:43]
+    assert censored["units"].to_list() == [4.0, 6.0, 4.0]
+    assert censored["units_observed"].to_list() == [0, 6, 0]
+    # another SKU's stockout leaves this one alone
+    other = out.with_columns(pl.lit("OTHER").alias("sku"))
+    assert censor_stockouts(steady, known=other)["censored"].sum() == 0

@@ -153,3 +153,34 @@ def test_events_with_no_amount_or_a_fixed_one_they_cannot_have(
     with pytest.raises(InputError) as err:
         read_table([path], "events")
     assert err.value.line() == f"{path}:{message}"
+
+
+STOCKOUTS = (
+    "sku,location,start,end\nHAT-S,Reno NV,2024-01-05,2024-01-08\nHAT-L,,2024-01-15,2024-01-15\n"
+)
+
+
+def test_stockouts_file(write_file: WriteFile) -> None:
+    source = read_source(write_file("stockouts.csv", STOCKOUTS))
+    assert source.layout.kind == "stockouts"
+    assert source.table.rows() == [
+        ("HAT-S", "Reno NV", date(2024, 1, 5), date(2024, 1, 8)),
+        ("HAT-L", None, date(2024, 1, 15), date(2024, 1, 15)),  # out everywhere
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("2024-01-08", "8/1/2024", "2: column 'end': '8/1/2024' is not a date (YYYY-MM-DD)"),
+        ("2024-01-05", "2024-01-09", "2: column 'end': '2024-01-08' ends before it starts"),
+        ("HAT-L,,", ",,", "3: column 'sku' has no SKU: which SKU was out of stock?"),
+    ],
+)
+def test_a_bad_stockout_row_is_an_error(
+    write_file: WriteFile, old: str, new: str, message: str
+) -> None:
+    path = write_file("stockouts.csv", STOCKOUTS.replace(old, new))
+    with pytest.raises(InputError) as err:
+        read_table([path], "stockouts")
+    assert err.value.line() == f"{path}:{message}"

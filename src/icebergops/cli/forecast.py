@@ -27,6 +27,7 @@ from icebergops.cli.options import (
     OrdersArgument,
     OutputOption,
     ProductsOption,
+    StockoutsOption,
 )
 from icebergops.cli.pipeline import require_dated, staleness
 from icebergops.cli.progress import stages
@@ -138,6 +139,7 @@ def forecast_command(
     ] = None,
     products: ProductsOption = None,
     events: EventsOption = None,
+    stockouts: StockoutsOption = None,
     inventory: Annotated[
         list[Path] | None,
         typer.Option(
@@ -160,7 +162,9 @@ def forecast_command(
     """Forecast units per series and period with 80/95% intervals, models chosen by backtest.
 
     Weekly forecasts start with the current week, whole, when it is not over yet."""
-    not_an_input([output, scores], [*orders, *(products or []), events, *(inventory or [])])
+    not_an_input(
+        [output, scores], [*orders, *(products or []), events, stockouts, *(inventory or [])]
+    )
     if scores is not None and not evaluate:
         raise typer.BadParameter(
             "only with --evaluate: they are the backtest's", param_hint="--scores"
@@ -181,6 +185,7 @@ def forecast_command(
         lines, families = _read(orders, products, kind, settings, as_of.date() if as_of else None)
         stock = read_table(inventory, "inventory", config=settings) if inventory else None
         known = read_table([events], "events", config=settings) if events else None
+        out = read_table([stockouts], "stockouts", config=settings) if stockouts else None
         levels = level_history(
             lines,
             level=level.value,
@@ -188,6 +193,7 @@ def forecast_command(
             freq=period,
             as_of=as_of.date() if as_of else None,
             stock=stock,
+            stockouts=out,
         )
     _warn_unforecast(levels, period, err)
     day = as_of.date() if as_of else None

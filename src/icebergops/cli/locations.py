@@ -60,6 +60,23 @@ def plan_locations(
     )
 
 
+def _stockouts(stockouts: pl.DataFrame | None, index: pl.DataFrame) -> pl.DataFrame | None:
+    """A stockouts file keyed by series: a row naming a location is that series out, one
+    without is each of the SKU's series out."""
+    if stockouts is None:
+        return None
+    place = pl.col("location").cast(pl.String).str.strip_chars().replace("", None)
+    here = stockouts.filter(place.is_not_null()).with_columns(series_key().alias("sku"))
+    everywhere = (
+        stockouts.filter(place.is_null())
+        .drop("location")
+        .join(index.select("series", "sku", "location"), on="sku")
+        .with_columns(pl.col("series").alias("sku"))
+        .drop("series")
+    )
+    return pl.concat([here, everywhere.select(here.columns)])
+
+
 def keyed_tables(tables: Tables) -> tuple[Tables, pl.DataFrame, str | None]:
     """Every table keyed by ``SKU @ location``, the series index and the note on units sold
     without a location (None when every line has one)."""
@@ -77,6 +94,7 @@ def keyed_tables(tables: Tables) -> tuple[Tables, pl.DataFrame, str | None]:
         suppliers=by_series(tables.suppliers, index),
         purchase_orders=po,
         events=_events(tables.events, index, exported=_products_given(tables)),
+        stockouts=_stockouts(tables.stockouts, index),
     )
     return keyed, index, _note(tables.lines, snapshot)
 

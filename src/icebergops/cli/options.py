@@ -91,6 +91,15 @@ EventsOption = Annotated[
         help="events.csv: name,start,end,scope,target, and uplift_pct or units.",
     ),
 ]
+StockoutsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--stockouts",
+        metavar="FILE",
+        help="stockouts.csv: sku,start,end[,location]: days out of stock, kept out of fitting "
+        "and scoring.",
+    ),
+]
 SuppliersOption = Annotated[
     Path | None,
     typer.Option("--suppliers", metavar="FILE", help="suppliers.csv: terms per supplier and SKU."),

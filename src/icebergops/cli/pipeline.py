@@ -19,6 +19,7 @@ from icebergops.demand.events import (
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
+from icebergops.demand.series import known_out
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.demand.summary import spike_warning, spikes
 from icebergops.demand.warm import WarmEngine
@@ -50,6 +51,7 @@ class StoreFiles:
     purchase_orders: Path | None = None
     events: Path | None = None
     no_stock: bool = False  # no inventory on purpose: every SKU is planned from 0 on hand
+    stockouts: Path | None = None  # days out of stock, known from the warehouse
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Tables:
     suppliers: pl.DataFrame
     purchase_orders: pl.DataFrame | None
     events: pl.DataFrame | None
+    stockouts: pl.DataFrame | None = None  # sku, location, start, end
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,10 @@ def read_store(
             snapshot if snapshot is not None else stock.with_columns(pl.lit(0).alias("incoming")),
             po,
         )
-    return Tables(lines, stock, snapshot, products, suppliers, po, events)
+    stockouts = (
+        read_table([files.stockouts], "stockouts", config=config) if files.stockouts else None
+    )
+    return Tables(lines, stock, snapshot, products, suppliers, po, events, stockouts)
 
 
 def with_options(
@@ -290,7 +296,14 @@ def plan_store(
     history = daily_demand(tables.lines, as_of=as_of)
     last = history["day"].max()
     today = as_of or (last if isinstance(last, date) else date.today())
-    history = censor_stockouts(history, out_of_stock=out_of_stock(tables.stock_snapshot))
+    known = (
+        known_out(tables.stockouts, tables.lines, pl.DataFrame(), "sku")
+        if tables.stockouts is not None
+        else None
+    )
+    history = censor_stockouts(
+        history, out_of_stock=out_of_stock(tables.stock_snapshot), known=known
+    )
     families = catalogue(tables.lines, tables.products)
     skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
     supply, learned = _supply(tables, skus, settings, currency or main_currency(tables.lines))

@@ -25,6 +25,7 @@ from icebergops.cli.options import (
     PurchaseOrdersOption,
     ReviewDaysOption,
     ServiceLevelOption,
+    StockoutsOption,
     SuppliersOption,
 )
 from icebergops.cli.pipeline import (
@@ -71,6 +72,7 @@ def restock_command(
     suppliers: SuppliersOption = None,
     purchase_orders_file: PurchaseOrdersOption = None,
     events: EventsOption = None,
+    stockouts: StockoutsOption = None,
     service_level: ServiceLevelOption = None,
     review_days: ReviewDaysOption = None,
     budget: Annotated[float | None, typer.Option(min=0, help="Money to spend at most.")] = None,
@@ -115,7 +117,15 @@ def restock_command(
     """Plan what to order today: order-up-to levels from forecasts, lead times and service levels."""
     not_an_input(
         [output],
-        [*orders, *(inventory or []), *(products or []), suppliers, purchase_orders_file, events],
+        [
+            *orders,
+            *(inventory or []),
+            *(products or []),
+            suppliers,
+            purchase_orders_file,
+            events,
+            stockouts,
+        ],
     )
     check_outputs([(output, fmt)])
     settings = load_config(config)
@@ -125,7 +135,14 @@ def restock_command(
             "give --inventory or --no-stock, not both", param_hint="--no-stock"
         )
     files = StoreFiles(
-        orders, inventory or [], products or [], suppliers, purchase_orders_file, events, no_stock
+        orders,
+        inventory or [],
+        products or [],
+        suppliers,
+        purchase_orders_file,
+        events,
+        no_stock,
+        stockouts,
     )
     tables = read_store(files, config=settings, kind=kind, as_of=as_of.date() if as_of else None)
     restock = with_options(

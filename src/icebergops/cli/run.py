@@ -159,6 +159,7 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
         purchase_orders=at(run.purchase_orders),
         events=at(run.events),
         no_stock=run.no_stock,
+        stockouts=at(run.stockouts),
     )
     output = (base / run.output).resolve()
     if output.exists() and not output.is_dir():
@@ -171,7 +172,7 @@ def _files(settings: Config) -> tuple[StoreFiles, Path]:
 
 
 def _all(files: StoreFiles) -> list[Path]:
-    single = [files.suppliers, files.purchase_orders, files.events]
+    single = [files.suppliers, files.purchase_orders, files.events, files.stockouts]
     return [*files.orders, *files.inventory, *files.products, *(p for p in single if p)]
 
 

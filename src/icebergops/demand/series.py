@@ -79,6 +79,7 @@ def level_history(
     freq: Frequency = DAY,
     as_of: date | None = None,
     stock: pl.DataFrame | None = None,
+    stockouts: pl.DataFrame | None = None,
 ) -> LevelHistory:
     """Demand per series of ``level`` per period of ``freq``, stockouts censored.
 
@@ -88,6 +89,8 @@ def level_history(
     SKUs that sold are; per SKU and location, a location the snapshot names for the SKU is out
     of stock where it has nothing available, whatever the others hold, and in stock otherwise;
     series at locations it does not name (Amazon's ``(none)``) follow the SKU as a whole.
+    ``stockouts`` (a stockouts file: ``sku, location, start, end``) names days out of stock:
+    see :func:`known_out`.
     """
     columns = LEVELS[level]
     lines = level_lines(order_lines, level=level, catalogue=catalogue)
@@ -104,9 +107,67 @@ def level_history(
         )
     daily = daily.drop([c for c in columns if c != key])
     stocked_out = _stocked_out(lines, index, level, stock)
-    daily = censor_stockouts(daily, out_of_stock=stocked_out, key=key)
+    known = known_out(stockouts, lines, index, level) if stockouts is not None else None
+    daily = censor_stockouts(daily, out_of_stock=stocked_out, key=key, known=known)
     history = daily if freq == DAY else weekly_demand(daily, keys=(key,))
     return LevelHistory(level, key, history, index, _families(index, level, catalogue))
+
+
+def known_out(
+    stockouts: pl.DataFrame, lines: pl.DataFrame, index: pl.DataFrame, level: str
+) -> pl.DataFrame:
+    """``key, day``: the days each series of ``level`` could not sell, from a stockouts file.
+
+    A row without a location is the SKU out everywhere; one with a location, out there. A SKU
+    is out (at the SKU level, in each of its channels) on a day the file has it out everywhere,
+    or at every location its orders ship from; a SKU and location series where the file names
+    that location, or the SKU everywhere; a product on a day all its SKUs that sold are out.
+    """
+    rows = stockouts.select(
+        "sku",
+        pl.col("location").cast(pl.String).str.strip_chars().replace("", None).alias("location"),
+        pl.date_ranges("start", "end").alias("day"),
+    ).explode("day")
+    whole = rows.filter(pl.col("location").is_null()).select("sku", "day")
+    if level == "sku-location":
+        series = index.select("series", "sku", "location")
+        here = rows.filter(pl.col("location").is_not_null()).join(series, on=["sku", "location"])
+        everywhere = whole.join(series, on="sku")
+        return pl.concat(
+            [here.select("series", "day"), everywhere.select("series", "day")]
+        ).unique()
+    # out at every location the SKU's orders name (one the lines never name cannot sell it)
+    places = (
+        lines.filter(pl.col("location").is_not_null() & (pl.col("location") != NONE))
+        .group_by("sku")
+        .agg(pl.col("location").n_unique().alias("places"))
+        if "location" in lines.columns
+        else pl.DataFrame(schema={"sku": pl.String, "places": pl.UInt32})
+    )
+    located = (
+        rows.filter(pl.col("location").is_not_null())
+        .group_by("sku", "day")
+        .agg(pl.col("location").n_unique().alias("out"))
+        .join(places, on="sku", how="left")
+        .filter(pl.col("out") >= pl.col("places").fill_null(1))
+        .select("sku", "day")
+    )
+    skus = pl.concat([whole, located]).unique()
+    if level == "sku":
+        return skus
+    if level == "sku-channel":
+        return skus.join(index.select("series", "sku"), on="sku").select("series", "day")
+    # product: every SKU of it that sold is out
+    members = lines.select("sku", "product").unique()
+    sizes = members.group_by("product").agg(pl.len().alias("skus"))
+    return (
+        skus.join(members, on="sku")
+        .group_by("product", "day")
+        .agg(pl.len().alias("out"))
+        .join(sizes, on="product")
+        .filter(pl.col("out") >= pl.col("skus"))
+        .select(pl.col("product").alias("series"), "day")
+    )
 
 
 def _stocked_out(

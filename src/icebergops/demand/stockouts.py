@@ -27,12 +27,19 @@ def unlikely_run(selling: pl.Expr, length: pl.Expr) -> pl.Expr:
 
 
 def censor_stockouts(
-    history: pl.DataFrame, *, out_of_stock: pl.Series | None = None, key: str = "sku"
+    history: pl.DataFrame,
+    *,
+    out_of_stock: pl.Series | None = None,
+    key: str = "sku",
+    known: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Add ``censored`` (bool) and replace censored days' ``units`` with the earlier rate.
 
     ``history`` holds ``key, day, units``; ``out_of_stock`` the series (of ``key``) the inventory
-    export shows at zero (or below) now. The original units stay in ``units_observed``.
+    export shows at zero (or below) now; ``known`` the days a stockouts file names (``key,
+    start, end``, inclusive; or ``key, day``), censored whatever the runs say, at the rate before each stretch
+    (or the units sold, where a day sold more before it ran out). The original units stay in
+    ``units_observed``.
 
     >>> h = pl.DataFrame({"sku": ["A"] * 45, "day": list(range(45)),
     ...                   "units": [3] * 20 + [0] * 20 + [2] * 5})
@@ -95,6 +102,8 @@ def censor_stockouts(
     marked = ordered.join(
         runs.select(key, "run", "censored", "rate"), on=[key, "run"], maintain_order="left"
     )
+    if known is not None and not known.is_empty():
+        marked = _censor_known(marked, known, key)
     return marked.select(
         *[c for c in history.columns if c != "units"],
         pl.when(pl.col("censored"))
@@ -104,6 +113,25 @@ def censor_stockouts(
         pl.col("units").alias("units_observed"),
         "censored",
     )
+
+
+def _censor_known(marked: pl.DataFrame, known: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Censor the days inside ``known``'s stretches: at the rate before the stretch began,
+    or the units sold that day where more (a day that sold out part way)."""
+    if "day" not in known.columns:  # stretches: a row per day
+        known = known.select(key, pl.date_ranges("start", "end").alias("day")).explode("day")
+    days = known.select(key, "day").unique().with_columns(pl.lit(True).alias("known_out"))
+    out = pl.col("known_out").fill_null(False)
+    marked = marked.join(days, on=[key, "day"], how="left", maintain_order="left")
+    stretch = out.rle_id().over(key)
+    rate = pl.col("rate_before").first().over(key, stretch).fill_null(0.0)
+    return marked.with_columns(
+        pl.when(out & ~pl.col("censored"))
+        .then(pl.max_horizontal(rate, pl.col("units").cast(pl.Float64)))
+        .otherwise(pl.col("rate"))
+        .alias("rate"),
+        (pl.col("censored") | out).alias("censored"),
+    ).drop("known_out")
 
 
 def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:

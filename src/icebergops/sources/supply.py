@@ -1,4 +1,5 @@
-"""Our own plain CSV layouts: ``suppliers.csv``, ``purchase_orders.csv`` and ``events.csv``."""
+"""Our own plain CSV layouts: ``suppliers.csv``, ``purchase_orders.csv``, ``events.csv`` and
+``stockouts.csv``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from icebergops.errors import InputError
-from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, SUPPLIERS
+from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, STOCKOUTS, SUPPLIERS
 from icebergops.sources.canonical import add_numbers, finish
 from icebergops.sources.cells import Findings, check_parsed, clean_text, text_or_null
 from icebergops.sources.layouts import Layout, ReadOptions
@@ -202,6 +203,41 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
     return finish(frame, EVENTS)
 
 
+def read_stockouts(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
+    """Days a SKU was out of stock (``start`` to ``end``, inclusive), everywhere or at one
+    ``location``: kept out of fitting and scoring, as the stockouts icebergops finds itself."""
+    dates = ("start", "end")
+    frame = raw.frame.with_columns(
+        pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
+        for c in dates
+    )
+    check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
+    frame = frame.with_columns(
+        *(pl.col(f"{c}__parsed").alias(c) for c in dates),
+        clean_text("sku").alias("sku"),
+        text_or_null(raw.header, "location").alias("location"),
+    )
+    findings.from_mask(
+        raw,
+        frame,
+        pl.col("sku").is_null(),
+        kind="no_sku",
+        severity="error",
+        message="has no SKU: which SKU was out of stock?",
+        column="sku",
+    )
+    findings.from_mask(
+        raw,
+        frame,
+        (pl.col("end") < pl.col("start")).fill_null(False),
+        kind="end_before_start",
+        severity="error",
+        message="ends before it starts",
+        column="end",
+    )
+    return finish(frame, STOCKOUTS)
+
+
 LAYOUTS = [
     Layout(
         "suppliers",
@@ -223,5 +259,12 @@ LAYOUTS = [
         "events",
         frozenset({"name", "start", "end"}),  # and uplift_pct or units: read_events checks
         read_events,
+    ),
+    Layout(
+        "stockouts",
+        "icebergops stockouts file",
+        "stockouts",
+        frozenset({"sku", "start", "end"}),
+        read_stockouts,
     ),
 ]
