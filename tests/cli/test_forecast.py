@@ -413,3 +413,10 @@ def test_a_year_sold_in_one_day_is_warned_about(spiked_retail: tuple[Path, Path,
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert warning in " ".join(result.stderr.split())
+
+
+def test_extra_models_are_checked_before_anything_is_read(tmp_path: Path) -> None:
+    missing = str(tmp_path / "orders_export.csv")  # read first, it would be exit 66
+    result = runner.invoke(app, ["forecast", missing, "--extra-models", "theta,prophet"])
+    assert result.exit_code == 2, result.output
+    assert "'prophet' is not one of theta, arima, mstl" in result.output

@@ -196,3 +196,22 @@ def test_placeholders_go_after_each_series_as_a_sort_would_put_them(shuffled: bo
     expected = pl.concat([recent, pads]).sort("unique_id", "ds")
     assert _padded(recent, pads, 3).equals(expected)
     assert _padded(recent.head(0), pads.head(0), 3).height == 0
+
+
+def test_extra_models_are_candidates_for_regular_series_only() -> None:
+    """--extra-models theta,arima,mstl: validated beside AutoETS on regular series; the
+    intermittent ones are forecast as without them."""
+    from icebergops.demand.forecast import _run, _to_nixtla
+
+    data = _to_nixtla(history().filter(pl.col("sku") == "SMOOTH"), "sku", DAY)
+    args = {"horizon": 14, "season_length": 7, "windows": 2, "freq": DAY}
+    validation, ahead = _run(data, regular=True, extra=("theta", "arima", "mstl"), **args)
+    assert {"AutoETS", "AutoTheta", "AutoARIMA", "MSTL"} <= set(ahead.columns)
+    assert validation.select("AutoTheta", "AutoARIMA", "MSTL").null_count().sum_horizontal()[0] == 0
+    _, plain = _run(data, regular=False, extra=("theta",), **args)
+    assert "AutoTheta" not in plain.columns and "AutoETS" not in plain.columns
+    rare = history().filter(pl.col("sku") != "SMOOTH")
+    with_extra = forecast_demand(rare, horizon=14, extra_models=("theta", "mstl"))
+    assert with_extra.equals(forecast_demand(rare, horizon=14))
+    with pytest.raises(ValueError, match="unknown extra models"):
+        _run(data, regular=True, extra=("prophet",), **args)

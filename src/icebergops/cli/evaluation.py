@@ -35,6 +35,7 @@ def report_backtest(
     outputs: tuple[Path | None, str | None, Path | None],  # output, its format, the scores file
     err: Console,
     engine: Engine,
+    extra_models: tuple[str, ...] = (),
 ) -> None:
     output, fmt, scores = outputs
     with stages(err) as progress:
@@ -47,6 +48,7 @@ def report_backtest(
             freq=period,
             progress=progress,
             engine=engine,
+            extra_models=extra_models,
         )
     errors = backtest_errors(results, levels.history, key=levels.key, freq=period)
     table = accuracy_table(errors)

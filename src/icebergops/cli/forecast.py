@@ -40,7 +40,7 @@ from icebergops.demand.events import (
     unapplied_fixed,
     unmatched_events,
 )
-from icebergops.demand.forecast import forecast_demand
+from icebergops.demand.forecast import EXTRA_MODELS, forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
 from icebergops.demand.plots import plot_forecasts
@@ -158,6 +158,14 @@ def forecast_command(
         ),
     ] = None,
     engine: EngineOption = "local",
+    extra_models: Annotated[
+        str | None,
+        typer.Option(
+            "--extra-models",
+            metavar="theta,arima,mstl",
+            help="More candidates for regular series: AutoTheta, AutoARIMA (slow), MSTL.",
+        ),
+    ] = None,
 ) -> None:
     """Forecast units per series and period with 80/95% intervals, models chosen by backtest.
 
@@ -174,6 +182,7 @@ def forecast_command(
             "give the scores a file of their own, not --output's", param_hint="--scores"
         )
     check_outputs([(output, fmt), (scores, None)])
+    extra = _extra_models(extra_models)
     if plot is not None:
         require_plotting()
     settings = load_config(config)
@@ -204,7 +213,9 @@ def forecast_command(
             err.print(f"models run on {backend.where}")
         if evaluate:
             _check_evaluable(levels, period, periods, orders[0], as_of.date() if as_of else None)
-            report_backtest(levels, period, periods, origins, (output, fmt, scores), err, backend)
+            report_backtest(
+                levels, period, periods, origins, (output, fmt, scores), err, backend, extra
+            )
             return
         with stages(err) as progress:
             fitted = forecast_demand(
@@ -216,6 +227,7 @@ def forecast_command(
                 progress=progress,
                 events=known,
                 engine=backend,
+                extra_models=extra,
             )
     result = with_level_columns(fitted, levels)
     if known is not None:
@@ -288,6 +300,19 @@ def per_series(result: pl.DataFrame, columns: Sequence[str], period: Frequency) 
         )
         .sort(["expected", *columns], descending=[True, *([False] * len(columns))])
     )
+
+
+def _extra_models(text: str | None) -> tuple[str, ...]:
+    """``theta,mstl`` → ``("theta", "mstl")``; an unknown name is a usage error."""
+    names = tuple(
+        dict.fromkeys(part.strip().lower() for part in (text or "").split(",") if part.strip())
+    )
+    unknown = [name for name in names if name not in EXTRA_MODELS]
+    if unknown:
+        raise typer.BadParameter(
+            f"{unknown[0]!r} is not one of {', '.join(EXTRA_MODELS)}", param_hint="--extra-models"
+        )
+    return names
 
 
 def _read(

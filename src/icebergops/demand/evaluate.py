@@ -7,6 +7,7 @@ period and on the horizon total per series (what a purchase order is sized on).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -52,9 +53,11 @@ def backtest(
     freq: Frequency = DAY,
     progress: Progress | None = None,
     engine: Engine = LOCAL,
+    extra_models: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Forecasts of every method at every origin next to the actual units (long format:
-    ``key, <period>, forecast, model, units, cutoff``); ``horizon`` in periods of ``freq``."""
+    ``key, <period>, forecast, model, units, cutoff``); ``horizon`` in periods of ``freq``;
+    ``extra_models`` as :func:`forecast_demand` takes them."""
     time = freq.column
     names = method_names(freq, key)
     last = history[time].max()
@@ -81,6 +84,7 @@ def backtest(
             freq=freq,
             progress=step,
             engine=engine,
+            extra_models=extra_models,
         )
         chosen = most_likely(chosen, by=[key]).select(
             key, time, "forecast", pl.lit(names["chosen"]).alias("model")

@@ -13,7 +13,7 @@ weeks), in the running with the others; the choice is pooled over the series fit
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import numpy as np
@@ -60,15 +60,24 @@ def _quiet(stage: str) -> None:
     """A progress callback that says nothing."""
 
 
+#: Candidates a caller may add for regular series (``--extra-models``): AutoTheta (about 1.5
+#: times AutoETS's cost), AutoARIMA (about 35 times), MSTL (daily: weekly season, ETS trend).
+EXTRA_MODELS = ("theta", "arima", "mstl")
+
+
 def _models(
-    regular: bool, season_length: int, freq: Frequency
+    regular: bool, season_length: int, freq: Frequency, extra: Sequence[str] = ()
 ) -> tuple[list[object], list[object]]:
-    """Cheap models (refit on every window) and expensive ones (fitted once, then run forward)."""
+    """Cheap models (refit on every window) and expensive ones (fitted once, then run forward);
+    ``extra`` names more expensive ones from :data:`EXTRA_MODELS` for regular series."""
     from statsforecast.models import (
         ADIDA,
         IMAPA,
+        MSTL,
         TSB,
+        AutoARIMA,
         AutoETS,
+        AutoTheta,
         CrostonSBA,
         SeasonalNaive,
         WindowAverage,
@@ -79,6 +88,18 @@ def _models(
     # No trend: daily SKU demand seldom has one that lasts a horizon, and leaving the trended
     # variants out makes the fit about six times cheaper (benchmarks/forecast.py).
     expensive: list[object] = [AutoETS(season_length=season_length, model="ZNZ")] if regular else []
+    if regular:
+        unknown = sorted(set(extra) - set(EXTRA_MODELS))
+        if unknown:
+            raise ValueError(f"unknown extra models {unknown}: choose from {EXTRA_MODELS}")
+        if "theta" in extra:
+            expensive.append(AutoTheta(season_length=season_length))
+        if "arima" in extra:
+            expensive.append(AutoARIMA(season_length=season_length))
+        if "mstl" in extra and season_length > 1:  # a season to take out, or it is AutoETS
+            expensive.append(
+                MSTL(season_length=season_length, trend_forecaster=AutoETS(model="ZNN"))
+            )
     return [*baselines, *intermittent], expensive
 
 
@@ -99,6 +120,7 @@ def _run(
     windows: int,
     freq: Frequency,
     engine: Engine = LOCAL,
+    extra: Sequence[str] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Cross-validation frame and forecast frame (wide: one column per model).
 
@@ -118,7 +140,7 @@ def _run(
     fitted them on all of ``recent``, ``windows * horizon`` periods more than they were
     validated on, and started statsforecast's worker processes a second time).
     """
-    cheap, expensive = _models(regular, season_length, freq)
+    cheap, expensive = _models(regular, season_length, freq, extra)
     jobs = _jobs(history)
     recent = history.group_by("unique_id", maintain_order=True).tail(freq.fit + windows * horizon)
     # one more window after the history (its actuals are placeholders): the forecast, made by
@@ -206,6 +228,7 @@ def forecast_demand(
     yearly: bool = True,
     events: pl.DataFrame | None = None,
     engine: Engine = LOCAL,
+    extra_models: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Forecasts per series for ``horizon`` periods after the history, with 80/95% intervals.
 
@@ -224,6 +247,7 @@ def forecast_demand(
     instead.
     Forecasts and bounds are never negative (units per period). ``engine`` is where the models
     run (see :mod:`demand.engines`); the choice among them is made here either way.
+    ``extra_models`` adds candidates for regular series (:data:`EXTRA_MODELS`).
     """
     report = progress or _quiet
     each_class = demand_classes(history, keys=(key,))  # the bottom-up series' too
@@ -236,15 +260,16 @@ def forecast_demand(
         each = "per SKU" if key == "sku" else "per series"
         fc = forecast_series(
             bottom_up, key, horizon, windows, freq=freq, progress=report, engine=engine,
-            classes=each_class,
+            classes=each_class, extra_models=extra_models,
         )  # fmt: skip
         frames.append(fc.with_columns(pl.lit(each).alias("method")))
     families = families.filter(pl.col("top_down"))
     if not families.is_empty():
         totals = product_history(history, families, key=key, freq=freq)
         product_fc = forecast_series(
-            totals, "product", horizon, windows, freq=freq, progress=report, engine=engine
-        )
+            totals, "product", horizon, windows, freq=freq, progress=report, engine=engine,
+            extra_models=extra_models,
+        )  # fmt: skip
         # without a catalogue the only families are the pool of sparse series
         how = "top-down by product" if products is not None else "top-down (sparse pool)"
         split = split_by_mix(product_fc, history, families, key=key, freq=freq)
@@ -291,6 +316,7 @@ def forecast_series(
     progress: Progress | None = None,
     engine: Engine = LOCAL,
     classes: pl.DataFrame | None = None,
+    extra_models: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Forecasts for every series of ``history`` (``key, <period>, units``), one model choice
     each. Series are fitted in batches of one group (regular or intermittent) and one season
@@ -331,6 +357,7 @@ def forecast_series(
             windows=windows,
             freq=freq,
             engine=engine,
+            extra=extra_models,
         )
         report(f"selecting models for {what}")
         models = [c for c in ahead.columns if c not in ("unique_id", "ds")]
