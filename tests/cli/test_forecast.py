@@ -211,6 +211,17 @@ def test_a_stockouts_file_censors_the_days_it_names(store: dict[str, Path], tmp_
         pl.col("censored_days") != pl.col("censored_days_before")
     )
     assert changed.rows() == [(sku, 20, 0, before.filter(pl.col("sku") == sku)["expected"][0])]
+    assert "stockouts file" not in result.stderr
+    # a wrong year censors nothing: said, not passed over
+    stockouts.write_text(
+        f"sku,start,end\n{sku},2016-10-01,2016-10-20\nNO-SUCH,2026-10-01,2026-10-02\n"
+    )
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: 2 rows of the stockouts file censor nothing, e.g. {sku} 2016-10-01 to 2016-10-20: "
+        "that SKU has no history on those days"
+    ) in " ".join(result.stderr.split())
 
 
 def test_plot_writes_a_chart_per_top_sku(store: dict[str, Path], tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 
 from icebergops.demand.calendar import WEEK
 from icebergops.demand.history import daily_demand
-from icebergops.demand.series import NONE, level_history, with_level_columns
+from icebergops.demand.series import NONE, known_out, level_history, level_lines, with_level_columns
 
 DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(21)]  # Monday 1 Jan to Sunday 21 Jan
 
@@ -126,10 +126,17 @@ def known(*rows: tuple[str, str | None, date, date]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["sku", "location", "start", "end"], orient="row")
 
 
-def censored_at(level: str, out: pl.DataFrame) -> dict[str, int]:
-    levels = level_history(lines(), level=level, catalogue=CATALOGUE, stockouts=out)
-    key = levels.key
-    return dict(levels.history.group_by(key).agg(pl.col("censored").sum()).iter_rows())
+def censored_at(
+    level: str, out: pl.DataFrame, history: pl.DataFrame | None = None
+) -> dict[str, int]:
+    """Days out per series of ``level`` (every series, 0 where none): 21 days of history are
+    too few to impute a rate from (14 days before or after), so :func:`known_out` is asked."""
+    history = lines() if history is None else history
+    levels = level_history(history, level=level, catalogue=CATALOGUE)
+    index = levels.index
+    found = known_out(out, level_lines(history, level=level, catalogue=CATALOGUE), index, level)
+    days = dict(found.group_by(levels.key).len().iter_rows())
+    return {key: days.get(key, 0) for key in index[levels.key]}
 
 
 def test_a_stockouts_file_censors_its_days_at_each_level() -> None:
@@ -155,3 +162,15 @@ def test_a_stockouts_file_censors_its_days_at_each_level() -> None:
     assert censored_at("product", out) == {"Sun Hat": 0}
     both = known(everywhere, ("HAT-S", None, date(2024, 1, 16), date(2024, 1, 17)))
     assert censored_at("product", both) == {"Sun Hat": 1}
+
+
+def test_a_location_the_sku_never_ships_from_counts_for_nothing() -> None:
+    """Out at Columbus and at a Portland it never sold from: Reno still sells it, so the SKU is
+    not out (it was: two named locations were taken for its two)."""
+    days = (date(2024, 1, 5), date(2024, 1, 8))
+    out = known(("HAT-S", "Columbus OH", *days), ("HAT-S", "Portland OR", *days))
+    assert censored_at("sku", out)["HAT-S"] == 0
+    assert censored_at("sku-location", out)["HAT-S @ Columbus OH"] == 4
+    # a SKU whose orders name no location: the file's location is all there is to go by
+    unplaced = lines().with_columns(pl.lit(None, pl.String).alias("location"))
+    assert censored_at("sku", out, unplaced)["HAT-S"] == 4

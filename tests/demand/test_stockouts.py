@@ -82,3 +82,15 @@ def test_days_a_stockouts_file_names_are_censored_at_the_rate_before() -> None:
     # another SKU's stockout leaves this one alone
     other = out.with_columns(pl.lit("OTHER").alias("sku"))
     assert censor_stockouts(steady, known=other)["censored"].sum() == 0
+
+
+def test_a_stretch_in_the_first_weeks_is_censored_at_the_rate_after_it() -> None:
+    """No 14 days before it: the rate was null, and the zeros stayed, marked censored."""
+    early = series("EARLY", [4] * 3 + [0] * 5 + [3] * 30)
+    out = pl.DataFrame({"sku": ["EARLY"], "start": [DAYS[3]], "end": [DAYS[7]]})
+    censored = censor_stockouts(early, known=out).filter(pl.col("censored"))
+    assert censored["units"].to_list() == [3.0] * 5  # the 30 days after: 3 a day
+    # too short a series on either side: left as it is, not censored with zeros
+    tiny = series("TINY", [4] * 3 + [0] * 5 + [3] * 5)
+    tiny_out = out.with_columns(pl.lit("TINY").alias("sku"))
+    assert censor_stockouts(tiny, known=tiny_out)["censored"].sum() == 0

@@ -42,9 +42,16 @@ from icebergops.demand.events import (
 )
 from icebergops.demand.forecast import EXTRA_MODELS, forecast_demand
 from icebergops.demand.hierarchy import catalogue
+from icebergops.demand.history import demand_lines
 from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
 from icebergops.demand.plots import plot_forecasts
-from icebergops.demand.series import NOUNS, LevelHistory, level_history, with_level_columns
+from icebergops.demand.series import (
+    NOUNS,
+    LevelHistory,
+    level_history,
+    unmatched_stockouts,
+    with_level_columns,
+)
 from icebergops.demand.summary import forecast_summary, spike_warning, spikes
 from icebergops.errors import InputError, Where
 from icebergops.outputs import (
@@ -205,6 +212,10 @@ def forecast_command(
             stockouts=out,
         )
     _warn_unforecast(levels, period, err)
+    if out is not None:
+        sold = demand_lines(lines).select("sku", pl.col("order_date").alias("day"))
+        if idle := unmatched_stockouts(out, sold):
+            err.print(f"warning: {idle}", markup=False)
     day = as_of.date() if as_of else None
     if (not evaluate or day is not None) and (stale := staleness(lines, day, today=date.today())):
         err.print(f"warning: {stale}", markup=False)

@@ -19,7 +19,7 @@ from icebergops.demand.events import (
 from icebergops.demand.forecast import forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import daily_demand, demand_lines
-from icebergops.demand.series import known_out
+from icebergops.demand.series import known_out, unmatched_stockouts
 from icebergops.demand.stockouts import censor_stockouts, out_of_stock
 from icebergops.demand.summary import spike_warning, spikes
 from icebergops.demand.warm import WarmEngine
@@ -304,6 +304,7 @@ def plan_store(
     history = censor_stockouts(
         history, out_of_stock=out_of_stock(tables.stock_snapshot), known=known
     )
+    idle = unmatched_stockouts(tables.stockouts, history) if tables.stockouts is not None else None
     families = catalogue(tables.lines, tables.products)
     skus = pl.concat([history["sku"], tables.stock["sku"]]).unique()
     supply, learned = _supply(tables, skus, settings, currency or main_currency(tables.lines))
@@ -327,6 +328,8 @@ def plan_store(
         exchange_rates=exchange_rates,
     )
     warnings = _warnings(plan, supply, tables, noun)
+    if idle:
+        warnings.append(idle)
     if spiked := spike_warning(spikes(history), noun, lines=tables.lines):
         warnings.append(spiked)
     if tables.events is not None:

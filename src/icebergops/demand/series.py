@@ -136,22 +136,28 @@ def known_out(
         return pl.concat(
             [here.select("series", "day"), everywhere.select("series", "day")]
         ).unique()
-    # out at every location the SKU's orders name (one the lines never name cannot sell it)
-    places = (
+    # out at every location the SKU's orders ship from; a location they never name counts for
+    # nothing (a typo, another store's warehouse), but where they name none, the file's is all
+    # there is to go by
+    pairs = (
         lines.filter(pl.col("location").is_not_null() & (pl.col("location") != NONE))
-        .group_by("sku")
-        .agg(pl.col("location").n_unique().alias("places"))
+        .select("sku", "location")
+        .unique()
         if "location" in lines.columns
-        else pl.DataFrame(schema={"sku": pl.String, "places": pl.UInt32})
+        else pl.DataFrame(schema={"sku": pl.String, "location": pl.String})
     )
-    located = (
-        rows.filter(pl.col("location").is_not_null())
+    places = pairs.group_by("sku").agg(pl.len().alias("places"))
+    named = rows.filter(pl.col("location").is_not_null())
+    shipping = (
+        named.join(pairs, on=["sku", "location"], how="semi")
         .group_by("sku", "day")
         .agg(pl.col("location").n_unique().alias("out"))
-        .join(places, on="sku", how="left")
-        .filter(pl.col("out") >= pl.col("places").fill_null(1))
+        .join(places, on="sku")
+        .filter(pl.col("out") >= pl.col("places"))
         .select("sku", "day")
     )
+    unplaced = named.join(places, on="sku", how="anti").select("sku", "day")
+    located = pl.concat([shipping, unplaced])
     skus = pl.concat([whole, located]).unique()
     if level == "sku":
         return skus
@@ -167,6 +173,42 @@ def known_out(
         .join(sizes, on="product")
         .filter(pl.col("out") >= pl.col("skus"))
         .select(pl.col("product").alias("series"), "day")
+    )
+
+
+def unmatched_stockouts(stockouts: pl.DataFrame, history: pl.DataFrame) -> str | None:
+    """A warning for the stockouts file's rows that censor nothing: a SKU without a sale in
+    ``history`` (``sku, day``: a SKU's first day is its first sale, the last is the history's),
+    or days outside it (the wrong year, say).
+
+    >>> from datetime import date
+    >>> h = pl.DataFrame({"sku": ["A", "A"], "day": [date(2026, 1, 1), date(2026, 1, 2)]})
+    >>> rows = pl.DataFrame({"sku": ["A", "B"], "start": [date(2025, 1, 1), date(2026, 1, 1)],
+    ...     "end": [date(2025, 1, 3), date(2026, 1, 2)]})
+    >>> print(unmatched_stockouts(rows, h).split(":")[0])
+    2 rows of the stockouts file censor nothing, e.g. A 2025-01-01 to 2025-01-03
+    """
+    spans = (
+        history.group_by("sku")
+        .agg(pl.col("day").min().alias("first"))
+        .with_columns(pl.lit(history["day"].max()).alias("last"))
+    )
+    checked = stockouts.join(spans, on="sku", how="left")
+    idle = checked.filter(
+        pl.col("first").is_null()
+        | (pl.col("end") < pl.col("first"))
+        | (pl.col("start") > pl.col("last"))
+    )
+    if idle.is_empty():
+        return None
+    first, last = str(history["day"].min()), str(history["day"].max())
+    row = idle.row(0, named=True)
+    rows = "1 row" if idle.height == 1 else f"{idle.height:,} rows"
+    verb = "censors" if idle.height == 1 else "censor"
+    return (
+        f"{rows} of the stockouts file {verb} nothing, e.g. {row['sku']} {row['start']} to "
+        f"{row['end']}: that SKU has no history on those days (the orders run from {first} to "
+        f"{last}): a wrong year, or a typo in the SKU?"
     )
 
 

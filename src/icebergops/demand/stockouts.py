@@ -116,22 +116,29 @@ def censor_stockouts(
 
 
 def _censor_known(marked: pl.DataFrame, known: pl.DataFrame, key: str) -> pl.DataFrame:
-    """Censor the days inside ``known``'s stretches: at the rate before the stretch began,
-    or the units sold that day where more (a day that sold out part way)."""
+    """Censor the days inside ``known``'s stretches: at the rate before the stretch began
+    (after it ended, for a stretch in a series' first weeks; left as they are where neither
+    has 14 days), or the units sold that day where more (a day that sold out part way)."""
     if "day" not in known.columns:  # stretches: a row per day
         known = known.select(key, pl.date_ranges("start", "end").alias("day")).explode("day")
     days = known.select(key, "day").unique().with_columns(pl.lit(True).alias("known_out"))
     out = pl.col("known_out").fill_null(False)
     marked = marked.join(days, on=[key, "day"], how="left", maintain_order="left")
-    stretch = out.rle_id().over(key)
-    rate = pl.col("rate_before").first().over(key, stretch).fill_null(0.0)
+    units = pl.col("units").cast(pl.Float64)
+    after = units.reverse().rolling_mean(RATE_DAYS, min_samples=14).shift(1).reverse().over(key)
+    marked = marked.with_columns(out.rle_id().over(key).alias("_stretch"), after.alias("_after"))
+    stretch = [key, "_stretch"]
+    rate = pl.coalesce(
+        pl.col("rate_before").first().over(stretch), pl.col("_after").last().over(stretch)
+    )
+    usable = out & rate.is_not_null()
     return marked.with_columns(
-        pl.when(out & ~pl.col("censored"))
-        .then(pl.max_horizontal(rate, pl.col("units").cast(pl.Float64)))
+        pl.when(usable & ~pl.col("censored"))
+        .then(pl.max_horizontal(rate, units))
         .otherwise(pl.col("rate"))
         .alias("rate"),
-        (pl.col("censored") | out).alias("censored"),
-    ).drop("known_out")
+        (pl.col("censored") | usable).alias("censored"),
+    ).drop("known_out", "_stretch", "_after")
 
 
 def out_of_stock(inventory: pl.DataFrame | None) -> pl.Series | None:
