@@ -174,3 +174,20 @@ def test_a_location_the_sku_never_ships_from_counts_for_nothing() -> None:
     # a SKU whose orders name no location: the file's location is all there is to go by
     unplaced = lines().with_columns(pl.lit(None, pl.String).alias("location"))
     assert censored_at("sku", out, unplaced)["HAT-S"] == 4
+
+
+def test_a_product_is_out_when_the_skus_still_selling_are() -> None:
+    """HAT-S last sold 90 days before the stretch: it cannot keep Sun Hat from being out (the
+    product was never out while any SKU it ever sold was not)."""
+    start = date(2024, 1, 1)
+    rows = [("HAT-L", start + timedelta(days=i), 2) for i in range(200)]
+    rows += [("HAT-S", start + timedelta(days=i), 1) for i in range(60)]
+    history = pl.DataFrame(rows, schema=["sku", "order_date", "quantity"], orient="row").with_columns(
+        pl.lit(10.0).alias("unit_price"), pl.lit("fulfilled").alias("status"),
+        pl.lit(False).alias("is_test"), pl.lit("Reno NV").alias("location"),
+    )  # fmt: skip
+    out = known(("HAT-L", None, start + timedelta(days=150), start + timedelta(days=155)))
+    assert censored_at("product", out, history) == {"Sun Hat": 6}
+    # while HAT-S still sold (its last sale within the 56 days before), it is not
+    early = known(("HAT-L", None, start + timedelta(days=70), start + timedelta(days=75)))
+    assert censored_at("product", early, history) == {"Sun Hat": 0}

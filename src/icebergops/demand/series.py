@@ -15,8 +15,8 @@ from datetime import date
 import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
-from icebergops.demand.history import daily_demand, weekly_demand
-from icebergops.demand.stockouts import censor_stockouts, out_of_stock, out_of_stock_at
+from icebergops.demand.history import daily_demand, demand_lines, weekly_demand
+from icebergops.demand.stockouts import RATE_DAYS, censor_stockouts, out_of_stock, out_of_stock_at
 from icebergops.errors import InputError
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -121,7 +121,8 @@ def known_out(
     A row without a location is the SKU out everywhere; one with a location, out there. A SKU
     is out (at the SKU level, in each of its channels) on a day the file has it out everywhere,
     or at every location its orders ship from; a SKU and location series where the file names
-    that location, or the SKU everywhere; a product on a day all its SKUs that sold are out.
+    that location, or the SKU everywhere; a product on a day all its SKUs still selling then
+    (sold by then, and within ``RATE_DAYS`` before) are out.
     """
     rows = stockouts.select(
         "sku",
@@ -163,15 +164,26 @@ def known_out(
         return skus
     if level == "sku-channel":
         return skus.join(index.select("series", "sku"), on="sku").select("series", "day")
-    # product: every SKU of it that sold is out
-    members = lines.select("sku", "product").unique()
-    sizes = members.group_by("product").agg(pl.len().alias("skus"))
+    # product: every SKU of it still selling that day is out (sold by then, and within the
+    # RATE_DAYS before; a SKU discontinued long ago cannot keep its product from being out)
+    spans = (
+        demand_lines(lines)
+        .group_by("sku", "product")
+        .agg(pl.col("order_date").min().alias("first"), pl.col("order_date").max().alias("last"))
+    )
+    days = skus.select("day").unique()
+    live = (
+        spans.join(days, how="cross")
+        .filter(
+            (pl.col("first") <= pl.col("day"))
+            & (pl.col("last") >= pl.col("day") - pl.duration(days=RATE_DAYS))
+        )
+        .join(skus.with_columns(pl.lit(True).alias("out")), on=["sku", "day"], how="left")
+    )
     return (
-        skus.join(members, on="sku")
-        .group_by("product", "day")
-        .agg(pl.len().alias("out"))
-        .join(sizes, on="product")
-        .filter(pl.col("out") >= pl.col("skus"))
+        live.group_by("product", "day")
+        .agg(pl.col("out").fill_null(False).all())
+        .filter(pl.col("out"))
         .select(pl.col("product").alias("series"), "day")
     )
 
