@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
 from icebergops.inventory.purchase import purchase_orders
+from icebergops.outputs import write_table
 
 TODAY = date(2026, 3, 2)
 
@@ -46,3 +48,16 @@ def test_costs_in_two_currencies_get_a_currency_column_and_a_total_each() -> Non
     assert "currency" in order.columns and "line total" in order.columns
     totals = order.filter(pl.col("sku").str.starts_with("TOTAL"))
     assert dict(totals.select("currency", "line total").iter_rows()) == {"USD": 30.0, "EUR": 64.0}
+
+
+def test_a_cost_per_gram_keeps_its_digits_on_the_purchase_order(tmp_path: Path) -> None:
+    """0.00345 a unit was 0.0034 on the PO (rounded to 4 decimals twice over), and 0.0 before."""
+    plan = pl.DataFrame(
+        {"sku": ["A"], "title": ["Saffron, per gram"], "supplier": ["S"], "order_quantity": [1200],
+         "unit_cost": [0.00345], "lead_time_days": [10.0], "currency": ["USD"]}
+    )  # fmt: skip
+    (po,) = purchase_orders(plan, today=date(2026, 1, 1), currency="USD").values()
+    target = tmp_path / "po.csv"
+    write_table(po, target)
+    line = pl.read_csv(target).row(0, named=True)
+    assert (line["unit cost (USD)"], line["line total (USD)"]) == (0.00345, 4.14)

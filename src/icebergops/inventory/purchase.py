@@ -47,7 +47,7 @@ def purchase_orders(
             pl.col("title"),
             *located,
             pl.col("order_quantity").alias("quantity (units)"),
-            cost.round(4).alias(f"unit cost{money}"),
+            cost.alias(f"unit cost{money}"),  # files show 4 decimals, 4 digits below 0.01
             (pl.col("order_quantity") * cost).round(2).alias(f"line total{money}"),
             *([pl.col("_currency").alias("currency")] if mixed else []),
             (
