@@ -157,6 +157,17 @@ def test_suppliers_report_scores_lead_times(store: dict[str, Path]) -> None:
     assert report.height == 4
     assert (report["lead_time_p90_days"] >= report["lead_time_days"]).all()
     assert report["on_time_rate"].is_between(0, 1).all()
+    # lead times need no stock levels: the scorecard without --inventory is the same
+    orders = [str(store["shopify_orders"]), str(store["amazon_orders"])]
+    po = [
+        "--purchase-orders",
+        str(store["purchase_orders"]),
+        "--suppliers",
+        str(store["suppliers"]),
+    ]
+    alone = runner.invoke(app, ["restock", *orders, *po, "--suppliers-report", "-f", "csv"])
+    assert alone.exit_code == 0, alone.output
+    assert pl.read_csv(alone.stdout.encode()).equals(report)
 
 
 def test_unknown_suppliers_and_missing_stock_are_warned(

@@ -141,7 +141,7 @@ def restock_command(
         suppliers,
         purchase_orders_file,
         events,
-        no_stock,
+        no_stock or suppliers_report,  # the scorecard is of lead times: it needs no stock
         stockouts,
     )
     tables = read_store(files, config=settings, kind=kind, as_of=as_of.date() if as_of else None)
