@@ -70,7 +70,7 @@ def test_inspect_bad_file_exits_65_with_one_line_error(write_file: WriteFile) ->
     # stderr says it too, in JSON as on a terminal: it said nothing for a job reading only it
     assert result.stderr.splitlines() == [
         f"error: {path}: is empty",
-        "hint: export the report again",
+        "hint: export the report again; a file of your own (suppliers, purchase orders, events, stockouts) needs its header line",
     ]
 
 

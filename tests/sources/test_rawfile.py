@@ -89,7 +89,10 @@ def test_empty_file(write_file: WriteFile) -> None:
     with pytest.raises(InputError) as err:
         read_raw(path)
     assert message(err) == f"{path}: is empty"
-    assert err.value.hint == "export the report again"
+    assert (
+        err.value.hint
+        == "export the report again; a file of your own (suppliers, purchase orders, events, stockouts) needs its header line"
+    )
 
 
 def test_binary_file(write_file: WriteFile) -> None:

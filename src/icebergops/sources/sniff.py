@@ -38,6 +38,13 @@ class Probe:
     quote: str | None = '"'  # None for tab-separated files that never quote (Amazon flat files)
 
 
+# an empty file: an export cut short, or a file of our own layouts written by hand
+EMPTY_HINT = (
+    "export the report again; a file of your own (suppliers, purchase orders, events, "
+    "stockouts) needs its header line"
+)
+
+
 def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Probe:
     """Find a file's compression, encoding, delimiter and header; refuse files no reader could use."""
     _check_exists(path)
@@ -67,7 +74,7 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
     else:
         text_encoding = encoding or "utf-8"
     if not head.strip():
-        raise InputError("is empty", where=Where(file=path), hint="export the report again")
+        raise InputError("is empty", where=Where(file=path), hint=EMPTY_HINT)
     header_line = _decode_head(head).split("\n", 1)[0].rstrip("\r")
     separator = delimiter or detect_delimiter(header_line, path)
     header = tuple(_split_header(header_line, separator, path))
@@ -134,7 +141,7 @@ def load_bytes(path: Path, compressed: bool) -> bytes:
     if compressed:
         data = _gunzip(data, path)
     if not data.strip():
-        raise InputError("is empty", where=Where(file=path), hint="export the report again")
+        raise InputError("is empty", where=Where(file=path), hint=EMPTY_HINT)
     return data
 
 
