@@ -158,14 +158,7 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
             "percentage or fixes a number of units",
             column="units" if what == both else None,
         )
-    dates = ("start", "end")
-    frame = frame.with_columns(
-        pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
-        for c in dates
-    )
-    check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
-    frame = frame.with_columns(
-        *(pl.col(f"{c}__parsed").alias(c) for c in dates),
+    frame = _parse_span(raw, frame, findings).with_columns(
         clean_text("name").alias("name"),
         pl.coalesce(text_or_null(raw.header, "scope").str.to_lowercase(), pl.lit("all")).alias(
             "scope"
@@ -191,6 +184,23 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
         "number of units is a SKU's or a product's)",
         column="scope" if "scope" in raw.header else None,
     )
+    _check_span(raw, frame, findings)
+    return finish(frame, EVENTS)
+
+
+def _parse_span(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> pl.DataFrame:
+    """``start`` and ``end`` as dates (YYYY-MM-DD), a cell that is none reported."""
+    dates = ("start", "end")
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
+        for c in dates
+    )
+    check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
+    return frame.with_columns(pl.col(f"{c}__parsed").alias(c) for c in dates)
+
+
+def _check_span(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> None:
+    """A row whose ``end`` comes before its ``start`` is an error."""
     findings.from_mask(
         raw,
         frame,
@@ -200,20 +210,12 @@ def read_events(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.D
         message="ends before it starts",
         column="end",
     )
-    return finish(frame, EVENTS)
 
 
 def read_stockouts(raw: RawTable, options: ReadOptions, findings: Findings) -> pl.DataFrame:
     """Days a SKU was out of stock (``start`` to ``end``, inclusive), everywhere or at one
     ``location``: kept out of fitting and scoring, as the stockouts icebergops finds itself."""
-    dates = ("start", "end")
-    frame = raw.frame.with_columns(
-        pl.col(c).str.strip_chars().str.to_date(ISO_DATE, strict=False).alias(f"{c}__parsed")
-        for c in dates
-    )
-    check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
-    frame = frame.with_columns(
-        *(pl.col(f"{c}__parsed").alias(c) for c in dates),
+    frame = _parse_span(raw, raw.frame, findings).with_columns(
         clean_text("sku").alias("sku"),
         text_or_null(raw.header, "location").alias("location"),
     )
@@ -226,15 +228,7 @@ def read_stockouts(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         message="has no SKU: which SKU was out of stock?",
         column="sku",
     )
-    findings.from_mask(
-        raw,
-        frame,
-        (pl.col("end") < pl.col("start")).fill_null(False),
-        kind="end_before_start",
-        severity="error",
-        message="ends before it starts",
-        column="end",
-    )
+    _check_span(raw, frame, findings)
     return finish(frame, STOCKOUTS)
 
 
