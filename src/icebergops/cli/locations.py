@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from icebergops.cli.pipeline import Planned, Tables, plan_store, price_currency
+from icebergops.cli.pipeline import Planned, Tables, plan_store, price_currency, staleness
 from icebergops.demand.events import EVENT
 from icebergops.demand.history import demand_lines
 from icebergops.demand.series import SEPARATOR
@@ -182,15 +182,22 @@ def plan_restock_of(
     as_of: date | None = None,
     currency: str | None = None,
     exchange_rates: Mapping[str, float] | None = None,
+    today: date | None = None,
 ) -> Planned:
     """Per SKU and location when ``settings.per_location`` says so, else per SKU
     (``currency``: the store's, where the config names it; ``exchange_rates``: the config's
-    rates into it, for a budget)."""
+    rates into it, for a budget). The first warning, where there is one, is of orders that
+    stopped before ``today`` (the clock's, else; see :func:`staleness`)."""
     plan = plan_locations if settings.per_location else plan_store
     planned = plan(
         tables, settings=settings, as_of=as_of, currency=currency, exchange_rates=exchange_rates
     )
-    return replace(planned, plan=planned.plan.with_columns(price_currency(currency)))
+    stale = staleness(tables.lines, as_of, today=today or date.today())
+    return replace(
+        planned,
+        plan=planned.plan.with_columns(price_currency(currency)),
+        warnings=[stale, *planned.warnings] if stale else planned.warnings,
+    )
 
 
 def explain_locations(planned: Planned, sku: str) -> pl.DataFrame:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +32,6 @@ from icebergops.cli.pipeline import (
     main_currency,
     order_value,
     read_store,
-    staleness,
     with_options,
     write_purchase_orders,
 )
@@ -160,8 +157,6 @@ def restock_command(
         currency=currency,
         exchange_rates=settings.store.exchange_rates,
     )
-    if stale := staleness(tables.lines, as_of.date() if as_of else None, today=date.today()):
-        planned = replace(planned, warnings=[stale, *planned.warnings])
     if suppliers_report:
         write_table(planned.lead_times, output, fmt, title="supplier lead times (days)")
         if planned.lead_times.is_empty():

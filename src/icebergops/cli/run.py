@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +23,6 @@ from icebergops.cli.pipeline import (
     main_currency,
     order_value,
     read_store,
-    staleness,
     write_purchase_orders,
 )
 from icebergops.config import DEFAULT_CONFIG, Config, load_config
@@ -66,7 +65,9 @@ def run_command(
     files, root = _files(settings)
     err = stderr_console()
     clock = Clock()
-    day = (run_date or datetime.now()).date().isoformat()
+    # the run's day names its folder, and an export that stopped updating is judged against it
+    ran = (run_date or datetime.now()).date()
+    day = ran.isoformat()
     with run_lock(root), dated_folder(root, day) as folder:
         tables = read_store(files, config=settings, as_of=as_of.date() if as_of else None)
         clock.lap(
@@ -79,11 +80,8 @@ def run_command(
             as_of=as_of.date() if as_of else None,
             currency=currency,
             exchange_rates=settings.store.exchange_rates,
+            today=ran,
         )
-        # an export that stopped updating is judged against the run's day, not the clock's
-        ran = (run_date or datetime.now()).date()
-        if stale := staleness(tables.lines, as_of.date() if as_of else None, today=ran):
-            planned = replace(planned, warnings=[stale, *planned.warnings])
         to_order = planned.plan.filter(pl.col("order_quantity") > 0)
         rows = NOUN if settings.restock.per_location else "SKUs"
         clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
