@@ -45,11 +45,7 @@ def run_lock(root: Path) -> Iterator[None]:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(
-            f"cannot create the output folder: {err.strerror}",
-            where=Where(file=root),
-            hint="set run.output to a folder this user can write",
-        ) from err
+        raise _unwritable("cannot create the output folder", root, err) from err
     lock = root / LOCK
     mine = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                        "since": datetime.now().isoformat(timespec="seconds")})  # fmt: skip
@@ -68,11 +64,7 @@ def run_lock(root: Path) -> Iterator[None]:
                 hint="wait for it to finish; remove the lock file only if no run is going",
             ) from None
         except OSError as err:
-            raise OutputError(
-                f"cannot write the run's lock file: {err.strerror}",
-                where=Where(file=lock),
-                hint="set run.output to a folder this user can write",
-            ) from err
+            raise _unwritable("cannot write the run's lock file", lock, err) from err
         with os.fdopen(handle, "w") as out:
             out.write(mine)
         break
@@ -80,6 +72,14 @@ def run_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+def _unwritable(what: str, path: Path, err: OSError) -> OutputError:
+    return OutputError(
+        f"{what}: {err.strerror}",
+        where=Where(file=path),
+        hint="set run.output to a folder this user can write",
+    )
 
 
 def _holder(lock: Path) -> dict[str, str]:

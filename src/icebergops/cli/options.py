@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,24 +46,22 @@ KindOption = Annotated[
         help="Skip detection: read every file as this layout (see `inspect --kinds`).",
     ),
 ]
+
+
+def _as_of(help: str) -> Any:
+    """``--as-of YYYY-MM-DD``, which means one thing to planning and another to ``inspect``."""
+    return typer.Option("--as-of", metavar="YYYY-MM-DD", help=help, formats=["%Y-%m-%d"])
+
+
 AsOfOption = Annotated[
     datetime | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="Plan as of this day: later sales are left out and the forecast starts the day "
-        "after (default: the last order's date).",
-        formats=["%Y-%m-%d"],
+    _as_of(
+        "Plan as of this day: later sales are left out and the forecast starts the day "
+        "after (default: the last order's date)."
     ),
 ]
 SnapshotDateOption = Annotated[
-    datetime | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="The day inventory snapshots describe (default: the file's date).",
-        formats=["%Y-%m-%d"],
-    ),
+    datetime | None, _as_of("The day inventory snapshots describe (default: the file's date).")
 ]
 EncodingOption = Annotated[
     str | None,
