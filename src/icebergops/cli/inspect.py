@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -149,15 +150,8 @@ def _write(reports: list[dict[str, Any]], fmt: str | None, output: Path | None) 
     if chosen in ("csv", "xlsx"):
         write_table(_findings_frame(reports), output, chosen)
     else:
-        text = (
-            _json(reports)
-            if chosen == "json"
-            else _tables(reports, terminal=output is None and sys.stdout.isatty())
-        )
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text(text, output)
+        text = _json(reports) if chosen == "json" else _tables(reports, output)
+        _put(text, output)
     stderr = stderr_console()
     for report in reports:  # in every format: a job reading only stderr learns it too
         if "error" in report:
@@ -170,12 +164,28 @@ def _json(reports: list[dict[str, Any]]) -> str:
     return json.dumps(reports, indent=1, ensure_ascii=False) + "\n"
 
 
-def _tables(reports: list[dict[str, Any]], *, terminal: bool) -> str:
+def _tables(reports: list[dict[str, Any]], output: Path | None) -> str:
+    def draw(console: Console) -> None:
+        for report in reports:
+            _print_report(console, report)
+
+    return _rendered(draw, output)
+
+
+def _rendered(draw: Callable[[Console], None], output: Path | None) -> str:
+    """What ``draw`` prints, as text: in colour for a terminal, plain for a file or a pipe."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=max(100, Console().width), force_terminal=terminal)
-    for report in reports:
-        _print_report(console, report)
+    terminal = output is None and sys.stdout.isatty()
+    draw(Console(file=buffer, width=max(100, Console().width), force_terminal=terminal))
     return buffer.getvalue()
+
+
+def _put(text: str, output: Path | None) -> None:
+    """``text`` to stdout, or written to ``output``."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(text, output)
 
 
 def _print_report(console: Console, report: dict[str, Any]) -> None:
@@ -292,12 +302,5 @@ def _print_kinds(settings: Any, fmt: str | None, output: Path | None) -> None:
             table.add_row(
                 *[str(v) for v in list(row.values())[:3]], ", ".join(row["required_columns"])
             )
-        buffer = io.StringIO()
-        terminal = output is None and sys.stdout.isatty()
-        console = Console(file=buffer, width=max(100, Console().width), force_terminal=terminal)
-        console.print(table)
-        text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text(text, output)
+        text = _rendered(lambda console: console.print(table), output)
+    _put(text, output)
