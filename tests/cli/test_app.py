@@ -47,6 +47,19 @@ def test_help_is_plain_text_and_bare_commands_show_it() -> None:
     assert _icebergops("--version").stdout.startswith("icebergops ")
 
 
+@pytest.mark.parametrize("command", ["inspect", "forecast", "restock", "backtest", "run", "demo"])
+def test_help_names_arguments_and_values_as_unix_tools_do(command: str) -> None:
+    """typer wrote `Usage: … {ORDERS}...`, `ORDERS <list[Path]>` and `--budget <float range>`."""
+    result = _icebergops(command, "--help")
+    assert result.returncode == 0
+    for typer_own in ("{", "<list[", "<path>", " range>", "<float>", "<int>", "<day|"):
+        assert typer_own not in result.stdout, (typer_own, result.stdout)
+    arguments = {"inspect": " [FILES...]", "demo": " [FOLDER]", "run": ""}.get(
+        command, " ORDERS..."
+    )
+    assert result.stdout.splitlines()[0] == f"Usage: icebergops {command} [OPTIONS]{arguments}"
+
+
 def test_an_input_error_keeps_its_exit_code_through_main(tmp_path: Path) -> None:
     """main() runs the app outside click's standalone mode: 66 and 65 must still come out."""
     missing = _icebergops("inspect", str(tmp_path / "nope.csv"), "-f", "json")

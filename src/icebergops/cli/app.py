@@ -108,15 +108,50 @@ def main_options(
     )
 
 
+class PlainCommand(typer.core.TyperCommand):
+    """Help as Unix tools write it: ``Usage: icebergops restock [OPTIONS] ORDERS...`` and
+    ``ORDERS  Order exports…``, where typer writes ``{ORDERS}...`` and ``ORDERS <list[Path]>``
+    whatever the metavar says."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        rows: dict[str, list[tuple[str, str]]] = {"argument": [], "option": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None and param.param_type_name in rows:
+                name = _argument_name(param) if param.param_type_name == "argument" else record[0]
+                rows[param.param_type_name].append((name, record[1]))
+        for kind, title in (("argument", "Arguments"), ("option", "Options")):
+            if rows[kind]:
+                with formatter.section(title):
+                    formatter.write_dl(rows[kind])
+
+
+def _argument_name(param: Any) -> str:
+    name = str(param.metavar or (param.name or "").upper())
+    return f"{name}..." if param.nargs != 1 else name
+
+
 def _register() -> None:
     from icebergops.cli import backtest, demo, forecast, inspect, restock, run
 
-    app.command("inspect")(reports_errors(inspect.inspect_command))
-    app.command("forecast")(reports_errors(forecast.forecast_command))
-    app.command("restock")(reports_errors(restock.restock_command))
-    app.command("backtest")(reports_errors(backtest.backtest_command))
-    app.command("run")(reports_errors(run.run_command))
-    app.command("demo")(reports_errors(demo.demo_command))
+    commands: dict[str, Callable[..., Any]] = {
+        "inspect": inspect.inspect_command,
+        "forecast": forecast.forecast_command,
+        "restock": restock.restock_command,
+        "backtest": backtest.backtest_command,
+        "run": run.run_command,
+        "demo": demo.demo_command,
+    }
+    for name, command in commands.items():
+        app.command(name, cls=PlainCommand)(reports_errors(command))
 
 
 _register()

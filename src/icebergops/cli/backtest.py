@@ -42,15 +42,23 @@ def backtest_command(
     suppliers: SuppliersOption = None,
     purchase_orders_file: PurchaseOrdersOption = None,
     events: EventsOption = None,
-    days: Annotated[int, typer.Option(min=28, max=730, help="Days of history to replay.")] = 182,
-    every: Annotated[int, typer.Option(min=7, max=182, help="Days between re-forecasts.")] = 28,
+    days: Annotated[
+        int, typer.Option(min=28, max=730, metavar="DAYS", help="Days of history to replay.")
+    ] = 182,
+    every: Annotated[
+        int, typer.Option(min=7, max=182, metavar="DAYS", help="Days between re-forecasts.")
+    ] = 28,
     service_level: ServiceLevelOption = None,
     review_days: ReviewDaysOption = None,
     margin_days: Annotated[
-        float, typer.Option(help="Current rule: reorder when cover < lead time + this many days.")
+        float,
+        typer.Option(
+            metavar="DAYS", help="Current rule: reorder when cover < lead time + this many days."
+        ),
     ] = 14.0,
     order_days: Annotated[
-        float, typer.Option(help="Current rule: order this many days of average sales.")
+        float,
+        typer.Option(metavar="DAYS", help="Current rule: order this many days of average sales."),
     ] = 30.0,
     sweep: Annotated[
         str,

@@ -45,7 +45,8 @@ def demo_command(
         typer.Argument(metavar="FOLDER", help="Where to write the demo store and the results."),
     ] = DEFAULT_FOLDER,
     seed: Annotated[
-        int, typer.Option(min=0, help="Random seed: the same seed gives the same store.")
+        int,
+        typer.Option(min=0, metavar="N", help="Random seed: the same seed gives the same store."),
     ] = 7,
     fmt: FormatOption = None,
 ) -> None:

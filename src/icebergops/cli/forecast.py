@@ -117,11 +117,20 @@ def forecast_command(
         str, typer.Option(metavar="DAYS|WEEKS", help="How far ahead: days (56d) or weeks (8w).")
     ] = "28d",
     freq: Annotated[
-        Freq, typer.Option("--freq", help="Forecast per day, or per ISO week (Monday to Sunday).")
+        Freq,
+        typer.Option(
+            "--freq",
+            metavar="day|week",
+            help="Forecast per day, or per ISO week (Monday to Sunday).",
+        ),
     ] = Freq.day,
     level: Annotated[
         Level,
-        typer.Option("--level", help="One series per SKU, product, SKU × location or channel."),
+        typer.Option(
+            "--level",
+            metavar="sku|product|sku-location|sku-channel",
+            help="One series per SKU, product, SKU × location or channel.",
+        ),
     ] = Level.sku,
     as_of: AsOfOption = None,
     kind: KindOption = None,
@@ -134,7 +143,9 @@ def forecast_command(
             "--evaluate", help="Backtest against the baselines over the last --origins horizons."
         ),
     ] = False,
-    origins: Annotated[int, typer.Option(min=1, max=12, help="Horizons to backtest.")] = 3,
+    origins: Annotated[
+        int, typer.Option(min=1, max=12, metavar="N", help="Horizons to backtest.")
+    ] = 3,
     scores: Annotated[
         Path | None,
         typer.Option(

@@ -111,15 +111,17 @@ PurchaseOrdersOption = Annotated[
     ),
 ]
 ServiceLevelOption = Annotated[
-    float | None, typer.Option(min=0.5, max=0.9999, help="Chance of no stockout per cycle.")
+    float | None,
+    typer.Option(min=0.5, max=0.9999, metavar="P", help="Chance of no stockout per cycle."),
 ]
 ReviewDaysOption = Annotated[
-    int | None, typer.Option(min=1, max=365, help="Days until you next order.")
+    int | None, typer.Option(min=1, max=365, metavar="DAYS", help="Days until you next order.")
 ]
 EngineOption = Annotated[
     EngineName,
     typer.Option(
+        metavar="local|dask|ray|spark",
         help="Where the models run: this machine, or a Dask, Ray or Spark cluster "
-        "(each needs the extra of its name; see the README)."
+        "(each needs the extra of its name; see the README).",
     ),
 ]

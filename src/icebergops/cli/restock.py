@@ -72,7 +72,9 @@ def restock_command(
     stockouts: StockoutsOption = None,
     service_level: ServiceLevelOption = None,
     review_days: ReviewDaysOption = None,
-    budget: Annotated[float | None, typer.Option(min=0, help="Money to spend at most.")] = None,
+    budget: Annotated[
+        float | None, typer.Option(min=0, metavar="AMOUNT", help="Money to spend at most.")
+    ] = None,
     po_dir: Annotated[
         Path | None,
         typer.Option(
