@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -431,3 +432,27 @@ def test_extra_models_are_checked_before_anything_is_read(tmp_path: Path) -> Non
     result = runner.invoke(app, ["forecast", missing, "--extra-models", "theta,prophet"])
     assert result.exit_code == 2, result.output
     assert "'prophet' is not one of theta, arima, mstl" in result.output
+
+
+def test_evaluate_says_when_an_origin_asked_for_could_not_be_scored(
+    write_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The earliest cut-off of 5 one-week horizons over 50 days leaves 15 days to forecast from,
+    not 21: it was skipped, and the table's title still said 5 origins."""
+    config = Path(__file__).parents[2] / "examples" / "online_retail.yaml"
+    rows = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"]
+    for i in range(50):
+        day = date(2011, 1, 1) + timedelta(days=i)
+        rows += [f"{1000 + i},11111,MUG,{1 + i % 3},{day} 10:00:00,2.5,17850,United Kingdom"]
+    orders = write_file("retail.csv", "\n".join(rows) + "\n")
+    args = ["forecast", str(orders), "--config", str(config), "--evaluate", "--horizon", "1w"]
+    asked = runner.invoke(app, [*args, "--origins", "5", "-f", "table"])
+    assert asked.exit_code == 0, asked.output
+    assert "backtest: 4 x 7 days" in asked.stdout
+    assert (
+        "warning: 4 of the 5 origins asked for were scored: no series has 21 days of history "
+        "up to 2011-01-15 (3 horizons to forecast from)" in asked.stderr.replace("\n", " ")
+    )
+    every = runner.invoke(app, [*args, "--origins", "4", "-f", "table"])
+    assert every.exit_code == 0, every.output
+    assert "backtest: 4 x 7 days" in every.stdout and "origins asked for" not in every.stderr

@@ -171,3 +171,41 @@ def test_series_scores_cover_every_method_and_series_of_the_backtest() -> None:
     overall = accuracy_table(backtest_errors(results, data)).select("model", "mase").sort("model")
     mean_mase = scores.group_by("model").agg(pl.col("mase").mean()).sort("model")
     assert mean_mase["mase"].to_list() == pytest.approx(overall["mase"].to_list())
+
+
+def test_each_origin_is_scaled_by_the_history_before_its_cut_off() -> None:
+    """The naive scale came from the whole history, the scored horizons included: a series calm
+    before its cut-offs and wild after them had its errors divided by the wild days' steps."""
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(12)]
+    units = [1, 2, 1, 2, 1, 2, 1, 2, 0, 9, 0, 9]  # steps of 1 up to day 8, of 9 after
+    history = pl.DataFrame({"sku": "A", "day": days, "units": units})
+    first, second = date(2024, 1, 8), date(2024, 1, 10)
+    results = pl.DataFrame(
+        {
+            "sku": "A",
+            "day": days[8:],
+            "model": CHOSEN,
+            "forecast": [1.0] * 4,
+            "units": units[8:],
+            "cutoff": [first, first, second, second],
+        }
+    )
+    errors = backtest_errors(results, history).per_period.row(0, named=True)
+    # up to 8 January 7 steps of 1 (MAE 1, MSE 1); up to 10 January also 2 → 0 and 0 → 9
+    # (MAE 18/9, MSE 92/9); the errors are 1 and 8 at each origin
+    assert errors["mase"] == pytest.approx((1 + 8 + (1 + 8) / 2) / 4)
+    assert errors["rmsse"] == pytest.approx(((1 + 64 + (1 + 64) * 9 / 92) / 4) ** 0.5)
+
+
+def test_a_period_without_a_naive_scale_is_left_out_of_the_scaled_errors() -> None:
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(8)]
+    history = pl.DataFrame({"sku": "A", "day": days, "units": [3, 3, 3, 3, 5, 3, 4, 3]})
+    cut = [date(2024, 1, 4)] * 2 + [date(2024, 1, 6)] * 2
+    results = pl.DataFrame(
+        {"sku": "A", "day": days[4:], "model": CHOSEN, "forecast": 3.0, "units": [5, 3, 4, 3]}
+    ).with_columns(pl.Series("cutoff", cut))
+    errors = backtest_errors(results, history).per_period.row(0, named=True)
+    # up to 4 January nothing changed (no scale): only the second origin's days count, scaled
+    # by the steps up to 6 January (0, 0, 0, 2, -2: MAE 0.8, MSE 1.6)
+    assert errors["mase"] == pytest.approx((1 / 0.8 + 0) / 2)
+    assert errors["rmsse"] == pytest.approx(((1 / 1.6 + 0) / 2) ** 0.5)

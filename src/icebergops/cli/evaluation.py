@@ -15,6 +15,7 @@ from icebergops.demand.evaluate import (
     accuracy_table,
     backtest,
     backtest_errors,
+    cutoffs,
     method_names,
     readable_scores,
     series_scores,
@@ -61,11 +62,28 @@ def report_backtest(
         write_table(readable_scores(ordered), scores, None)
     terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
     shown = table.drop(GAINS) if terminal else table
-    write_table(shown, output, fmt, title=f"backtest: {origins} x {periods} {period.name}s")
+    scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
+    write_table(shown, output, fmt, title=f"backtest: {scored} x {periods} {period.name}s")
     if scores is not None:
         err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
-    scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
+    if scored < origins:
+        err.print(_skipped_line(levels, results, period, periods, origins))
     _print_verdict(table, method_names(period, levels.key), NOUNS[levels.level], scored, err)
+
+
+def _skipped_line(
+    levels: LevelHistory, results: pl.DataFrame, period: Frequency, periods: int, origins: int
+) -> str:
+    """The warning that fewer origins were scored than --origins asked for, and why."""
+    done = set(results["cutoff"].to_list())
+    skipped = [c for c in cutoffs(levels.history, periods, origins, period) if c not in done]
+    scored = origins - len(skipped)
+    days = ", ".join(str(c) for c in skipped)
+    return (
+        f"warning: {scored} of the {origins} origins asked for {'was' if scored == 1 else 'were'} "
+        f"scored: no series has {3 * periods} {period.name}s of history up to {days} "
+        "(3 horizons to forecast from)"
+    )
 
 
 def _print_verdict(

@@ -1,7 +1,8 @@
 """Forecast accuracy a seller can read: WAPE, bias, MASE and RMSSE, per series and overall.
 
 Scaled errors follow Hyndman & Koehler (2006) (MASE) and the M5 competition (RMSSE): the error of
-the forecast divided by the in-sample error of the one-step naive forecast on that series' history.
+the forecast divided by the in-sample error of the one-step naive forecast on that series' history,
+the history the forecast was made from (in a backtest, up to each origin's cut-off).
 """
 
 from __future__ import annotations
@@ -70,20 +71,27 @@ def series_errors(
     *,
     keys: tuple[str, ...] = ("sku",),
     by: tuple[str, ...] = ("model",),
+    scaled_per: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """Per series and ``by``: summed absolute and signed error, units sold, forecast units, and
-    the scaled errors MASE and RMSSE (infinite or NaN where the series' naive scale is 0)."""
+    the scaled errors MASE and RMSSE (null where the series' naive scale is 0 or unknown).
+
+    ``scaled_per``: columns of ``actuals`` that ``scales`` has too, each with a scale of its own
+    (a backtest's ``cutoff``: each origin's errors are scaled by the history before it); every
+    period's error is divided by its own scale, and periods without one are left out.
+    """
     error = pl.col("forecast") - pl.col("units")
+    mae, mse = pl.col("mae_scale"), pl.col("mse_scale")
     return (
-        actuals.join(scales, on=list(keys), how="left")
+        actuals.join(scales, on=[*keys, *scaled_per], how="left")
         .group_by(*keys, *by)
         .agg(
             error.abs().sum().alias("abs_error"),
             error.sum().alias("error"),
             pl.col("units").sum().alias("actual"),
             pl.col("forecast").sum().alias("forecast"),
-            (error.abs().mean() / pl.col("mae_scale").first()).alias("mase"),
-            (error.pow(2).mean() / pl.col("mse_scale").first()).sqrt().alias("rmsse"),
+            pl.when(mae > 0).then(error.abs() / mae).mean().alias("mase"),
+            pl.when(mse > 0).then(error.pow(2) / mse).mean().sqrt().alias("rmsse"),
         )
     )
 

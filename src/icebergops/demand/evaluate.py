@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -60,10 +60,8 @@ def backtest(
     ``extra_models`` as :func:`forecast_demand` takes them."""
     time = freq.column
     names = method_names(freq, key)
-    last = history[time].max()
     frames = []
-    for back in range(origins, 0, -1):
-        cutoff = last - timedelta(days=back * horizon * freq.days)  # type: ignore[operator]
+    for number, cutoff in enumerate(cutoffs(history, horizon, origins, freq), start=1):
         train = history.filter(pl.col(time) <= cutoff)
         eligible = train.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") >= 3 * horizon)
         train = train.join(eligible.select(key), on=key)
@@ -75,7 +73,7 @@ def backtest(
         if "censored" in actual.columns:  # stockout periods: what demand was is unknown
             actual = actual.filter(~pl.col("censored"))
         actual = actual.select(key, time, "units")
-        step = _origin(origins - back + 1, origins, progress)
+        step = _origin(number, origins, progress)
         chosen = forecast_demand(
             train,
             horizon=horizon,
@@ -100,6 +98,15 @@ def backtest(
             )
         )
     return pl.concat(frames)
+
+
+def cutoffs(history: pl.DataFrame, horizon: int, origins: int, freq: Frequency = DAY) -> list[date]:
+    """The last days of history of :func:`backtest`'s origins, earliest first: one horizon apart,
+    the last one horizon before the history's end. An origin before which no series has 3
+    horizons of history is skipped there."""
+    last = history[freq.column].max()
+    assert isinstance(last, date)
+    return [last - timedelta(days=back * horizon * freq.days) for back in range(origins, 0, -1)]
 
 
 def _origin(number: int, origins: int, progress: Progress | None) -> Progress:
@@ -132,11 +139,34 @@ class BacktestErrors:
 def backtest_errors(
     results: pl.DataFrame, history: pl.DataFrame, *, key: str = "sku", freq: Frequency = DAY
 ) -> BacktestErrors:
-    """The errors of :func:`backtest`'s ``results``, scaled by the naive errors of ``history``."""
-    scales = naive_scales(history, keys=(key,), time=freq.column)
-    per_period = series_errors(results, scales, keys=(key,), by=("model",))
-    totals = series_errors(horizon_totals(results, key=key), scales, keys=(key,), by=("model",))
+    """The errors of :func:`backtest`'s ``results``, each origin's scaled by the naive errors of
+    ``history`` up to its cut-off: the history its forecasts were made from. (Scaled by the whole
+    history, the horizons scored would count in their own scale.)"""
+    scales = origin_scales(history, results["cutoff"].unique().sort(), key=key, time=freq.column)
+    per_period, totals = (
+        series_errors(frame, scales, keys=(key,), by=("model",), scaled_per=("cutoff",))
+        for frame in (results, horizon_totals(results, key=key))
+    )
     return BacktestErrors(per_period, totals, key, freq)
+
+
+def origin_scales(
+    history: pl.DataFrame, cutoffs: pl.Series, *, key: str = "sku", time: str = "day"
+) -> pl.DataFrame:
+    """:func:`~.accuracy.naive_scales` of each series on its history up to each cut-off
+    (``key, cutoff, mae_scale, mse_scale``)."""
+    scales = [
+        naive_scales(history.filter(pl.col(time) <= cutoff), keys=(key,), time=time).with_columns(
+            pl.lit(cutoff, dtype=cutoffs.dtype).alias("cutoff")
+        )
+        for cutoff in cutoffs
+    ]
+    if not scales:
+        return pl.DataFrame(
+            schema={key: history.schema[key], "cutoff": cutoffs.dtype}
+            | {"mae_scale": pl.Float64, "mse_scale": pl.Float64}
+        )
+    return pl.concat(scales)
 
 
 def accuracy_table(errors: BacktestErrors) -> pl.DataFrame:
