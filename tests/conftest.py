@@ -35,7 +35,7 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
 
 # what `forecast` and `restock` say of ``spiked_retail``'s file
 SPIKE_WARNING = (
-    "warning: 1 SKUs sold over half of their last year's units in a single day (a wholesale "
+    "warning: 1 SKU sold over half of its last year's units in a single day (a wholesale "
     "order?), e.g. 22222: 200 of 259 on 2011-01-31"
 )
 

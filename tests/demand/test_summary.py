@@ -52,7 +52,7 @@ def test_spikes_are_over_half_a_years_units_in_one_period() -> None:
     assert spikes(history).rows() == [("ONCE", days[-5], 30.0, 30.0)]
     line = spike_warning(spikes(history), "SKUs")
     assert line is not None and line.startswith(
-        "1 SKUs sold over half of their last year's units in a single day (a wholesale order?), "
+        "1 SKU sold over half of its last year's units in a single day (a wholesale order?), "
         "e.g. ONCE: 30 of 30 on"
     )
     assert spike_warning(spikes(history.filter(pl.col("sku") != "ONCE")), "SKUs") is None

@@ -32,6 +32,7 @@ NOUNS = {
     "sku-location": "SKU × location series",
     "sku-channel": "SKU × channel series",
 }
+SINGULAR = {"SKUs": "SKU", "products": "product"}  # of NOUNS; "series" is both
 NONE = "(none)"
 SEPARATOR = " @ "
 

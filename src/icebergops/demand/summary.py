@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
+from icebergops.demand.series import SINGULAR
 
 SHORT = "(short history)"  # how forecast.py marks series forecast by the trailing average
 
@@ -115,8 +116,10 @@ def spike_warning(
         if lines is not None and found.columns[0] == "sku"
         else None
     )
+    one = found.height == 1
     return (
-        f"{found.height:,} {noun} sold over half of their last year's units in a single {period} "
+        f"{found.height:,} {SINGULAR.get(noun, noun) if one else noun} sold over half of "
+        f"{'its' if one else 'their'} last year's units in a single {period} "
         f"(a wholesale order?), e.g. {key}: {then:,.0f} of {year:,.0f} on {at}"
         + (f" (its largest order that {period}: {order})" if order is not None else "")
         + "; counted as demand: if it was a one-off order, list it under store.not_demand_orders "
