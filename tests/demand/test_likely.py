@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icebergops.demand.evaluate import backtest
-from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely
+from icebergops.demand.likely import NONE_LIKELIER, forecast_zero, likely_none, most_likely
 
 START = date(2026, 1, 1)
 
@@ -47,6 +47,14 @@ def test_a_series_expected_to_sell_under_ln_2_in_the_horizon_is_forecast_zero() 
     assert math.isclose(totals["JUST"][0], 0.7) and math.isclose(totals["JUST"][1], 0.7)
     assert out.filter(pl.col("sku") == "FAST")["forecast"].to_list() == [3.0] * 28
     assert likely_none(out, by=["sku"]) == 1
+
+
+def test_series_with_none_expected_are_counted_apart_from_the_likely_none() -> None:
+    """The summary counted only the second kind: rieker_qc said "355 of them forecast 0" where
+    1,229 of its 1,230 SKUs were (874 of them with no unit expected at all)."""
+    out = most_likely(forecasts({"SLOW": 0.0245, "GONE": 0.0, "OUT": 0.0, "FAST": 3.0}), by=["sku"])
+    assert forecast_zero(out, by=["sku"]) == (1, 2)
+    assert forecast_zero(out.filter(pl.col("sku") == "FAST"), by=["sku"]) == (0, 0)
 
 
 def test_the_horizon_decides_and_events_after_it_are_read_from_expected() -> None:

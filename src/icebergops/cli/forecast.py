@@ -43,7 +43,7 @@ from icebergops.demand.events import (
 from icebergops.demand.forecast import EXTRA_MODELS, forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import demand_lines
-from icebergops.demand.likely import NONE_LIKELIER, likely_none, most_likely, rounded
+from icebergops.demand.likely import NONE_LIKELIER, forecast_zero, most_likely, rounded
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import (
     NOUNS,
@@ -279,14 +279,34 @@ def forecast_command(
         f"{fitted[levels.key].n_unique():,} {NOUNS[levels.level]}, {ahead} ahead, "
         f"{result['expected'].sum():,.0f} units expected in all"
     )
-    if none := likely_none(result, by=levels.columns):
-        err.print(
-            f"{none:,} of them forecast 0: under {NONE_LIKELIER:.2f} units expected in {ahead}, "
-            "so most likely none sold"
-        )
+    if zero := zero_line(*forecast_zero(result, by=levels.columns), ahead):
+        err.print(zero, markup=False)
     found = spikes(levels.history, key=levels.key, freq=period)
     if warning := spike_warning(found, NOUNS[levels.level], period.name, lines=lines, freq=period):
         err.print(f"warning: {warning}", markup=False)
+
+
+def zero_line(likely: int, none: int, ahead: str) -> str:
+    """The line on the series forecast 0: those where none sold is the likelier outcome, and
+    those with no unit expected at all; empty where there are none.
+
+    >>> print(zero_line(355, 874, "7 days").replace(" (", "\n("))
+    1,229 of them forecast 0: 355 with under 0.69 units expected in 7 days
+    (most likely none sold), 874 with none expected
+    >>> zero_line(2, 0, "14 days")
+    '2 of them forecast 0: under 0.69 units expected in 14 days, so most likely none sold'
+    """
+    if not likely + none:
+        return ""
+    rule = f"under {NONE_LIKELIER:.2f} units expected in {ahead}"
+    if not none:
+        return f"{likely:,} of them forecast 0: {rule}, so most likely none sold"
+    if not likely:
+        return f"{none:,} of them forecast 0: none expected in {ahead}"
+    return (
+        f"{likely + none:,} of them forecast 0: {likely:,} with {rule} (most likely none sold), "
+        f"{none:,} with none expected"
+    )
 
 
 MODEL_WIDTH = 32  # characters of the model's name a terminal row shows

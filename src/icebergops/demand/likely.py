@@ -54,8 +54,16 @@ def most_likely(forecasts: pl.DataFrame, *, by: Sequence[str]) -> pl.DataFrame:
 def likely_none(forecasts: pl.DataFrame, *, by: Sequence[str]) -> int:
     """How many series of :func:`most_likely`'s output are forecast 0 although units are
     expected."""
-    none = (pl.col("forecast").sum() == 0) & (pl.col("expected").sum() > 0)
-    return int(forecasts.group_by(by).agg(none).get_column("forecast").sum())
+    return forecast_zero(forecasts, by=by)[0]
+
+
+def forecast_zero(forecasts: pl.DataFrame, *, by: Sequence[str]) -> tuple[int, int]:
+    """How many series of :func:`most_likely`'s output are forecast 0 over the horizon: those
+    with units expected (under :data:`NONE_LIKELIER`), and those with none expected at all."""
+    totals = forecasts.group_by(by).agg(pl.col("forecast", "expected").sum())
+    zero = totals.filter(pl.col("forecast") == 0)
+    expected = int((zero["expected"] > 0).sum())
+    return expected, zero.height - expected
 
 
 UNITS = ("forecast", "expected", "lo_80", "hi_80", "lo_95", "hi_95")
