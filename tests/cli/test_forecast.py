@@ -462,3 +462,17 @@ def test_evaluate_says_when_an_origin_asked_for_could_not_be_scored(
     every = runner.invoke(app, [*args, "--origins", "4", "-f", "table"])
     assert every.exit_code == 0, every.output
     assert "backtest: 4 x 7 days" in every.stdout and "origins asked for" not in every.stderr
+
+
+def test_an_export_given_twice_is_counted_once(spiked_retail: tuple[Path, Path, str]) -> None:
+    """`forecast a.csv a.csv` expected twice the units (a glob of overlapping exports)."""
+    orders, config, _ = spiked_retail
+    once, twice = orders.with_name("once.csv"), orders.with_name("twice.csv")
+    base = ["forecast", "--config", str(config), "--horizon", "1w", "-o"]
+    assert runner.invoke(app, [*base, str(once), str(orders)]).exit_code == 0
+    result = runner.invoke(app, [*base, str(twice), str(orders), str(orders)])
+    assert result.exit_code == 0, result.output
+    assert_frame_equal(pl.read_csv(twice), pl.read_csv(once))
+    assert f"warning: {orders}: 120 lines of 60 orders also in {orders}" in " ".join(
+        result.stderr.split()
+    )

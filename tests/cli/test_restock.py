@@ -779,3 +779,16 @@ def test_restock_warns_of_a_year_sold_in_one_day(spiked_retail: tuple[Path, Path
     )
     assert result.exit_code == 0, result.output
     assert warning in " ".join(result.stderr.split())
+
+
+def test_restock_counts_an_export_given_twice_once(spiked_retail: tuple[Path, Path, str]) -> None:
+    orders, config, _ = spiked_retail
+    plans = []
+    for files in ([orders], [orders, orders]):
+        target = orders.with_name(f"p{len(files)}.csv")
+        args = ["restock", *map(str, files), "--no-stock", "--config", str(config)]
+        result = runner.invoke(app, [*args, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        plans.append(pl.read_csv(target))
+    assert plans[1].equals(plans[0])
+    assert "120 lines of 60 orders also in" in " ".join(result.stderr.split())

@@ -62,7 +62,7 @@ from icebergops.outputs import (
     require_plotting,
     write_table,
 )
-from icebergops.sources import read_options, read_table
+from icebergops.sources import read_options, read_orders, read_table
 
 
 class Freq(StrEnum):
@@ -209,7 +209,9 @@ def forecast_command(
     periods = horizon_periods(horizon, period)
     with stages(err) as progress:
         progress("reading the exports")
-        lines, families = _read(orders, products, kind, settings, as_of.date() if as_of else None)
+        lines, families, repeats = _read(
+            orders, products, kind, settings, as_of.date() if as_of else None
+        )
         stock = read_table(inventory, "inventory", config=settings) if inventory else None
         known = read_table([events], "events", config=settings) if events else None
         out = read_table([stockouts], "stockouts", config=settings) if stockouts else None
@@ -222,6 +224,8 @@ def forecast_command(
             stock=stock,
             stockouts=out,
         )
+    for repeated in repeats:
+        err.print(f"warning: {repeated}", markup=False)
     _warn_unforecast(levels, period, err)
     if out is not None:
         sold = demand_lines(lines).select("sku", pl.col("order_date").alias("day"))
@@ -365,13 +369,14 @@ def _read(
     kind: str | None,
     settings: Config,
     as_of: date | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Order lines and the catalogue (``sku, product, category, product_type``)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Order lines, the catalogue (``sku, product, category, product_type``) and the warnings
+    of exports that repeat an earlier one's lines."""
     options = read_options(settings)
-    lines = read_table(orders, "order_lines", kind=kind, config=settings, options=options)
+    lines, repeats = read_orders(orders, kind=kind, config=settings, options=options)
     require_dated(lines, orders[0], as_of)
     exported = read_table(products, "products", config=settings) if products else None
-    return lines, catalogue(lines, exported)
+    return lines, catalogue(lines, exported), repeats
 
 
 def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> None:

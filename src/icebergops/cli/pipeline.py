@@ -36,7 +36,7 @@ from icebergops.inventory.restock import (
 )
 from icebergops.outputs import write_table, write_xlsx
 from icebergops.schema import PURCHASE_ORDERS, SUPPLIERS, empty
-from icebergops.sources import read_options, read_source, read_table
+from icebergops.sources import read_options, read_orders, read_source, read_table
 
 STALE_DAYS = 14  # no sale for this long before the plan's day: an old export, or a typo
 MAX_QUIET_DAYS = 366  # an --as-of this far past the last sale is a typo, not a plan
@@ -64,6 +64,7 @@ class Tables:
     purchase_orders: pl.DataFrame | None
     events: pl.DataFrame | None
     stockouts: pl.DataFrame | None = None  # sku, location, start, end
+    repeats: list[str] = field(default_factory=list)  # exports that repeat others' lines
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def read_store(
             "without stock from zero",
         )
     options = read_options(config)
-    lines = read_table(list(files.orders), "order_lines", kind=kind, config=config, options=options)
+    lines, repeats = read_orders(list(files.orders), kind=kind, config=config, options=options)
     require_dated(lines, files.orders[0], as_of)
     products = (
         read_table(list(files.products), "products", config=config) if files.products else None
@@ -113,7 +114,7 @@ def read_store(
     stockouts = (
         read_table([files.stockouts], "stockouts", config=config) if files.stockouts else None
     )
-    return Tables(lines, stock, snapshot, products, suppliers, po, events, stockouts)
+    return Tables(lines, stock, snapshot, products, suppliers, po, events, stockouts, repeats)
 
 
 def with_options(
@@ -327,7 +328,7 @@ def plan_store(
         currency=currency or main_currency(tables.lines),
         exchange_rates=exchange_rates,
     )
-    warnings = _warnings(plan, supply, tables, noun)
+    warnings = [*tables.repeats, *_warnings(plan, supply, tables, noun)]
     if idle:
         warnings.append(idle)
     if spiked := spike_warning(spikes(history), noun, lines=tables.lines):

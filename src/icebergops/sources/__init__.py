@@ -131,6 +131,48 @@ def read_table(
     return pl.concat(frames) if frames else empty(TABLES[table])
 
 
+def read_orders(
+    paths: Sequence[Path],
+    *,
+    kind: str | None = None,
+    config: Config | None = None,
+    options: ReadOptions | None = None,
+) -> tuple[pl.DataFrame, list[str]]:
+    """Order lines of several exports, each line once, and a warning per file that repeats
+    lines of an earlier one.
+
+    Exports of overlapping periods (or one file given twice, as a glob of monthly exports can)
+    hold the same orders: a line of a later file with the channel, order id, date, SKU and
+    quantity of a line of an earlier file is that line again, and is counted once, as the
+    earlier file has it. Lines without an order id are never taken for repeats; two stores'
+    own ``#1001`` sell other SKUs on other days.
+    """
+    warnings: list[str] = []
+    kept: list[pl.DataFrame] = []
+    earlier: list[tuple[Path, pl.DataFrame]] = []  # each file's keys
+    for path in paths:
+        frame = read_table([path], "order_lines", kind=kind, config=config, options=options)
+        keys = frame.select(REPEAT_KEY).drop_nulls("order_id").unique()
+        for before, seen in earlier:
+            again = frame.join(seen, on=REPEAT_KEY, how="semi")
+            if again.is_empty():
+                continue
+            orders = again["order_id"].n_unique()
+            warnings.append(
+                f"{path}: {again.height:,} line{'s' * (again.height != 1)} of {orders:,} "
+                f"order{'s' * (orders != 1)} also in {before} (e.g. order {again['order_id'][0]}): "
+                "counted once, as the earlier file has them"
+            )
+            frame = frame.join(seen, on=REPEAT_KEY, how="anti")
+        kept.append(frame)
+        earlier.append((path, keys))
+    return (pl.concat(kept) if kept else empty(TABLES["order_lines"])), warnings
+
+
+# What makes two files' order lines one: an order's line of a SKU, on its day
+REPEAT_KEY = ["channel", "order_id", "order_date", "sku", "quantity"]
+
+
 def _spans_lines(raw: RawTable) -> bool:
     """Whether the deferred search found a cell with a line break (see ``read_raw``)."""
     return raw.line_check is not None and raw.line_check.result()
@@ -156,4 +198,4 @@ def _mapping_for(config: Config | None, kind: str | None) -> SourceMapping | Non
     return next((m for m in config.sources if mapped.kind_of(m) == kind), None)
 
 
-__all__ = ["Findings", "ReadOptions", "Source", "read_source", "read_table"]
+__all__ = ["Findings", "ReadOptions", "Source", "read_orders", "read_source", "read_table"]
