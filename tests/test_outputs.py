@@ -18,7 +18,13 @@ import pytest
 from rich.console import Console
 
 from icebergops.errors import OutputError, UsageError
-from icebergops.outputs import atomic_path, format_for, not_an_input, write_table
+from icebergops.outputs import (
+    atomic_path,
+    check_outputs,
+    format_for,
+    not_an_input,
+    write_table,
+)
 
 DANGEROUS = pl.DataFrame(
     {
@@ -128,11 +134,75 @@ def test_a_table_shows_brackets_in_cells_as_written(tmp_path: Path) -> None:
     frame = pl.DataFrame(
         {"sku": ["TEE-[xl]", "[/bold]", "[link=http://x]H-1"], "title": ["Socks [/s/m]"] * 3}
     )
-    target = tmp_path / "table.txt"
-    write_table(frame, target, "table", title="plan [draft]", console=Console(file=io.StringIO()))
-    text = target.read_text()
+    shown = io.StringIO()
+    write_table(frame, None, "table", title="plan [draft]", console=Console(file=shown, width=200))
+    text = shown.getvalue()
     for cell in ["TEE-[xl]", "[/bold]", "[link=http://x]H-1", "Socks [/s/m]", "plan [draft]"]:
         assert cell in text
+
+
+@pytest.mark.parametrize("name", ["f.xlsx", "r.CSV", "p.json"])
+def test_a_table_is_refused_for_a_data_file(tmp_path: Path, name: str) -> None:
+    """`-o f.xlsx --format table` wrote the terminal's table, cut to 200 rows, into a .xlsx
+    that was no zip (openpyxl: BadZipFile), exit 0."""
+    target = tmp_path / name
+    with pytest.raises(UsageError) as refused:
+        check_outputs([(None, "csv"), (target, "table")])
+    assert refused.value.exit_code == 2
+    kind = target.suffix[1:].upper()
+    assert (
+        refused.value.line() == f"{target}: --format table is text for a person to read, not {kind}"
+    )
+    assert refused.value.hint == (
+        f"drop --format to write the {target.suffix.lower()} file, or name a .txt file for the table"
+    )
+    shown = io.StringIO()
+    with pytest.raises(UsageError, match="is text for a person"):
+        write_table(pl.DataFrame({"sku": ["A"]}), target, "table", console=Console(file=shown))
+    assert not target.exists() and shown.getvalue() == ""
+
+
+def test_a_table_into_a_text_file_is_the_tables_text(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    shown = io.StringIO()
+    frame = pl.DataFrame({"sku": ["TEE-1", "MUG-2"], "units": [3, 4]})
+    write_table(frame, target, "table", title="plan", console=Console(file=shown))
+    assert "TEE-1" in target.read_text() and "MUG-2" in target.read_text()
+    assert "TEE-1" in shown.getvalue()
+    assert format_for(None, "table", stdout_is_tty=False) == "table"  # asked for on stdout
+
+
+class _Refusing(io.StringIO):
+    """A stdout whose writes fail when flushed, as a full disk's do once the buffer fills."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_full_disk_on_stdout_is_an_output_error(
+    monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """`> /dev/full` was an internal error (70), where `-o /dev/full` was an OutputError (73)."""
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr("sys.stdout", _Refusing(full))
+    with pytest.raises(OutputError) as failed:
+        write_table(pl.DataFrame({"sku": ["A"], "quantity": [2]}), None, fmt)
+    assert failed.value.exit_code == 73
+    assert failed.value.line() == f"stdout: cannot be written: {os.strerror(errno.ENOSPC)}"
+    assert failed.value.hint == "free some disk space, or write elsewhere"
+
+
+def test_a_reader_gone_from_stdout_ends_the_writing_quietly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`| head -1`: the reader has what it wanted; no error, no exit code of its own."""
+    monkeypatch.setattr("sys.stdout", _Refusing(BrokenPipeError(errno.EPIPE, "Broken pipe")))
+    assert write_table(pl.DataFrame({"sku": ["A"]}), None, "csv") == "csv"
 
 
 def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:

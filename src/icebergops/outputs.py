@@ -57,6 +57,13 @@ def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool)
             raise UsageError(
                 f"unknown format {requested!r}", hint=f"use --format {', '.join(FORMATS)}"
             )
+        if requested == "table" and path is not None and path.suffix.lower() in DATA_SUFFIXES:
+            raise table_into_data_file(path)
+        if requested == "xlsx" and path is None:  # was found after the work, with exit 73
+            raise UsageError(
+                "--format xlsx needs a file: a spreadsheet cannot go to stdout",
+                hint="add --output FILE.xlsx",
+            )
         return requested
     if path is not None:
         suffix = path.suffix.lower().lstrip(".")
@@ -72,6 +79,21 @@ def format_for(path: Path | None, requested: str | None, *, stdout_is_tty: bool)
             )
         return "csv"
     return "table" if stdout_is_tty else "csv"
+
+
+DATA_SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+def table_into_data_file(path: Path) -> UsageError:
+    """A table is cut to the terminal (200 rows, squashed columns): in ``-o f.xlsx`` it made a
+    file no spreadsheet opens, in ``-o f.csv`` one that is not CSV. (``-o report.txt`` keeps
+    the table as text, for a person to read.)"""
+    return UsageError(
+        f"--format table is text for a person to read, not {path.suffix.lower()[1:].upper()}",
+        where=Where(file=path),
+        hint=f"drop --format to write the {path.suffix.lower()} file, or name a .txt file for "
+        "the table",
+    )
 
 
 def check_outputs(outputs: Iterable[tuple[Path | None, str | None]]) -> None:
@@ -108,12 +130,49 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temporary
         _put_in_place(temporary, target)
     except OSError as err:  # a full disk, a quota: the target keeps what it had
-        hint = "free some disk space, or write elsewhere" if err.errno == errno.ENOSPC else None
-        raise OutputError(
-            f"cannot be written: {err.strerror or err}", where=Where(file=target), hint=hint
-        ) from err
+        raise _cannot_write(err, target) from err
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _cannot_write(err: OSError, target: Path | str) -> OutputError:
+    hint = "free some disk space, or write elsewhere" if err.errno == errno.ENOSPC else None
+    return OutputError(
+        f"cannot be written: {err.strerror or err}", where=Where(file=target), hint=hint
+    )
+
+
+@contextlib.contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Flush what the block writes to stdout, so that a full disk (``> /dev/full``) is an
+    :class:`OutputError` here, as with ``-o``, not an OSError later or at exit. A reader that
+    has gone (``| head -1``) has what it wanted: the writing stops quietly."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+    except OSError as err:
+        _stdout_to_devnull()
+        raise _cannot_write(err, "stdout") from err
+
+
+def _stdout_to_devnull() -> None:
+    """Send what stdout still buffers nowhere: the interpreter's flush at exit would fail on it
+    again, with a traceback (see the note on SIGPIPE in Python's ``signal`` docs)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a test's StringIO: nothing is left behind
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to stdout, flushed: a full disk raises :class:`OutputError` (exit 73)."""
+    with _writing_stdout():
+        sys.stdout.write(text)
 
 
 def _put_in_place(temporary: Path, target: Path) -> None:
@@ -305,17 +364,17 @@ def write_table(
             raise OutputError("XLSX cannot go to the terminal", hint="add --output FILE.xlsx")
         write_xlsx(frame, target)
         return chosen
-    if chosen == "table":
-        out = console or Console()
-        out.print(render_table(frame, title=title))
-        if target is not None:
+    if chosen == "table":  # format_for refuses it for a .csv, .xlsx or .json file
+        with _writing_stdout():
+            (console or Console()).print(render_table(frame, title=title))
+        if target is not None:  # report.txt: the same table as text
             buffer = io.StringIO()
             Console(file=buffer, width=200).print(render_table(frame, title=title))
             write_text(buffer.getvalue(), target)
         return chosen
     text = to_csv(frame) if chosen == "csv" else to_json(frame) + "\n"
     if target is None:
-        sys.stdout.write(text)
+        write_stdout(text)
     else:
         write_text(text, target)
     return chosen

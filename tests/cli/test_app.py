@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from icebergops.cli.app import app
+
+SCRIPT = "import sys; from icebergops.cli.app import main; sys.argv[0] = 'icebergops'; main()"
 
 
 def _icebergops(*args: str) -> subprocess.CompletedProcess[str]:
-    script = "import sys; from icebergops.cli.app import main; sys.argv[0] = 'icebergops'; main()"
     return subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -69,3 +74,74 @@ def test_an_input_error_keeps_its_exit_code_through_main(tmp_path: Path) -> None
     empty = _icebergops("restock", str(tmp_path / "empty.csv"), "--no-stock")
     assert empty.returncode == 65
     assert empty.stderr.startswith(f"error: {tmp_path / 'empty.csv'}: is empty")
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [("forecast", "f.xlsx"), ("restock", "r.csv"), ("backtest", "b.json"), ("inspect", "i.xlsx")],
+)
+def test_a_table_for_a_file_is_a_usage_error_before_anything_is_read(
+    tmp_path: Path, command: str, name: str
+) -> None:
+    """`-o f.xlsx --format table` wrote the terminal's table into the file, exit 0. The orders
+    file does not exist: a check after reading would exit 66."""
+    target = tmp_path / name
+    missing = str(tmp_path / "orders_export.csv")
+    result = CliRunner().invoke(app, [command, missing, "-o", str(target), "--format", "table"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    kind = target.suffix[1:].upper()
+    assert result.stderr.splitlines() == [
+        f"error: {target}: --format table is text for a person to read, not {kind}",
+        f"hint: drop --format to write the {target.suffix} file, or name a .txt file for the table",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["forecast", "restock", "backtest"])
+def test_xlsx_to_stdout_is_a_usage_error_before_anything_is_read(
+    tmp_path: Path, command: str
+) -> None:
+    """It was an OutputError (exit 73) after the whole forecast."""
+    missing = str(tmp_path / "orders_export.csv")  # read first, it would be exit 66
+    result = CliRunner().invoke(app, [command, missing, "--format", "xlsx"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "error: --format xlsx needs a file: a spreadsheet cannot go to stdout",
+        "hint: add --output FILE.xlsx",
+    ]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_full_disk_on_stdout_exits_73_in_one_line() -> None:
+    """`> /dev/full` was `error: internal error (OSError: …)`, exit 70; `-o /dev/full` gave 73."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT, "inspect", "--kinds", "--format", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 73, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: stdout: cannot be written: {os.strerror(28)}",
+        "hint: free some disk space, or write elsewhere",
+    ]  # and no "Exception ignored" from the interpreter's flush at exit
+
+
+def test_a_reader_gone_from_stdout_is_no_error() -> None:
+    """`| true`, `| head -1`: the reader has closed the pipe; was an internal error, exit 70."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT, "inspect", "--kinds", "--format", "csv"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")

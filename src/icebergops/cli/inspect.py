@@ -26,7 +26,14 @@ from icebergops.cli.options import (
 from icebergops.config import load_config
 from icebergops.errors import EXIT_DATA, IcebergOpsError, UsageError, Where
 from icebergops.inspection import summarize
-from icebergops.outputs import not_an_input, write_table, write_text
+from icebergops.outputs import (
+    DATA_SUFFIXES,
+    not_an_input,
+    table_into_data_file,
+    write_stdout,
+    write_table,
+    write_text,
+)
 from icebergops.sources import layouts_for, read_options, read_source
 
 FACTS = [
@@ -142,6 +149,8 @@ def _format(fmt: str | None, output: Path | None) -> str:
     chosen = chosen or ("table" if sys.stdout.isatty() else "json")
     if chosen not in ("json", "table", "csv", "xlsx"):
         raise UsageError(f"unknown format {chosen!r}", hint="use --format json, table, csv or xlsx")
+    if chosen == "table" and output is not None and output.suffix.lower() in DATA_SUFFIXES:
+        raise table_into_data_file(output)  # the terminal's tables in a .xlsx: no spreadsheet
     return chosen
 
 
@@ -183,7 +192,7 @@ def _rendered(draw: Callable[[Console], None], output: Path | None) -> str:
 def _put(text: str, output: Path | None) -> None:
     """``text`` to stdout, or written to ``output``."""
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)  # a full disk: exit 73, as with --output
     else:
         write_text(text, output)
 

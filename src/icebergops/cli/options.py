@@ -25,7 +25,8 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="csv, xlsx, json or table (default: table on a terminal, CSV when piped, else the --output suffix).",
+        help="csv, xlsx, json or table (default: table on a terminal, CSV when piped, else the "
+        "--output suffix; table into a .txt file only).",
     ),
 ]
 OutputOption = Annotated[
