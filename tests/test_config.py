@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from icebergops.cli.run import _files as run_files
 from icebergops.config import CancelRule, load_config
 from icebergops.errors import ConfigError, MissingInputError
 
@@ -27,6 +28,26 @@ def test_online_retail_example_loads() -> None:
         column="InvoiceNo", starts_with="C", cancels_sale_within_days=1.0, match=("CustomerID",)
     )
     assert config.store.not_products[:2] == ("POST", "DOT")
+
+
+@pytest.mark.realdata
+def test_online_retail_example_runs_on_the_shared_data_without_stock(shared_data: Path) -> None:
+    """The data set has no stock levels: without run.no_stock, `icebergops run --config
+    examples/online_retail.yaml` stopped with exit 78 (no inventory export named)."""
+    config = load_config(EXAMPLES / "online_retail.yaml")
+    assert config.run.no_stock is True
+    assert config.run.inventory == ()
+    files, output = run_files(config)  # as `icebergops run` resolves them, from examples/
+    assert files.no_stock is True
+    assert [path.resolve() for path in files.orders] == [
+        shared_data / "online_retail" / "online_retail_2010-12_2011-12.csv.gz"
+    ]
+    assert files.orders[0].is_file()
+    assert files.suppliers is not None
+    assert files.suppliers.resolve() == EXAMPLES.resolve() / "online_retail_suppliers.csv"
+    assert files.suppliers.is_file()
+    # into the repository's git-ignored /icebergops-runs/, never into a tracked folder
+    assert output == EXAMPLES.resolve().parent / "icebergops-runs" / "online_retail"
 
 
 def test_commented_example_loads() -> None:
@@ -72,6 +93,78 @@ def test_unknown_key_names_its_path(tmp_path: Path) -> None:
     )  # the line, for go-to-line
     assert err.value.hint is not None and "columns" in err.value.hint
     assert err.value.exit_code == 78
+
+
+def test_a_key_given_twice_in_a_nested_mapping_is_an_error(tmp_path: Path) -> None:
+    """YAML itself keeps the last one without a word: order ids would have been read from
+    StockCode."""
+    path = write(
+        tmp_path,
+        "sources:\n"
+        "  - name: x\n"
+        "    kind: order_lines\n"
+        "    columns:\n"
+        "      order_id: InvoiceNo\n"
+        "      sku: StockCode\n"
+        "      order_id: StockCode\n"
+        "      quantity: Quantity\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == (
+        f"{path}:7: sources[0].columns.order_id: given twice (first on line 5)"
+    )
+    assert (
+        err.value.hint == "keep one of them (YAML would use the last and silently drop the first)"
+    )
+    assert err.value.exit_code == 78
+
+
+def test_a_section_given_twice_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "store:\n  name: first\n  currency: GBP\nrestock:\n  review_days: 7\nstore:\n  name: second\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}:6: store: given twice (first on line 1)"
+    assert err.value.hint is not None and err.value.hint.startswith("keep one of them")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("store: {name: a, name: b}\n", ":1: store.name: given twice (first on line 1)"),
+        (
+            "store:\n  currency: GBP\n  'currency': EUR\n",
+            ":3: store.currency: given twice (first on line 2)",
+        ),
+        (
+            "restock:\n  service_levels:\n    AX: 0.9\n    AX: 0.95\n",
+            ":4: restock.service_levels.AX: given twice (first on line 3)",
+        ),
+    ],
+)
+def test_a_key_given_twice_is_found_however_it_is_written(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line() == f"{path}{message}"
+
+
+def test_a_key_merged_in_may_be_overridden(tmp_path: Path) -> None:
+    """`<<: *anchor` then the same key is YAML's way to override a default, not a mistake."""
+    text = (
+        "sources:\n"
+        "  - &shop {name: shop, columns: {sku: A, quantity: B}, currency: GBP}\n"
+        "  - <<: *shop\n"
+        "    name: shop-eu\n"
+        "    currency: EUR\n"
+    )
+    config = load_config(write(tmp_path, text))
+    assert [(s.name, s.currency) for s in config.sources] == [("shop", "GBP"), ("shop-eu", "EUR")]
 
 
 def test_wrong_type_names_its_path(tmp_path: Path) -> None:

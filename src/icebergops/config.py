@@ -20,6 +20,7 @@ import yaml
 from icebergops.errors import ConfigError, MissingInputError, Where
 from icebergops.inventory.restock import RestockSettings
 from icebergops.schema import LONGEST_LEAD_DAYS
+from icebergops.strictyaml import DuplicateKeyError, StrictLoader
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
 SOURCE_KINDS = ("order_lines", "inventory", "products")
@@ -117,7 +118,13 @@ def load_config(path: Path | None) -> Config:
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=StrictLoader)
+    except DuplicateKeyError as err:
+        raise ConfigError(
+            f"{err.key}: given twice (first on line {err.first_line})",
+            where=Where(file=path, line=err.line),
+            hint="keep one of them (YAML would use the last and silently drop the first)",
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -1,7 +1,8 @@
 """Output folders of the nightly ``icebergops run``: a lock, dated folders, a ``latest`` pointer.
 
 A run writes everything into a hidden staging folder and renames it to its date only when
-every file is there, so a reader never sees half a run; ``latest`` then points at it.
+every file is there, so a reader never sees half a run; ``latest`` then points at the newest
+dated folder: at this run, unless it is a backfill of a day before an existing run.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def _holder(lock: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def dated_folder(root: Path, name: str) -> Iterator[Path]:
-    """Yield a staging folder; on success it replaces ``root/name`` and ``latest`` points at it."""
+    """Yield a staging folder; on success it replaces ``root/name`` and ``latest`` points at the
+    newest dated folder (``name`` itself unless a later day's run exists: a backfill)."""
     staging = root / f".{name}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -112,7 +114,8 @@ def dated_folder(root: Path, name: str) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(final)
-        point_latest(root, name)
+        dated = _dated(root)  # a backfill leaves `latest` at the later day's run
+        point_latest(root, dated[-1].name if dated else name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -132,9 +135,14 @@ def point_latest(root: Path, name: str) -> None:
     os.replace(root / ".LATEST.tmp", root / "LATEST")
 
 
+def _dated(root: Path) -> list[Path]:
+    """The run folders in ``root``, oldest first (``YYYY-MM-DD`` names sort by date)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and DATED.match(p.name))
+
+
 def prune(root: Path, keep: int) -> list[Path]:
     """Remove the oldest dated folders beyond ``keep``; return what was removed."""
-    dated = sorted(p for p in root.iterdir() if p.is_dir() and DATED.match(p.name))
+    dated = _dated(root)
     removed = dated[: max(0, len(dated) - keep)]
     for path in removed:
         shutil.rmtree(path)

@@ -78,7 +78,37 @@ def test_a_run_writes_a_dated_folder_and_latest(folder: Path) -> None:
     assert "read: " in log and "done: " in log
     # a cron job's log keeps each message on one line, however long (no wrap at 80 columns)
     done = next(line for line in log.splitlines() if line.startswith("done: "))
-    assert done.endswith("old runs removed") and len(done) > 80
+    assert " (latest); " in done and done.endswith(" removed") and len(done) > 80
+
+
+def test_a_backfill_leaves_latest_at_the_newer_run(tmp_path: Path) -> None:
+    """`--run-date` before an existing run's day writes its folder; `latest` stays at the newest
+    day (it used to move back to the backfill), and a later day's run still moves it on."""
+    generate_demo_store(tmp_path / "store")
+    (tmp_path / "icebergops.yaml").write_text(CONFIG)
+    runs = tmp_path / "runs"
+    said = {}
+    for day, latest in [("2026-12-08", "2026-12-08"), ("2026-12-01", "2026-12-08")]:
+        code, log = _run(tmp_path, day)
+        assert code == 0, log
+        assert (runs / "latest").resolve() == (runs / latest).resolve()
+        assert (runs / "LATEST").read_text() == f"{latest}\n"
+        said[day] = next(line for line in log.splitlines() if line.startswith("done: "))
+    assert said["2026-12-08"].endswith("2026-12-08 (latest); 0 old runs removed")
+    assert said["2026-12-01"].endswith(
+        "2026-12-01 (a backfill: latest stays at 2026-12-08); 0 old runs removed"
+    )
+    backfill = json.loads((runs / "2026-12-01" / "summary.json").read_text())
+    assert backfill["run_date"] == "2026-12-01"
+    code, log = _run(tmp_path, "2026-12-09")
+    assert code == 0, log
+    assert (runs / "latest").resolve() == (runs / "2026-12-09").resolve()
+    assert (runs / "LATEST").read_text() == "2026-12-09\n"
+    # keep_runs: 2 removes the backfill, the oldest; `latest` never points at a removed folder
+    assert sorted(p.name for p in runs.iterdir() if p.name[:1].isdigit()) == [
+        "2026-12-08",
+        "2026-12-09",
+    ]
 
 
 def test_the_same_day_twice_gives_the_same_files(folder: Path) -> None:
@@ -121,6 +151,20 @@ def test_a_config_without_orders_is_a_config_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "--config", str(tmp_path / "icebergops.yaml")])
     assert result.exit_code == 78
     assert "run.orders: no order files named" in result.stderr
+
+
+def test_a_key_given_twice_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "icebergops.yaml"
+    config.write_text(CONFIG + "  output: elsewhere\n")
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 78, result.output
+    line = CONFIG.count("\n") + 1
+    first = CONFIG.splitlines().index("  output: runs") + 1
+    assert result.stderr.splitlines() == [
+        f"error: {config}:{line}: run.output: given twice (first on line {first})",
+        "hint: keep one of them (YAML would use the last and silently drop the first)",
+    ]
+    assert not (tmp_path / "runs").exists() and not (tmp_path / "elsewhere").exists()
 
 
 def test_an_output_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from icebergops import __version__
-from icebergops.cli.console import stderr_console
+from icebergops.cli.console import counted, stderr_console
 from icebergops.cli.locations import NOUN, plan_restock_of
 from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
@@ -115,7 +115,17 @@ def run_command(
     for warning in warnings:
         err.print(f"warning: {warning}", markup=False)
     removed = prune(root, settings.run.keep_runs)
-    err.print(f"done: {root / day} (latest); {len(removed)} old runs removed", markup=False)
+    newest = (root / "LATEST").read_text().strip()
+    which = (
+        "latest"
+        if newest == day
+        else f"removed again: older than the {settings.run.keep_runs} runs kept"
+        if root / day in removed
+        else f"a backfill: latest stays at {newest}"
+    )
+    err.print(
+        f"done: {root / day} ({which}); {counted(len(removed), 'old run')} removed", markup=False
+    )
 
 
 def _unpriced_warning(value: OrderValue, rows: int) -> list[str]:
