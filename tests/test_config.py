@@ -220,6 +220,50 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        (
+            "store:\n  date_order: american\n",
+            "store.date_order: 'american' is not day-first or month-first",
+            "day-first reads 03/04/2023 as 3 April, month-first as 4 March",
+        ),
+        (
+            "store:\n  currency: usd\n",
+            "store.currency: 'usd' is not a currency code",
+            "write it in capitals: USD",
+        ),
+        (
+            "store:\n  currency: pounds\n",
+            "store.currency: 'pounds' is not a currency code",
+            "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
+        ),
+        (
+            "store:\n  currency: USD\n  exchange_rates:\n    eur: 1.08\n",
+            "store.exchange_rates.eur: 'eur' is not a currency code",
+            "write it in capitals: EUR",
+        ),
+    ],
+)
+def test_store_settings_a_reader_would_misread_are_errors(
+    tmp_path: Path, text: str, message: str, hint: str
+) -> None:
+    """`currency: pounds` was shown as the store's currency; `exchange_rates: {eur: 1.08}` was
+    accepted and then no rate was found for EUR."""
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.line().split(": ", 1)[1] == message
+    assert err.value.hint == hint and err.value.exit_code == 78
+
+
+def test_date_order_is_read_into_the_readers_options(tmp_path: Path) -> None:
+    from icebergops.sources import read_options
+
+    config = load_config(write(tmp_path, "store:\n  date_order: month-first\n"))
+    assert read_options(config).date_order == "month-first"
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("restock:\n  service_level: 95\n", "restock.service_level: 95.0 is not between 0 and 1"),

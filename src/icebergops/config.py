@@ -69,6 +69,9 @@ class StoreConfig:
     name: str = "my store"
     currency: str | None = None  # used where a file carries no currency
     timezone: str | None = None  # for timestamps without an offset; null keeps them as local dates
+    # day-first or month-first: how to read 03/04/2023 in an export whose every day is 12 or
+    # less (else the day over 12 tells, and a column that reads both ways is an error)
+    date_order: str | None = None
     # units of ``currency`` per unit of another, for a budget over suppliers quoting in it
     exchange_rates: Mapping[str, float] = field(default_factory=dict)
     # order-line SKUs that are no product (postage, fees, gift vouchers); `gift_*` is a prefix
@@ -190,6 +193,23 @@ def _check(config: Config, path: Path) -> None:
 
     if config.store.timezone:
         _check_timezone(config.store.timezone, path)
+    if config.store.date_order not in (None, "day-first", "month-first"):
+        raise ConfigError(
+            f"store.date_order: {config.store.date_order!r} is not day-first or month-first",
+            where=Where(file=path),
+            hint="day-first reads 03/04/2023 as 3 April, month-first as 4 March",
+        )
+    for name, code in [("store.currency", config.store.currency)] + [
+        (f"store.exchange_rates.{key}", key) for key in config.store.exchange_rates
+    ]:
+        if code is not None and not re.fullmatch("[A-Z]{3}", code):
+            raise ConfigError(
+                f"{name}: {code!r} is not a currency code",
+                where=Where(file=path),
+                hint=f"write it in capitals: {code.upper()}"
+                if re.fullmatch("[A-Za-z]{3}", code)
+                else "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
+            )
     _check_restock(config.restock, path)
     if config.run.keep_runs < 1:  # 0 would remove the run just written, and `latest` with it
         raise ConfigError(

@@ -268,3 +268,42 @@ def test_not_products_of_the_store_are_left_out_of_shopify_orders(write_file: Wr
         "Chew Toy - Red",
         "PP-XL",
     ]
+
+
+SUBSET = "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku\n"
+
+
+def test_dates_that_read_both_day_and_month_first_are_an_error_until_the_config_says(
+    write_file: WriteFile,
+) -> None:
+    """An export of 1 to 10 March in MM/DD/YYYY was read as ten months of DD/MM, exit 0."""
+    lines = [f"#{i},03/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 11)]
+    path = write_file("week.csv", SUBSET + "".join(lines))
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == (
+        f"{path}:2: column 'Created at': '03/01/2023 10:00' reads both as DD/MM/YYYY hh:mm and "
+        "as MM/DD/YYYY hh:mm: no day in the column is over 12, so '03/01/2023 10:00' may be "
+        "03 January 2023 or 01 March 2023"
+    )
+    assert (
+        err.value.hint
+        == "say which in icebergops.yaml: store.date_order: day-first (or month-first)"
+    )
+    march = read_table([path], "order_lines", options=ReadOptions(date_order="month-first"))
+    assert march["order_date"].to_list() == [date(2023, 3, i) for i in range(1, 11)]
+    months = read_table([path], "order_lines", options=ReadOptions(date_order="day-first"))
+    assert months["order_date"].to_list() == [date(2023, i, 3) for i in range(1, 11)]
+
+
+def test_one_day_over_12_settles_the_order_and_equal_readings_are_no_question(
+    write_file: WriteFile,
+) -> None:
+    late = [f"#{i},03/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 5)] + [
+        "#9,31/03/2023 10:00,1,Mug,MUG\n"
+    ]  # the last line, past the first cells: 31 can only be a day
+    dates = read_table([write_file("a.csv", SUBSET + "".join(late))], "order_lines")["order_date"]
+    assert dates.to_list()[-1] == date(2023, 3, 31) and dates.to_list()[0] == date(2023, 1, 3)
+    same = [f"#{i},{i:02d}/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 4)]  # 1 Jan, 2 Feb…
+    equal = read_table([write_file("b.csv", SUBSET + "".join(same))], "order_lines")
+    assert equal["order_date"].to_list() == [date(2023, i, i) for i in range(1, 4)]

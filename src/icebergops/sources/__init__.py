@@ -187,6 +187,7 @@ def read_options(config: Config | None, *, as_of: date | None = None) -> ReadOpt
         as_of=as_of,
         currency=store.currency,
         timezone=store.timezone,
+        date_order=store.date_order,
         not_products=store.not_products,
         not_demand_orders=store.not_demand_orders,
     )

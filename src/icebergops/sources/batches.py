@@ -46,7 +46,9 @@ def read_in_batches(
         try:
             for raw, height in _raw_batches(found, layout):
                 if not tables and layout.date_column in raw.header:
-                    fmt = options.date_format or timestamp_format(raw, str(layout.date_column))
+                    fmt = options.date_format or timestamp_format(
+                        raw, str(layout.date_column), date_order=options.date_order
+                    )
                     options = dataclasses.replace(options, date_format=fmt)
                 tables.append(layout.read(raw, options, findings))
                 records += height

@@ -39,7 +39,7 @@ def add_timestamps(
     the store's time zone with its offset (``2023-05-31 23:06:04 -0700``), so that order belongs to
     31 May even though it is 1 June in UTC.
     """
-    fmt = timestamp_format(raw, column, options.date_format)
+    fmt = timestamp_format(raw, column, options.date_format, options.date_order)
     local = local_timestamp(column, fmt)
     instant = utc_timestamp(column, fmt)
     if options.timezone and "%z" not in fmt and "%#z" not in fmt:

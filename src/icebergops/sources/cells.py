@@ -229,16 +229,29 @@ def utc_timestamp(column: str, fmt: str) -> pl.Expr:
     return pl.lit(None, pl.Datetime("us", "UTC"))
 
 
-def timestamp_format(raw: RawTable, column: str, configured: str | None = None) -> str:
-    """The one format of a date/time column, or an error naming the first cell that fits none."""
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"  # ``store.date_order``
+
+
+def timestamp_format(
+    raw: RawTable, column: str, configured: str | None = None, date_order: str | None = None
+) -> str:
+    """The one format of a date/time column, or an error naming the first cell that fits none.
+
+    ``date_order`` (``store.date_order``) settles 03/04/2023: day-first is 3 April, month-first
+    4 March. Without it, a column that reads both ways with different dates is an error: every
+    day in it is 12 or less, and either way would be a guess.
+    """
     if configured:
         return configured
     values = raw.frame[column]
     if values.null_count() == values.len():
         return DATE_FORMATS[0]  # nothing to parse: any format will do
-    fmt = choose_format(values, DATETIME_FORMATS) or choose_format(
-        values, DATE_FORMATS, dates_only=True
+    dropped = {TWINS[f] if date_order == DAY_FIRST else f for f in TWINS} if date_order else set()
+    fmt = choose_format(values, [f for f in DATETIME_FORMATS if f not in dropped]) or choose_format(
+        values, [f for f in DATE_FORMATS if f not in dropped], dates_only=True
     )
+    if fmt is not None and date_order is None and fmt in TWINS:
+        _refuse_ambiguous(raw, column, fmt)
     if fmt is None:
         first = values.drop_nulls().head(1).to_list()
         line = int(raw.frame.filter(pl.col(column).is_not_null())[LINE][0]) if first else None
@@ -248,6 +261,43 @@ def timestamp_format(raw: RawTable, column: str, configured: str | None = None) 
             hint="set date_format for this source in icebergops.yaml",
         )
     return fmt
+
+
+# Day-first formats and their month-first twins: 03/04/2023 is 3 April or 4 March
+TWINS = {
+    f: "%m/%d/" + f.removeprefix("%d/%m/")
+    for f in DATETIME_FORMATS + DATE_FORMATS
+    if f.startswith("%d/%m/")
+    and "%m/%d/" + f.removeprefix("%d/%m/") in DATETIME_FORMATS + DATE_FORMATS
+}
+
+
+def _refuse_ambiguous(raw: RawTable, column: str, fmt: str) -> None:
+    """Raise where every cell of ``column`` reads as ``fmt`` and as its month-first twin, and
+    the two give other dates (not every day equal to its month)."""
+    twin, dates_only = TWINS[fmt], fmt in DATE_FORMATS
+    sample = raw.frame[column].drop_nulls().head(2000)
+    if _parse(sample, twin, dates_only).null_count() > _parse(sample, fmt, dates_only).null_count():
+        return  # a day over 12 in the first cells: day-first it is
+    cells = raw.frame.select(column, LINE).drop_nulls(column)
+    first, second = _parse(cells[column], fmt, dates_only), _parse(cells[column], twin, dates_only)
+    if second.null_count() > first.null_count():
+        return
+    differ = (first != second).fill_null(False)
+    if not differ.any():
+        return
+    at = cells.filter(differ).row(0, named=True)
+    raise InputError(
+        f"reads both as {_human(fmt)} and as {_human(twin)}: no day in the column is over 12, "
+        f"so {at[column]!r} may be {_day(first.filter(differ)[0])} or "
+        f"{_day(second.filter(differ)[0])}",
+        where=raw.where(int(at[LINE]), column, at[column]),
+        hint="say which in icebergops.yaml: store.date_order: day-first (or month-first)",
+    )
+
+
+def _day(value: object) -> str:
+    return f"{value:%d %B %Y}" if hasattr(value, "strftime") else str(value)
 
 
 def check_mixed_formats(

@@ -23,6 +23,7 @@ class ReadOptions:
     currency: str | None = None  # where the file carries none
     timezone: str | None = None  # for timestamps without an offset
     date_format: str | None = None  # force one date format for the file's date column
+    date_order: str | None = None  # day-first / month-first: settles 03/04 (``store.date_order``)
     mapping: SourceMapping | None = None  # for mapped layouts
     not_products: tuple[str, ...] = ()  # order-line SKUs left out (``store.not_products``)
     not_demand_orders: tuple[str, ...] = ()  # orders left out (``store.not_demand_orders``)
