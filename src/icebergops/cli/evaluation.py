@@ -21,7 +21,7 @@ from icebergops.demand.evaluate import (
     series_scores,
 )
 from icebergops.demand.resample import DRAWS, HIGH, LOW
-from icebergops.demand.series import NOUNS, LevelHistory, with_level_columns
+from icebergops.demand.series import NOUNS, LevelHistory, counted_series, with_level_columns
 from icebergops.outputs import format_for, write_table
 
 SURE = 0.95  # a lead kept in this share of the draws counts as one other weeks would show too
@@ -65,7 +65,9 @@ def report_backtest(
     scored = results["cutoff"].n_unique()  # origins without a series long enough are skipped
     write_table(shown, output, fmt, title=f"backtest: {scored} x {periods} {period.name}s")
     if scores is not None:
-        err.print(f"scores of {each[levels.key].n_unique():,} {NOUNS[levels.level]} in {scores}")
+        err.print(
+            f"scores of {counted_series(each[levels.key].n_unique(), levels.level)} in {scores}"
+        )
     if scored < origins:
         err.print(_skipped_line(levels, results, period, periods, origins))
     _print_verdict(table, method_names(period, levels.key), NOUNS[levels.level], scored, err)

@@ -48,6 +48,7 @@ from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import (
     NOUNS,
     LevelHistory,
+    counted_series,
     level_history,
     unmatched_stockouts,
     with_level_columns,
@@ -280,7 +281,7 @@ def forecast_command(
     summary = forecast_summary(result, columns=levels.columns)
     err.print(render_table(summary.with_columns(pl.col("units").round().cast(pl.Int64))))
     err.print(
-        f"{fitted[levels.key].n_unique():,} {NOUNS[levels.level]}, {ahead} ahead, "
+        f"{counted_series(fitted[levels.key].n_unique(), levels.level)}, {ahead} ahead, "
         f"{result['expected'].sum():,.0f} units expected in all"
     )
     if zero := zero_line(*forecast_zero(result, by=levels.columns), ahead):
@@ -385,7 +386,7 @@ def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> N
     missing = levels.index.join(forecast, on=levels.key, how="anti")
     if not missing.is_empty():
         err.print(
-            f"warning: {missing.height:,} {NOUNS[levels.level]} sold only in the current "
+            f"warning: {counted_series(missing.height, levels.level)} sold only in the current "
             f"{period.name}, which is not over: not forecast (e.g. {missing[levels.key][0]}); "
             "--freq day forecasts them",
             markup=False,

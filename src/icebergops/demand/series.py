@@ -33,6 +33,18 @@ NOUNS = {
     "sku-channel": "SKU × channel series",
 }
 SINGULAR = {"SKUs": "SKU", "products": "product"}  # of NOUNS; "series" is both
+
+
+def counted_series(n: int, level: str) -> str:
+    """``n`` series of ``level`` in words, singular for one.
+
+    >>> counted_series(1, "sku"), counted_series(2, "sku"), counted_series(1, "sku-location")
+    ('1 SKU', '2 SKUs', '1 SKU × location series')
+    """
+    noun = NOUNS[level]
+    return f"{n:,} {SINGULAR.get(noun, noun) if n == 1 else noun}"
+
+
 NONE = "(none)"
 SEPARATOR = " @ "
 
