@@ -307,3 +307,22 @@ def test_one_day_over_12_settles_the_order_and_equal_readings_are_no_question(
     same = [f"#{i},{i:02d}/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 4)]  # 1 Jan, 2 Feb…
     equal = read_table([write_file("b.csv", SUBSET + "".join(same))], "order_lines")
     assert equal["order_date"].to_list() == [date(2023, i, i) for i in range(1, 4)]
+
+
+def test_a_column_named_twice_in_the_header_is_an_error(write_file: WriteFile) -> None:
+    """The second `Lineitem quantity` (all 100) was never read: which one holds the units is a
+    guess. A repeated column the reader does not use is no question."""
+    lines = "#1,2023-05-01 10:00:00 -0700,1,Mug,MUG,100\n"
+    path = write_file("o.csv", SUBSET.replace("\n", ",Lineitem quantity\n") + lines)
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == (
+        f"{path}:1: the header names 'Lineitem quantity' twice (columns 3 and 6): which one to "
+        "read is unclear"
+    )
+    assert err.value.hint == "rename or remove one of them, or export the report again"
+    unused = write_file(
+        "u.csv",
+        SUBSET.replace("\n", ",Notes,Notes\n") + "#1,2023-05-01 10:00:00 -0700,1,Mug,MUG,a,b\n",
+    )
+    assert read_table([unused], "order_lines")["quantity"].to_list() == [1]

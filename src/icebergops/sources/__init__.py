@@ -80,6 +80,7 @@ def read_source(
         delimiter=delimiter or (mapping.delimiter if mapping else None),
     )
     layout = detect_layout(found, layouts, kind)
+    _refuse_repeated_header(found.header, layout, path)
     findings = Findings()
     if not all_columns and wants_batches(found, layout):
         raw, table = read_in_batches(found, layout, options, findings)
@@ -129,6 +130,23 @@ def read_table(
             raise errors[0].as_error()
         frames.append(source.table)
     return pl.concat(frames) if frames else empty(TABLES[table])
+
+
+def _refuse_repeated_header(header: Sequence[str], layout: Layout, path: Path) -> None:
+    """A column the reader uses, named twice in the header: which one holds the values is a
+    guess (the first was read, and the second never looked at). The probe renamed the second
+    ``name_<column number>`` (see ``sniff._split_header``)."""
+    for position, name in enumerate(header, start=1):
+        first = name.removesuffix(f"_{position}")
+        if first == name or first not in header[: position - 1]:
+            continue
+        if layout.columns is None or first in layout.columns:
+            raise InputError(
+                f"the header names {first!r} twice (columns {header.index(first) + 1} and "
+                f"{position}): which one to read is unclear",
+                where=Where(file=path, line=1),
+                hint="rename or remove one of them, or export the report again",
+            )
 
 
 def read_orders(
