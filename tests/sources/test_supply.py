@@ -32,6 +32,25 @@ def test_suppliers_and_moq_check(write_file: WriteFile) -> None:
     assert (finding.kind, finding.lines, finding.value) == ("moq_not_case_multiple", (3,), "10")
 
 
+def test_supplier_currencies_are_codes_in_capitals(write_file: WriteFile) -> None:
+    """`usd` was a currency of its own (a PO with TOTAL usd and TOTAL USD lines); `DOLLARS` was
+    accepted; and a file without moq and case_pack columns was an internal error."""
+    terms = "supplier,sku,unit_cost,currency,lead_time_days\nA,X,1.5, usd ,10\nB,Y,2,EUR,5\n"
+    table = read_table([write_file("s.csv", terms)], "suppliers")
+    assert table["currency"].to_list() == ["USD", "EUR"]
+    bad = write_file("bad.csv", terms.replace(" usd ", "DOLLARS"))
+    with pytest.raises(InputError) as err:
+        read_table([bad], "suppliers")
+    assert err.value.line() == (
+        f"{bad}:2: column 'currency': 'DOLLARS' is not a currency code (ISO 4217, such as USD, "
+        "EUR or GBP)"
+    )
+    po = "po_number,supplier,sku,quantity_ordered,ordered_date,currency\nP1,A,X,5,2026-11-01,eur\n"
+    assert read_table([write_file("po.csv", po)], "purchase_orders")["currency"].to_list() == [
+        "EUR"
+    ]
+
+
 def test_purchase_orders_dates(write_file: WriteFile) -> None:
     table = read_table([write_file("purchase_orders.csv", POS)], "purchase_orders")
     assert table.select("ordered_date", "received_date", "quantity_received").rows() == [

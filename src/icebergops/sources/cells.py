@@ -121,6 +121,7 @@ HINTS = {
     "out_of_range": "fix the value in the file",
     "spreadsheet_error": "fix the formula in the spreadsheet the file was saved from, then export again",
     "mixed_date_formats": "re-export the file, or set date_format for this source in icebergops.yaml",
+    "not_a_currency": "write the supplier's three-letter currency code, such as USD or EUR",
 }
 
 

@@ -50,20 +50,24 @@ def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> p
     frame = frame.with_columns(
         clean_text("supplier").alias("supplier"),
         clean_text("sku").alias("sku"),
-        pl.coalesce(clean_text("currency"), pl.lit(options.currency, pl.String)).alias("currency")
+        pl.coalesce(currency_code("currency"), pl.lit(options.currency, pl.String)).alias(
+            "currency"
+        )
         if "currency" in raw.header
         else pl.lit(options.currency, pl.String).alias("currency"),
     )
+    check_currency(raw, frame, findings)
     check_ranges(raw, frame, findings, SUPPLIER_RANGES)
-    bad_pack = (pl.col("moq") % pl.col("case_pack") != 0) & (pl.col("case_pack") > 0)
-    findings.from_mask(
-        raw,
-        frame,
-        bad_pack.fill_null(False),
-        kind="moq_not_case_multiple",
-        message="has an MOQ that is not a multiple of the case pack",
-        column="moq",
-    )
+    if {"moq", "case_pack"} <= set(frame.columns):  # optional columns, as every term is
+        bad_pack = (pl.col("moq") % pl.col("case_pack") != 0) & (pl.col("case_pack") > 0)
+        findings.from_mask(
+            raw,
+            frame,
+            bad_pack.fill_null(False),
+            kind="moq_not_case_multiple",
+            message="has an MOQ that is not a multiple of the case pack",
+            column="moq",
+        )
     return finish(frame, SUPPLIERS)
 
 
@@ -83,21 +87,43 @@ def read_purchase_orders(raw: RawTable, options: ReadOptions, findings: Findings
     check_parsed(raw, frame, {f"{c}__parsed": (c, "date (YYYY-MM-DD)") for c in dates}, findings)
     frame = frame.with_columns(pl.col(f"{c}__parsed").alias(c) for c in dates)
     check_ranges(raw, frame, findings, PO_RANGES)
-    late = pl.col("received_date") < pl.col("ordered_date")
+    if {"received_date", "ordered_date"} <= set(frame.columns):  # open POs only: no receipts
+        late = pl.col("received_date") < pl.col("ordered_date")
+        findings.from_mask(
+            raw,
+            frame,
+            late.fill_null(False),
+            kind="received_before_ordered",
+            severity="error",
+            message="was received before it was ordered",
+            column="received_date",
+        )
+    frame = frame.with_columns(
+        clean_text(c).alias(c) for c in ("po_number", "supplier", "sku") if c in frame.columns
+    )
+    if "currency" in frame.columns:
+        frame = frame.with_columns(currency_code("currency").alias("currency"))
+        check_currency(raw, frame, findings)
+    return finish(frame, PURCHASE_ORDERS)
+
+
+def currency_code(column: str) -> pl.Expr:
+    """A currency cell as the code it is: trimmed and in capitals (``usd`` is USD; a budget
+    summed "960.72 usd" apart from the USD)."""
+    return clean_text(column).str.to_uppercase()
+
+
+def check_currency(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> None:
+    """A currency that is no three-letter code (``DOLLARS``, ``€``) is an error: amounts in it
+    cannot be added to any other."""
     findings.from_mask(
         raw,
         frame,
-        late.fill_null(False),
-        kind="received_before_ordered",
+        (~pl.col("currency").str.contains("^[A-Z]{3}$")).fill_null(False),
+        kind="not_a_currency",
         severity="error",
-        message="was received before it was ordered",
-        column="received_date",
-    )
-    return finish(
-        frame.with_columns(
-            clean_text(c).alias(c) for c in ("po_number", "supplier", "sku", "currency")
-        ),
-        PURCHASE_ORDERS,
+        message="is not a currency code (ISO 4217, such as USD, EUR or GBP)",
+        column="currency",
     )
 
 
