@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -792,3 +793,21 @@ def test_restock_counts_an_export_given_twice_once(spiked_retail: tuple[Path, Pa
         plans.append(pl.read_csv(target))
     assert plans[1].equals(plans[0])
     assert "120 lines of 60 orders also in" in " ".join(result.stderr.split())
+
+
+def test_piped_output_is_the_whole_plan_and_the_terminal_table_names_currencies(
+    store: dict[str, Path], plan: pl.DataFrame
+) -> None:
+    """Piped CSV was the terminal's 9 columns (38 rows on rieker_qc) where -o gave the plan,
+    and `value` mixed EUR and USD with no currency beside it."""
+    piped = runner.invoke(app, _args(store, "--format", "csv"))
+    assert piped.exit_code == 0, piped.output
+    table = pl.read_csv(io.StringIO(piped.stdout))
+    assert table.columns == plan.columns and table.height == plan.height
+    shown = runner.invoke(app, _args(store, "--format", "table"), env={"COLUMNS": "240"})
+    assert shown.exit_code == 0, shown.output
+    header = next(line for line in shown.stdout.splitlines() if "value" in line)
+    assert "currency" in header
+    currencies = set(plan.filter(pl.col("order_quantity") > 0)["currency"].drop_nulls())
+    assert len(currencies) > 1  # the demo store buys in two
+    assert all(code in shown.stdout for code in currencies)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -38,13 +39,13 @@ from icebergops.cli.pipeline import (
 from icebergops.config import load_config
 from icebergops.inventory.budget import deferred
 from icebergops.inventory.explain import explain
-from icebergops.outputs import check_outputs, not_an_input, write_table
+from icebergops.outputs import check_outputs, format_for, not_an_input, write_table
 
 # What a seller reads on a terminal (short headers); --output gets every column.
 SHOWN = {
     "sku": "sku", "location": "location", "title": "title", "supplier": "supplier", "on_hand": "on hand",
     "incoming": "incoming", "days_of_cover": "cover (days)", "order_quantity": "order",
-    "order_value": "value", "order_by_date": "order by",
+    "order_value": "value", "currency": "currency", "order_by_date": "order by",
 }  # fmt: skip
 
 
@@ -180,7 +181,9 @@ def restock_command(
         return
     to_order = planned.plan.filter(pl.col("order_quantity") > 0).sort("order_by_date", "sku")
     columns = {name: header for name, header in SHOWN.items() if name in to_order.columns}
-    shown = planned.plan if output is not None else to_order.select(list(columns)).rename(columns)
+    # the short table for a person at a terminal; a file or a pipe gets the whole plan
+    terminal = format_for(output, fmt, stdout_is_tty=sys.stdout.isatty()) == "table"
+    shown = to_order.select(list(columns)).rename(columns) if terminal else planned.plan
     written = []  # the purchase orders first: if they cannot be written, no table was printed
     if po_dir is not None:
         written = write_purchase_orders(
