@@ -51,6 +51,36 @@ def test_supplier_currencies_are_codes_in_capitals(write_file: WriteFile) -> Non
     ]
 
 
+def test_repeated_terms_and_purchase_order_lines_are_errors(write_file: WriteFile) -> None:
+    """A second row for one supplier and SKU (99.99 against 40.03) lost silently to the first;
+    a purchase-order line pasted twice made its 12 incoming units 24."""
+    terms = "supplier,sku,unit_cost,lead_time_days\nA,X,40.03,10\nA,,1,10\nA,X,99.99,10\nB,X,2,5\n"
+    path = write_file("s.csv", terms)
+    with pytest.raises(InputError) as err:
+        read_table([path], "suppliers")
+    assert err.value.line() == (
+        f"{path}:4: column 'sku': 'X' gives terms for a supplier and SKU that an earlier line "
+        "gives: which hold is unclear"
+    )
+    assert (
+        read_table(
+            [write_file("ok.csv", terms.replace("A,X,99.99", "C,X,99.99"))], "suppliers"
+        ).height
+        == 4
+    )
+    head = "po_number,supplier,sku,ordered_date,received_date,quantity_ordered,quantity_received\n"
+    line = "P1,A,X,2026-10-01,,12,0\n"
+    po = write_file("po.csv", head + line + "P1,A,Y,2026-10-01,,5,0\n" + line)
+    with pytest.raises(InputError) as err:
+        read_table([po], "purchase_orders")
+    assert err.value.line() == (
+        f"{po}:4: column 'po_number': 'P1' repeats an earlier line of the same purchase order: "
+        "its units would count twice"
+    )
+    receipts = head + "P1,A,X,2026-10-01,2026-10-20,12,6\nP1,A,X,2026-10-01,2026-10-27,12,6\n"
+    assert read_table([write_file("r.csv", receipts)], "purchase_orders").height == 2
+
+
 def test_purchase_orders_dates(write_file: WriteFile) -> None:
     table = read_table([write_file("purchase_orders.csv", POS)], "purchase_orders")
     assert table.select("ordered_date", "received_date", "quantity_received").rows() == [

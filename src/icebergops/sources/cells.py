@@ -122,6 +122,8 @@ HINTS = {
     "spreadsheet_error": "fix the formula in the spreadsheet the file was saved from, then export again",
     "mixed_date_formats": "re-export the file, or set date_format for this source in icebergops.yaml",
     "not_a_currency": "write the supplier's three-letter currency code, such as USD or EUR",
+    "repeated_terms": "keep one row per supplier and SKU (an empty sku: the supplier's defaults)",
+    "repeated_po_line": "remove the repeated line",
 }
 
 

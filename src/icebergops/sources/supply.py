@@ -58,6 +58,19 @@ def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> p
     )
     check_currency(raw, frame, findings)
     check_ranges(raw, frame, findings, SUPPLIER_RANGES)
+    # a second row of terms for one supplier and SKU (or two rows of defaults): the first had
+    # won without a word, 40.03 or 99.99 a unit
+    terms = pl.struct(pl.col("supplier"), pl.col("sku").fill_null(""))
+    findings.from_mask(
+        raw,
+        frame,
+        ~terms.is_first_distinct(),
+        kind="repeated_terms",
+        severity="error",
+        message="gives terms for a supplier and SKU that an earlier line gives: which hold is "
+        "unclear",
+        column="sku",
+    )
     if {"moq", "case_pack"} <= set(frame.columns):  # optional columns, as every term is
         bad_pack = (pl.col("moq") % pl.col("case_pack") != 0) & (pl.col("case_pack") > 0)
         findings.from_mask(
@@ -98,8 +111,18 @@ def read_purchase_orders(raw: RawTable, options: ReadOptions, findings: Findings
             message="was received before it was ordered",
             column="received_date",
         )
-    frame = frame.with_columns(
-        clean_text(c).alias(c) for c in ("po_number", "supplier", "sku") if c in frame.columns
+    frame = frame.with_columns(clean_text(c).alias(c) for c in ("po_number", "supplier", "sku"))
+    # the same line twice (a paste, a merge of two exports): its units would be incoming twice.
+    # Two receipts of one PO line on other days differ, and are two lines.
+    cells = [c for c in raw.header if c in frame.columns]
+    findings.from_mask(
+        raw,
+        frame,
+        ~pl.struct(cells).is_first_distinct(),
+        kind="repeated_po_line",
+        severity="error",
+        message="repeats an earlier line of the same purchase order: its units would count twice",
+        column="po_number",
     )
     if "currency" in frame.columns:
         frame = frame.with_columns(currency_code("currency").alias("currency"))
