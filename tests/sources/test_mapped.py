@@ -174,3 +174,17 @@ def test_zero_quantities_are_named_and_negative_ones_left_out_unless_cancelled(
     assert found["zero_quantity"] == (1, (2,), "Qty", "0")
     assert found["adjustment_line"] == (1, (4,), "Qty", "-1")
     assert "negative_quantity" not in found
+
+
+def test_a_mapped_column_the_header_spells_otherwise_is_named_in_the_hint(
+    write_file: WriteFile,
+) -> None:
+    """`sku: Stockcode` against a header's `StockCode` was blamed on the file alone."""
+    path = write_file("lines.csv", LINES.replace("Code,", "CODE,", 1))
+    with pytest.raises(InputError) as err:
+        read_source(path, config=parse_config(CONFIG))
+    assert err.value.line().endswith("missing 'Code'")
+    assert err.value.hint == (
+        "the header has 'CODE' for 'Code': fix the column's name under `sources:` in "
+        "icebergops.yaml"
+    )

@@ -74,6 +74,23 @@ def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) ->
     raise _missing_error(raw, closest, sorted(closest.required - names), unknown=True)
 
 
+def _near_names(missing: list[str], header: tuple[str, ...]) -> str:
+    """``'StockCode' for 'Stockcode'``: header names that differ from a missing one in case,
+    spaces or a letter or two; empty where none does."""
+    import difflib
+
+    folded = {name.casefold().replace(" ", ""): name for name in header}
+    pairs = []
+    for name in missing:
+        key = name.casefold().replace(" ", "")
+        match = folded.get(key) or next(
+            iter(difflib.get_close_matches(key, list(folded), n=1, cutoff=0.85)), None
+        )
+        if match is not None:
+            pairs.append(f"{folded.get(match, match)!r} for {name!r}")
+    return ", ".join(pairs)
+
+
 def _missing_error(
     raw: Probe, layout: Layout, missing: list[str], unknown: bool = False
 ) -> InputError:
@@ -86,6 +103,11 @@ def _missing_error(
         if unknown
         else "check --kind, or export the report again with all columns"
     )
+    near = _near_names(missing, raw.header)
+    if near and layout.kind.startswith("mapped:"):  # the mapping's typo, most likely
+        hint = f"the header has {near}: fix the column's name under `sources:` in icebergops.yaml"
+    elif near:
+        hint = f"the header has {near}; {hint}"
     return InputError(
         f"{head} {layout.label} ({share}); missing {shown}",
         where=Where(file=raw.path, line=1),
