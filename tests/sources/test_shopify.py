@@ -326,3 +326,14 @@ def test_a_column_named_twice_in_the_header_is_an_error(write_file: WriteFile) -
         SUBSET.replace("\n", ",Notes,Notes\n") + "#1,2023-05-01 10:00:00 -0700,1,Mug,MUG,a,b\n",
     )
     assert read_table([unused], "order_lines")["quantity"].to_list() == [1]
+
+
+def test_a_line_of_over_a_million_units_is_an_error(write_file: WriteFile) -> None:
+    """`1e9` was read as 1,000,000,000 units and forecast as 1,194,063,592."""
+    path = write_file("o.csv", SUBSET + "#1,2023-05-01 10:00:00 -0700,1e9,Mug,MUG\n")
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == (
+        f"{path}:2: column 'Lineitem quantity': '1e9' has more than 1,000,000 units on one line "
+        "(a typo, or a spreadsheet's 1E+09?)"
+    )

@@ -308,6 +308,10 @@ def _report_left_out(
     return True
 
 
+# Units on one order line beyond any real order: Online Retail's largest, 80,995, is a real one
+MAX_LINE_UNITS = 1_000_000
+
+
 def check_quantities(
     raw: RawTable, frame: pl.DataFrame, findings: Findings, column: str, live: pl.Expr | None = None
 ) -> None:
@@ -316,6 +320,16 @@ def check_quantities(
     ``live``: which lines are no cancellation, where the reader knows it without comparing
     ``status`` text."""
     live = pl.col("status") != "cancelled" if live is None else live
+    findings.from_mask(
+        raw,
+        frame,
+        (pl.col("quantity").abs() > MAX_LINE_UNITS).fill_null(False),
+        kind="implausible_quantity",
+        severity="error",
+        message=f"has more than {MAX_LINE_UNITS:,} units on one line (a typo, or a spreadsheet's "
+        "1E+09?)",
+        column=column,
+    )
     # One pass sees whether any line is zero or negative at all: on most files none is.
     if not frame.select((live & (pl.col("quantity") <= 0)).any()).item():
         return

@@ -105,7 +105,8 @@ class Findings:
             return 0
         value = None
         if column is not None and column in hits.columns:
-            first = hits[column][0]
+            first = _as_written(raw, column, int(hits[LINE][0]))
+            first = hits[column][0] if first is None else first
             value = None if first is None else str(first)
         lines = tuple(int(v) for v in hits[LINE].head(MAX_LINES_SHOWN).to_list())
         self.add(Finding(str(raw.path), kind, message, severity, hits.height, lines, column, value))
@@ -113,6 +114,16 @@ class Findings:
 
     def errors(self) -> list[Finding]:
         return [f for f in self.items if f.severity == "error"]
+
+
+def _as_written(raw: RawTable, column: str, line: int) -> object:
+    """The cell of ``column`` on ``line`` as the file has it (``-5``, not the parsed ``-5.0``),
+    where the raw table has the column as text; else None."""
+    if raw.frame.schema.get(column) != pl.String or LINE not in raw.frame.columns:
+        return None
+    lines = raw.frame.get_column(LINE)  # ascending: found by bisection, not a pass
+    at = int(lines.search_sorted(line))
+    return raw.frame.get_column(column)[at] if at < lines.len() and lines[at] == line else None
 
 
 HINTS = {
@@ -124,6 +135,7 @@ HINTS = {
     "not_a_currency": "write the supplier's three-letter currency code, such as USD or EUR",
     "repeated_terms": "keep one row per supplier and SKU (an empty sku: the supplier's defaults)",
     "repeated_po_line": "remove the repeated line",
+    "implausible_quantity": "fix the quantity in the file, or export it again",
 }
 
 

@@ -16,18 +16,20 @@ from icebergops.sources.rawfile import RawTable
 
 ISO_DATE = "%Y-%m-%d"
 # column: (lowest, highest or None, unit); outside it a value is an error, not a plan.
+# A billion a unit, or a million units in a case or a minimum, is a typo (1e300 was taken)
+MOST_MONEY, MOST_UNITS = 1e9, 1_000_000
 SUPPLIER_RANGES = {
     "lead_time_days": (0.0, LONGEST_LEAD_DAYS, "days"),
     "lead_time_std_days": (0.0, LONGEST_LEAD_DAYS, "days"),
-    "unit_cost": (0.0, None, ""),
-    "case_pack": (1, None, "units"),
-    "moq": (0, None, "units"),
-    "min_order_value": (0.0, None, ""),
+    "unit_cost": (0.0, MOST_MONEY, ""),
+    "case_pack": (1, MOST_UNITS, "units"),
+    "moq": (0, MOST_UNITS, "units"),
+    "min_order_value": (0.0, MOST_MONEY, ""),
 }
 PO_RANGES = {
-    "quantity_ordered": (0, None, "units"),
-    "quantity_received": (0, None, "units"),
-    "unit_cost": (0.0, None, ""),
+    "quantity_ordered": (0, MOST_UNITS, "units"),
+    "quantity_received": (0, MOST_UNITS, "units"),
+    "unit_cost": (0.0, MOST_MONEY, ""),
 }
 # -100% is no sale at all; beyond +10,000% (101 times the usual sales) is a typo.
 EVENT_RANGES = {"uplift_pct": (-100.0, 10_000.0, "percent"), "units": (0.0, None, "units")}
@@ -163,7 +165,11 @@ def check_ranges(
         outside = pl.col(column) < low
         if high is not None:
             outside = outside | (pl.col(column) > high)
-        bounds = f"between {low:,g} and {high:,g}" if high is not None else f"at least {low:,g}"
+        bounds = (
+            f"between {_number(low)} and {_number(high)}"
+            if high is not None
+            else f"at least {_number(low)}"
+        )
         findings.from_mask(
             raw,
             frame,
@@ -311,3 +317,8 @@ LAYOUTS = [
         read_stockouts,
     ),
 ]
+
+
+def _number(value: float) -> str:
+    """1,000,000 and 0.5, never 1e+06."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
