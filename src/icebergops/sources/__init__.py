@@ -168,9 +168,8 @@ def read_orders(
     warnings: list[str] = []
     kept: list[pl.DataFrame] = []
     earlier: list[tuple[Path, pl.DataFrame]] = []  # each file's keys
-    for path in paths:
+    for number, path in enumerate(paths, start=1):
         frame = read_table([path], "order_lines", kind=kind, config=config, options=options)
-        keys = frame.select(REPEAT_KEY).drop_nulls("order_id").unique()
         for before, seen in earlier:
             again = frame.join(seen, on=REPEAT_KEY, how="semi")
             if again.is_empty():
@@ -183,7 +182,8 @@ def read_orders(
             )
             frame = frame.join(seen, on=REPEAT_KEY, how="anti")
         kept.append(frame)
-        earlier.append((path, keys))
+        if number < len(paths):  # a later file to compare with (one file: no work)
+            earlier.append((path, frame.select(REPEAT_KEY).drop_nulls("order_id").unique()))
     return (pl.concat(kept) if kept else empty(TABLES["order_lines"])), warnings
 
 
