@@ -296,14 +296,24 @@ def test_dates_that_read_both_day_and_month_first_are_an_error_until_the_config_
     assert months["order_date"].to_list() == [date(2023, i, 3) for i in range(1, 11)]
 
 
-def test_one_day_over_12_settles_the_order_and_equal_readings_are_no_question(
-    write_file: WriteFile,
+@pytest.mark.parametrize(
+    ("last", "first_day"),
+    [("12/13/2023 10:00", date(2023, 3, 12)), ("13/12/2023 10:00", date(2023, 12, 3))],
+)
+def test_one_day_over_12_past_the_first_cells_settles_the_order(
+    write_file: WriteFile, last: str, first_day: date
 ) -> None:
-    late = [f"#{i},03/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 5)] + [
-        "#9,31/03/2023 10:00,1,Mug,MUG\n"
-    ]  # the last line, past the first cells: 31 can only be a day
-    dates = read_table([write_file("a.csv", SUBSET + "".join(late))], "order_lines")["order_date"]
-    assert dates.to_list()[-1] == date(2023, 3, 31) and dates.to_list()[0] == date(2023, 1, 3)
+    """The format is chosen on the first 2,000 cells, a tie going day-first: a US export whose
+    13 December came on line 2,102 was refused as ambiguous, with a message saying no day was
+    over 12."""
+    lines = [f"#{i},{3 + i % 9:02d}/12/2023 10:00,1,Mug,MUG\n" for i in range(2100)]
+    path = write_file("late.csv", SUBSET + "".join(lines) + f"#9999,{last},1,Mug,MUG\n")
+    dates = read_table([path], "order_lines").sort("source_line")["order_date"]
+    assert dates[0] == first_day  # 03/12: 12 March month-first, 3 December day-first
+    assert dates[-1] == date(2023, 12, 13)
+
+
+def test_equal_readings_are_no_question(write_file: WriteFile) -> None:
     same = [f"#{i},{i:02d}/{i:02d}/2023 10:00,1,Mug,MUG\n" for i in range(1, 4)]  # 1 Jan, 2 Feb…
     equal = read_table([write_file("b.csv", SUBSET + "".join(same))], "order_lines")
     assert equal["order_date"].to_list() == [date(2023, i, i) for i in range(1, 4)]
