@@ -32,8 +32,8 @@ def test_overlapping_exports_count_each_line_once(write_file: Callable[..., Path
     assert lines.height == 2 * 40
     assert lines["quantity"].sum() == 3 * 40
     assert warnings == [
-        f"{late}: 22 lines of 11 orders also in {january} (e.g. order 1020): counted once, as "
-        "the earlier file has them"
+        f"{january}: 22 lines of 11 orders also in {late} (e.g. order 1020): counted once, as "
+        "the later file has them"
     ]
     alone, none = read_orders([january], config=config)
     assert none == [] and alone.equals(read_table([january], "order_lines", config=config))
@@ -50,6 +50,25 @@ def test_the_same_file_twice_is_read_once_and_other_stores_orders_are_kept(
     assert lines.height == 20 + 20
     assert warnings == [
         f"{ours}: 20 lines of 10 orders also in {ours} (e.g. order 1000): counted once, as the "
-        "earlier file has them"
+        "later file has them"
     ]
     assert lines.filter(lines["sku"].is_in(["33333", "44444"])).height == 20
+
+
+def test_the_later_export_wins_and_a_line_twice_in_one_file_is_two_sales(
+    write_file: Callable[..., Path],
+) -> None:
+    """The earlier file's line had won (with the quantity in the key, an order edited from 2
+    units to 3 counted 5); and a line the later file held twice (two sales) was dropped whole
+    against one copy in the earlier."""
+    config = load_config(CONFIG)
+    older = write_file("older.csv", _export(range(0, 3)))
+    rows = _export(range(0, 3)).splitlines()
+    rows[1] = rows[1].replace("1000,11111,MUG,2", "1000,11111,MUG,3")  # edited since
+    newer = write_file("newer.csv", "\n".join([*rows, rows[3]]) + "\n")  # 1001's MUG twice
+    for files, edited in (([older, newer], 3), ([newer, older], 2)):
+        lines, _ = read_orders(files, config=config)
+        assert lines.height == 7
+        mugs = lines.filter(lines["sku"] == "11111")
+        assert mugs.filter(mugs["order_id"] == "1000")["quantity"].to_list() == [edited]
+        assert mugs.filter(mugs["order_id"] == "1001")["quantity"].to_list() == [2, 2]

@@ -243,3 +243,15 @@ def test_a_bad_stockout_row_is_an_error(
     with pytest.raises(InputError) as err:
         read_table([path], "stockouts")
     assert err.value.line() == f"{path}:{message}"
+
+
+def test_a_column_no_reader_reads_may_be_named_twice(write_file: WriteFile) -> None:
+    """Our own layouts read every column of their table: a second `notes` was refused as if
+    one of them were read; a second `unit_cost` is still a question."""
+    notes = "supplier,sku,lead_time_days,unit_cost,notes,notes\nACME,A,10,2.5,x,y\n"
+    assert read_table([write_file("n.csv", notes)], "suppliers")["unit_cost"].to_list() == [2.5]
+    costs = write_file(
+        "c.csv", "supplier,sku,lead_time_days,unit_cost,unit_cost\nACME,A,10,2.5,3\n"
+    )
+    with pytest.raises(InputError, match="names 'unit_cost' twice"):
+        read_table([costs], "suppliers")

@@ -100,6 +100,8 @@ def backtest_command(
         orders, (), products or [], suppliers, purchase_orders_file, events, no_stock=True
     )
     tables = read_store(files, config=settings, kind=kind)
+    for repeated in tables.repeats:  # said before the replay's minutes, not after
+        stderr_console().print(f"warning: {repeated}", markup=False)
     restock = replace(  # the replay spends what the policy asks: no budget
         with_options(
             settings.restock, service_level=service_level, review_days=review_days, budget=None

@@ -140,7 +140,9 @@ def _refuse_repeated_header(header: Sequence[str], layout: Layout, path: Path) -
         first = name.removesuffix(f"_{position}")
         if first == name or first not in header[: position - 1]:
             continue
-        if layout.columns is None or first in layout.columns:
+        # a column the reader reads: its named ones, else the required ones and, in our own
+        # layouts, the table's optional ones (a header's `notes` twice is no question)
+        if first in (layout.columns or layout.required | set(TABLES[layout.table])):
             raise InputError(
                 f"the header names {first!r} twice (columns {header.index(first) + 1} and "
                 f"{position}): which one to read is unclear",
@@ -156,39 +158,48 @@ def read_orders(
     config: Config | None = None,
     options: ReadOptions | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Order lines of several exports, each line once, and a warning per file that repeats
-    lines of an earlier one.
+    """Order lines of several exports, each line once, and a warning per file whose lines a
+    later one repeats.
 
     Exports of overlapping periods (or one file given twice, as a glob of monthly exports can)
-    hold the same orders: a line of a later file with the channel, order id, date, SKU and
-    quantity of a line of an earlier file is that line again, and is counted once, as the
-    earlier file has it. Lines without an order id are never taken for repeats; two stores'
-    own ``#1001`` sell other SKUs on other days.
+    hold the same orders. A line is an order's line of a SKU on its day: the first, second…
+    such line of a file is the first, second… of another file's, and is counted once, as the
+    later file on the command line has it (a date-named glob puts the newest export last: an
+    order cancelled, refunded or edited since the older one counts as it is now). Lines
+    without an order id are never taken for repeats; two stores' own ``#1001`` sell other
+    SKUs on other days.
     """
+    frames = [
+        read_table([path], "order_lines", kind=kind, config=config, options=options)
+        for path in paths
+    ]
+    if len(frames) < 2:
+        return (frames[0] if frames else empty(TABLES["order_lines"])), []
+    copy = pl.int_range(pl.len()).over(REPEAT_KEY).alias(COPY)
+    frames = [frame.with_columns(copy) for frame in frames]
+    keys = [frame.select(*REPEAT_KEY, COPY).drop_nulls("order_id") for frame in frames]
     warnings: list[str] = []
     kept: list[pl.DataFrame] = []
-    earlier: list[tuple[Path, pl.DataFrame]] = []  # each file's keys
-    for number, path in enumerate(paths, start=1):
-        frame = read_table([path], "order_lines", kind=kind, config=config, options=options)
-        for before, seen in earlier:
-            again = frame.join(seen, on=REPEAT_KEY, how="semi")
+    for number, (path, frame) in enumerate(zip(paths, frames, strict=True)):
+        for later, seen in zip(paths[number + 1 :], keys[number + 1 :], strict=True):
+            again = frame.join(seen, on=[*REPEAT_KEY, COPY], how="semi")
             if again.is_empty():
                 continue
             orders = again["order_id"].n_unique()
             warnings.append(
                 f"{path}: {again.height:,} line{'s' * (again.height != 1)} of {orders:,} "
-                f"order{'s' * (orders != 1)} also in {before} (e.g. order {again['order_id'][0]}): "
-                "counted once, as the earlier file has them"
+                f"order{'s' * (orders != 1)} also in {later} (e.g. order {again['order_id'][0]}): "
+                "counted once, as the later file has them"
             )
-            frame = frame.join(seen, on=REPEAT_KEY, how="anti")
-        kept.append(frame)
-        if number < len(paths):  # a later file to compare with (one file: no work)
-            earlier.append((path, frame.select(REPEAT_KEY).drop_nulls("order_id").unique()))
-    return (pl.concat(kept) if kept else empty(TABLES["order_lines"])), warnings
+            frame = frame.join(seen, on=[*REPEAT_KEY, COPY], how="anti")
+        kept.append(frame.drop(COPY))
+    return pl.concat(kept), warnings
 
 
-# What makes two files' order lines one: an order's line of a SKU, on its day
-REPEAT_KEY = ["channel", "order_id", "order_date", "sku", "quantity"]
+# What makes two files' order lines one: an order's line of a SKU on its day (and which of its
+# lines of that SKU it is: a line repeated within a file is two sales)
+REPEAT_KEY = ["channel", "order_id", "order_date", "sku"]
+COPY = "__copy"
 
 
 def _spans_lines(raw: RawTable) -> bool:
