@@ -143,3 +143,19 @@ def test_plot_without_matplotlib_fails_before_anything_is_read(
         "error: --plot needs matplotlib",
         "hint: pip install 'icebergops[plot]'",
     ]
+
+
+def test_backtest_replays_an_export_given_twice_once(
+    store: dict[str, Path], tmp_path: Path
+) -> None:
+    """It read the repeats away through the same reader as restock, but said nothing."""
+    tables = []
+    for copies in (1, 2):
+        target = tmp_path / f"summary{copies}.csv"
+        args = ["backtest", *[str(store["shopify_orders"])] * copies, "--days", "56",
+                "-o", str(target)]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        tables.append(pl.read_csv(target))
+    assert tables[1].equals(tables[0])
+    assert "counted once, as the later file has them" in " ".join(result.stderr.split())
