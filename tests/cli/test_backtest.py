@@ -159,3 +159,15 @@ def test_backtest_replays_an_export_given_twice_once(
         tables.append(pl.read_csv(target))
     assert tables[1].equals(tables[0])
     assert "counted once, as the later file has them" in " ".join(result.stderr.split())
+
+
+@pytest.mark.realdata
+def test_a_store_without_costs_or_prices_is_replayed(shared_data: Path, tmp_path: Path) -> None:
+    """rieker_qc's export has no prices: every stock value is 0, and the comparison divided by
+    it (internal error, exit 70)."""
+    orders = shared_data / "shopify" / "orders" / "rieker_qc_orders_export.csv"
+    result = runner.invoke(
+        app, ["backtest", str(orders), "--days", "56", "-o", str(tmp_path / "b.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no stock value to compare: no unit costs or prices" in result.stderr

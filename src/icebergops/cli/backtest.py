@@ -217,10 +217,9 @@ def _verdict(table: pl.DataFrame, err: Console) -> None:
         err.print("no replayed service level reaches the current rule's fill rate")
     value = _at_fill_rate(list(rows.values()), theirs["fill_rate"])
     if value is not None:
-        change = (value / theirs["average_stock_value"] - 1) * 100
         err.print(
             f"at the current rule's fill rate (interpolated between the replayed service levels): "
-            f"stock value {value:,.0f} ({change:+.1f}%)"
+            f"stock value {value:,.0f} ({_change(value, theirs['average_stock_value'])})"
         )
 
 
@@ -234,9 +233,23 @@ def _at_fill_rate(rows: list[dict[str, float]], fill: float) -> float | None:
 
 
 def _against(ours: dict[str, float], theirs: dict[str, float]) -> str:
-    change = (ours["average_stock_value"] / theirs["average_stock_value"] - 1) * 100
+    change = _change(ours["average_stock_value"], theirs["average_stock_value"])
     points = (ours["fill_rate"] - theirs["fill_rate"]) * 100
     return (
-        f"stock value {ours['average_stock_value']:,.0f} ({change:+.1f}%), "
+        f"stock value {ours['average_stock_value']:,.0f} ({change}), "
         f"fill rate {ours['fill_rate']:.1%} ({points:+.1f} points)"
+    )
+
+
+def _change(value: float, base: float) -> str:
+    """``+12.5%`` on ``base``; where ``base`` is 0 (no unit cost or price known: every stock
+    value is 0) there is no percentage (it was a ZeroDivisionError, exit 70, on rieker_qc).
+
+    >>> _change(90.0, 80.0), _change(0.0, 0.0)
+    ('+12.5%', 'no stock value to compare: no unit costs or prices')
+    """
+    return (
+        f"{(value / base - 1) * 100:+.1f}%"
+        if base
+        else "no stock value to compare: no unit costs or prices"
     )
