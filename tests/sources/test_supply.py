@@ -59,8 +59,8 @@ def test_repeated_terms_and_purchase_order_lines_are_errors(write_file: WriteFil
     with pytest.raises(InputError) as err:
         read_table([path], "suppliers")
     assert err.value.line() == (
-        f"{path}:4: column 'sku': 'X' gives terms for a supplier and SKU that an earlier line "
-        "gives: which hold is unclear"
+        f"{path}:4: column 'supplier': 'A' gives terms for a supplier and SKU that an earlier "
+        "line gives: which hold is unclear"
     )
     assert (
         read_table(

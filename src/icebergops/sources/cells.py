@@ -131,7 +131,8 @@ HINTS = {
     "not_a_date": "dates must all use one format within a column",
     "out_of_range": "fix the value in the file",
     "spreadsheet_error": "fix the formula in the spreadsheet the file was saved from, then export again",
-    "mixed_date_formats": "re-export the file, or set date_format for this source in icebergops.yaml",
+    "mixed_date_formats": "re-export the file, or check store.date_order (or a mapped source's "
+    "date_format) in icebergops.yaml",
     "not_a_currency": "write the supplier's three-letter currency code, such as USD or EUR",
     "repeated_terms": "keep one row per supplier and SKU (an empty sku: the supplier's defaults)",
     "repeated_po_line": "remove the repeated line",
@@ -258,6 +259,8 @@ def timestamp_format(
     """
     if configured:
         return configured
+    if date_order not in (None, DAY_FIRST, MONTH_FIRST):  # the config checks it; a caller may not
+        raise ValueError(f"date_order {date_order!r} is not {DAY_FIRST} or {MONTH_FIRST}")
     values = raw.frame[column]
     if values.null_count() == values.len():
         return DATE_FORMATS[0]  # nothing to parse: any format will do

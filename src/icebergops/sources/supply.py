@@ -71,7 +71,7 @@ def read_suppliers(raw: RawTable, options: ReadOptions, findings: Findings) -> p
         severity="error",
         message="gives terms for a supplier and SKU that an earlier line gives: which hold is "
         "unclear",
-        column="sku",
+        column="supplier",  # named even where the SKU is empty (the supplier's defaults)
     )
     if {"moq", "case_pack"} <= set(frame.columns):  # optional columns, as every term is
         bad_pack = (pl.col("moq") % pl.col("case_pack") != 0) & (pl.col("case_pack") > 0)
