@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,9 +16,15 @@ from icebergops.cli.app import app
 SCRIPT = "import sys; from icebergops.cli.app import main; sys.argv[0] = 'icebergops'; main()"
 
 
-def _icebergops(*args: str) -> subprocess.CompletedProcess[str]:
+def _icebergops(*args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """The console script in a fresh interpreter; ``stdout`` where its output goes (a file
+    descriptor or file to test a full disk or a closed pipe)."""
     return subprocess.run(
-        [sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT, *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
     )
 
 
@@ -116,13 +123,7 @@ def test_xlsx_to_stdout_is_a_usage_error_before_anything_is_read(
 def test_a_full_disk_on_stdout_exits_73_in_one_line() -> None:
     """`> /dev/full` was `error: internal error (OSError: …)`, exit 70; `-o /dev/full` gave 73."""
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-c", SCRIPT, "inspect", "--kinds", "--format", "csv"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-        )
+        result = _icebergops("inspect", "--kinds", "--format", "csv", stdout=full)
     assert result.returncode == 73, result.stderr
     assert result.stderr.splitlines() == [
         f"error: stdout: cannot be written: {os.strerror(28)}",
@@ -135,13 +136,7 @@ def test_a_reader_gone_from_stdout_is_no_error() -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", SCRIPT, "inspect", "--kinds", "--format", "csv"],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-        )
+        result = _icebergops("inspect", "--kinds", "--format", "csv", stdout=write_end)
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (0, "")
