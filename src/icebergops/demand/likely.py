@@ -51,12 +51,6 @@ def most_likely(forecasts: pl.DataFrame, *, by: Sequence[str]) -> pl.DataFrame:
     ).select(order)
 
 
-def likely_none(forecasts: pl.DataFrame, *, by: Sequence[str]) -> int:
-    """How many series of :func:`most_likely`'s output are forecast 0 although units are
-    expected."""
-    return forecast_zero(forecasts, by=by)[0]
-
-
 def forecast_zero(forecasts: pl.DataFrame, *, by: Sequence[str]) -> tuple[int, int]:
     """How many series of :func:`most_likely`'s output are forecast 0 over the horizon: those
     with units expected (under :data:`NONE_LIKELIER`), and those with none expected at all."""
