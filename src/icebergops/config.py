@@ -19,7 +19,7 @@ import yaml
 
 from icebergops.errors import ConfigError, MissingInputError, Where
 from icebergops.inventory.restock import RestockSettings
-from icebergops.schema import LONGEST_LEAD_DAYS
+from icebergops.schema import CURRENCY_CODE, LONGEST_LEAD_DAYS
 from icebergops.strictyaml import DuplicateKeyError, StrictLoader
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
@@ -202,12 +202,12 @@ def _check(config: Config, path: Path) -> None:
     for name, code in [("store.currency", config.store.currency)] + [
         (f"store.exchange_rates.{key}", key) for key in config.store.exchange_rates
     ]:
-        if code is not None and not re.fullmatch("[A-Z]{3}", code):
+        if code is not None and not re.fullmatch(CURRENCY_CODE, code):
             raise ConfigError(
                 f"{name}: {code!r} is not a currency code",
                 where=Where(file=path),
                 hint=f"write it in capitals: {code.upper()}"
-                if re.fullmatch("[A-Za-z]{3}", code)
+                if re.fullmatch(CURRENCY_CODE, code.upper())
                 else "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
             )
     _check_restock(config.restock, path)

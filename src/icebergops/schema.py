@@ -21,6 +21,7 @@ STATUSES: Final = ("open", "fulfilled", "cancelled", "refunded", "returned")
 FULFILMENTS: Final = ("merchant", "fba")
 #: The longest lead time taken as meant: two years. A longer one is a typo (hours, or a date).
 LONGEST_LEAD_DAYS: Final = 730.0
+CURRENCY_CODE: Final = "[A-Z]{3}"  # ISO 4217's shape: three capitals (USD), whole cell
 
 #: One row per order line (a SKU within an order).
 ORDER_LINES: Final[Schema] = {

@@ -8,7 +8,14 @@ from collections.abc import Mapping
 import polars as pl
 
 from icebergops.errors import InputError
-from icebergops.schema import EVENTS, LONGEST_LEAD_DAYS, PURCHASE_ORDERS, STOCKOUTS, SUPPLIERS
+from icebergops.schema import (
+    CURRENCY_CODE,
+    EVENTS,
+    LONGEST_LEAD_DAYS,
+    PURCHASE_ORDERS,
+    STOCKOUTS,
+    SUPPLIERS,
+)
 from icebergops.sources.canonical import add_numbers, finish
 from icebergops.sources.cells import Findings, check_parsed, clean_text, text_or_null
 from icebergops.sources.layouts import Layout, ReadOptions
@@ -144,7 +151,7 @@ def check_currency(raw: RawTable, frame: pl.DataFrame, findings: Findings) -> No
     findings.from_mask(
         raw,
         frame,
-        (~pl.col("currency").str.contains("^[A-Z]{3}$")).fill_null(False),
+        (~pl.col("currency").str.contains(f"^{CURRENCY_CODE}$")).fill_null(False),
         kind="not_a_currency",
         severity="error",
         message="is not a currency code (ISO 4217, such as USD, EUR or GBP)",
