@@ -143,7 +143,7 @@ def _cannot_write(err: OSError, target: Path | str) -> OutputError:
 
 
 @contextlib.contextmanager
-def _writing_stdout() -> Iterator[None]:
+def writing_stdout() -> Iterator[None]:
     """Flush what the block writes to stdout, so that a full disk (``> /dev/full``) is an
     :class:`OutputError` here, as with ``-o``, not an OSError later or at exit. A reader that
     has gone (``| head -1``) has what it wanted: the writing stops quietly."""
@@ -171,7 +171,7 @@ def _stdout_to_devnull() -> None:
 
 def write_stdout(text: str) -> None:
     """Write ``text`` to stdout, flushed: a full disk raises :class:`OutputError` (exit 73)."""
-    with _writing_stdout():
+    with writing_stdout():
         sys.stdout.write(text)
 
 
@@ -365,7 +365,7 @@ def write_table(
         write_xlsx(frame, target)
         return chosen
     if chosen == "table":  # format_for refuses it for a .csv, .xlsx or .json file
-        with _writing_stdout():
+        with writing_stdout():
             (console or Console()).print(render_table(frame, title=title))
         if target is not None:  # report.txt: the same table as text
             buffer = io.StringIO()

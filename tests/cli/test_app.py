@@ -120,10 +120,19 @@ def test_xlsx_to_stdout_is_a_usage_error_before_anything_is_read(
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
-def test_a_full_disk_on_stdout_exits_73_in_one_line() -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["inspect", "--kinds", "--format", "csv"],
+        ["--help"],  # the help and the version were tracebacks, exit 1
+        ["--version"],
+        ["forecast", "--help"],
+    ],
+)
+def test_a_full_disk_on_stdout_exits_73_in_one_line(argv: list[str]) -> None:
     """`> /dev/full` was `error: internal error (OSError: …)`, exit 70; `-o /dev/full` gave 73."""
     with open("/dev/full", "w") as full:
-        result = _icebergops("inspect", "--kinds", "--format", "csv", stdout=full)
+        result = _icebergops(*argv, stdout=full)
     assert result.returncode == 73, result.stderr
     assert result.stderr.splitlines() == [
         f"error: stdout: cannot be written: {os.strerror(28)}",

@@ -12,8 +12,8 @@ import typer
 
 from icebergops import __version__
 from icebergops.cli.console import stderr_console
-from icebergops.errors import EXIT_INTERNAL, IcebergOpsError
-from icebergops.outputs import created_count, remove_created
+from icebergops.errors import EXIT_INTERNAL, IcebergOpsError, OutputError
+from icebergops.outputs import created_count, remove_created, writing_stdout
 
 app = typer.Typer(
     name="icebergops",
@@ -159,9 +159,13 @@ _register()
 
 def main() -> None:
     """The console script: ``app`` with click's usage errors said the house's way, in two
-    lines (``error: …`` and a hint), exit 2."""
+    lines (``error: …`` and a hint), exit 2; stdout that cannot be written, exit 73."""
     try:
-        code = app(standalone_mode=False)
+        with writing_stdout():  # the help or version into a full disk: exit 73, as with data
+            code = app(standalone_mode=False)
+    except OutputError as err:
+        report(err)
+        sys.exit(err.exit_code)
     except _CLICK_ERROR as err:
         if isinstance(err, _USAGE_ERROR) and type(err).__name__ != "NoArgsIsHelpError":
             # a bad value, an unknown option, a missing one (not a bare command: its help)
