@@ -150,6 +150,17 @@ def load_config(path: Path | None) -> Config:
     return dataclasses.replace(config, path=path)
 
 
+def place_of(path: Path | None, key: str) -> Where:
+    """Where ``key`` (``sources[0].columns.sku``) is in the config read from ``path``."""
+    if path is None:
+        return Where(file="icebergops.yaml")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Where(file=path)
+    return Where(file=path, line=_line_of(text, key))
+
+
 def _line_of(text: str, key: str) -> int | None:
     """The line of ``key`` (``restock.service_level``, ``sources[0].columns.sku``) in the YAML
     ``text``: of the deepest part of it that the file has.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from icebergops.config import parse_config
-from icebergops.errors import InputError
+from icebergops.config import load_config, parse_config
+from icebergops.errors import ConfigError, InputError
 from icebergops.sources import mapped, read_source
 from icebergops.sources.rawfile import LINE, RawTable
 
@@ -176,15 +176,32 @@ def test_zero_quantities_are_named_and_negative_ones_left_out_unless_cancelled(
     assert "negative_quantity" not in found
 
 
-def test_a_mapped_column_the_header_spells_otherwise_is_named_in_the_hint(
+def test_a_mapped_column_the_header_spells_otherwise_is_the_configs_error(
     write_file: WriteFile,
 ) -> None:
-    """`sku: Stockcode` against a header's `StockCode` was blamed on the file alone."""
+    """`sku: Stockcode` against a header's `StockCode` was blamed on the file (exit 65); it is
+    the mapping's line in icebergops.yaml (exit 78)."""
     path = write_file("lines.csv", LINES.replace("Code,", "CODE,", 1))
+    yaml_path = write_file(
+        "icebergops.yaml",
+        "store:\n  currency: GBP\nsources:\n  - name: shop\n    columns:\n"
+        "      order_id: Invoice\n      sku: Code\n      title: Item\n"
+        "      quantity: Qty\n      order_date: Day\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        read_source(path, config=load_config(yaml_path))
+    assert err.value.exit_code == 78
+    assert err.value.line() == (
+        f"{yaml_path}:7: sources[0].columns.sku: 'Code' is not in lines.csv's header, "
+        "which has 'CODE'"
+    )
+    assert err.value.hint == "write 'CODE', as the header does"
+
+
+def test_a_header_far_from_the_mapping_stays_the_files_error(write_file: WriteFile) -> None:
+    """No header name near the missing one: the file may be the wrong one, not the mapping."""
+    path = write_file("lines.csv", LINES.replace("Code,", "Article,", 1))
     with pytest.raises(InputError) as err:
         read_source(path, config=parse_config(CONFIG))
+    assert err.value.exit_code == 65
     assert err.value.line().endswith("missing 'Code'")
-    assert err.value.hint == (
-        "the header has 'CODE' for 'Code': fix the column's name under `sources:` in "
-        "icebergops.yaml"
-    )

@@ -52,7 +52,9 @@ class Source:
 
 def layouts_for(config: Config | None) -> list[Layout]:
     """Built-in layouts plus the column mappings of ``config.sources``."""
-    custom = [mapped.layout_for(m) for m in (config.sources if config else ())]
+    if config is None:
+        return list(BUILTIN_LAYOUTS)
+    custom = [mapped.layout_for(m, config.path, i) for i, m in enumerate(config.sources)]
     return custom + BUILTIN_LAYOUTS
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from icebergops.config import SourceMapping
-from icebergops.errors import InputError, Where
+from icebergops.errors import ConfigError, IcebergOpsError, InputError, Where
 from icebergops.sources.cells import Findings
 from icebergops.sources.rawfile import RawTable
 from icebergops.sources.sniff import Probe
@@ -50,6 +50,8 @@ class Layout:
     date_column: str | None = None  # the column whose date format is detected once per file
     own_not_products: bool = False  # the reader leaves out ``store.not_products`` itself
     numbers: dict[str, pl.DataType] = field(default_factory=dict)  # read as numbers when clean
+    # a column mapping's key and place in icebergops.yaml for a header name it maps (mapped only)
+    config_key: Callable[[str], tuple[str, Where]] | None = None
 
 
 def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) -> Layout:
@@ -74,9 +76,9 @@ def detect_layout(raw: Probe, layouts: list[Layout], kind: str | None = None) ->
     raise _missing_error(raw, closest, sorted(closest.required - names), unknown=True)
 
 
-def _near_names(missing: list[str], header: tuple[str, ...]) -> str:
-    """``'StockCode' for 'Stockcode'``: header names that differ from a missing one in case,
-    spaces or a letter or two; empty where none does."""
+def _near_names(missing: list[str], header: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``[('StockCode', 'Stockcode')]``: (header name, missing name) where the two differ in
+    case, spaces or a letter or two."""
     import difflib
 
     folded = {name.casefold().replace(" ", ""): name for name in header}
@@ -87,13 +89,13 @@ def _near_names(missing: list[str], header: tuple[str, ...]) -> str:
             iter(difflib.get_close_matches(key, list(folded), n=1, cutoff=0.85)), None
         )
         if match is not None:
-            pairs.append(f"{folded.get(match, match)!r} for {name!r}")
-    return ", ".join(pairs)
+            pairs.append((folded.get(match, match), name))
+    return pairs
 
 
 def _missing_error(
     raw: Probe, layout: Layout, missing: list[str], unknown: bool = False
-) -> InputError:
+) -> IcebergOpsError:
     names = set(raw.header)
     share = f"{len(layout.required & names)} of {len(layout.required)} required columns"
     shown = ", ".join(repr(name) for name in missing[:6]) + (" …" if len(missing) > 6 else "")
@@ -103,10 +105,17 @@ def _missing_error(
         if unknown
         else "check --kind, or export the report again with all columns"
     )
-    near = _near_names(missing, raw.header)
-    if near and layout.kind.startswith("mapped:"):  # the mapping's typo, most likely
-        hint = f"the header has {near}: fix the column's name under `sources:` in icebergops.yaml"
-    elif near:
+    pairs = _near_names(missing, raw.header)
+    if pairs and layout.config_key is not None:  # the mapping's typo: its line in the config
+        spelt, name = pairs[0]
+        key, where = layout.config_key(name)
+        return ConfigError(
+            f"{key}: {name!r} is not in {raw.path.name}'s header, which has {spelt!r}",
+            where=where,
+            hint=f"write {spelt!r}, as the header does",
+        )
+    if pairs:
+        near = ", ".join(f"{spelt!r} for {name!r}" for spelt, name in pairs)
         hint = f"the header has {near}; {hint}"
     return InputError(
         f"{head} {layout.label} ({share}); missing {shown}",

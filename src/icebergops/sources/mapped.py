@@ -5,11 +5,13 @@ from __future__ import annotations
 import operator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from functools import partial, reduce
 
 import polars as pl
 
-from icebergops.config import CancelRule, SourceMapping
+from icebergops.config import CancelRule, SourceMapping, place_of
+from icebergops.errors import Where
 from icebergops.schema import INVENTORY, ORDER_LINES, PRODUCTS, Schema
 from icebergops.sources.canonical import (
     SKU_TEXT,
@@ -45,7 +47,8 @@ def kind_of(mapping: SourceMapping) -> str:
     return f"mapped:{mapping.name}"
 
 
-def layout_for(mapping: SourceMapping) -> Layout:
+def layout_for(mapping: SourceMapping, config: Path | None = None, index: int = 0) -> Layout:
+    """The layout of ``config``'s ``sources[index]``."""
     return Layout(
         kind=kind_of(mapping),
         label=f"{mapping.name} (column mapping from config)",
@@ -66,7 +69,22 @@ def layout_for(mapping: SourceMapping) -> Layout:
             if canon in SCHEMAS[mapping.kind]
             and (canon in NUMERIC or SCHEMAS[mapping.kind][canon] == pl.Int64())
         },
+        config_key=partial(_config_key, mapping, config, index),
     )
+
+
+def _config_key(
+    mapping: SourceMapping, config: Path | None, index: int, name: str
+) -> tuple[str, Where]:
+    """The key that names header column ``name`` in ``sources[index]``, and its place."""
+    keys = [f"columns.{canon}" for canon, src in mapping.columns.items() if src == name]
+    if mapping.cancelled_when is not None:
+        if mapping.cancelled_when.column == name:
+            keys.append("cancelled_when.column")
+        if name in mapping.cancelled_when.match:
+            keys.append("cancelled_when.match")
+    key = f"sources[{index}].{keys[0] if keys else 'columns'}"
+    return key, place_of(config, key)
 
 
 def read_mapped(
