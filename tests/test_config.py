@@ -228,32 +228,51 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
             "day-first reads 03/04/2023 as 3 April, month-first as 4 March",
         ),
         (
-            "store:\n  currency: usd\n",
-            "store.currency: 'usd' is not a currency code",
-            "write it in capitals: USD",
-        ),
-        (
             "store:\n  currency: pounds\n",
             "store.currency: 'pounds' is not a currency code",
             "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
         ),
         (
-            "store:\n  currency: USD\n  exchange_rates:\n    eur: 1.08\n",
-            "store.exchange_rates.eur: 'eur' is not a currency code",
-            "write it in capitals: EUR",
+            "store:\n  currency: USD\n  exchange_rates:\n    eur: 1.08\n    EUR: 1.1\n",
+            "store.exchange_rates.EUR: EUR is given twice",
+            "keep one rate per currency",
+        ),
+        (
+            "sources:\n  - name: x\n    currency: euros\n    columns: {sku: A, quantity: B}\n",
+            "sources[0].currency: 'euros' is not a currency code",
+            "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
+        ),
+        (
+            "sources:\n  - name: x\n    channel: ebay\n    columns: {sku: A, quantity: B}\n",
+            "sources[0].channel: 'ebay' is not one of shopify, amazon, other",
+            "a channel other than Shopify or Amazon (eBay, a till, a web shop) is other",
         ),
     ],
 )
 def test_store_settings_a_reader_would_misread_are_errors(
     tmp_path: Path, text: str, message: str, hint: str
 ) -> None:
-    """`currency: pounds` was shown as the store's currency; `exchange_rates: {eur: 1.08}` was
-    accepted and then no rate was found for EUR."""
+    """`currency: pounds` was shown as the store's currency; `channel: ebay` went into the
+    order lines, whose channels are three."""
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert err.value.line().split(": ", 1)[1] == message
     assert err.value.hint == hint and err.value.exit_code == 78
+
+
+def test_currency_codes_in_small_letters_are_read_in_capitals(tmp_path: Path) -> None:
+    """`usd` in suppliers.csv was read as USD while `store.currency: usd` was an error: one
+    mistake, two behaviours. Both read it as USD now."""
+    path = write(
+        tmp_path,
+        "store:\n  currency: usd\n  exchange_rates: {eur: 1.08}\n"
+        "sources:\n  - name: x\n    currency: gbp\n    columns: {sku: A, quantity: B}\n",
+    )
+    config = load_config(path)
+    assert config.store.currency == "USD"
+    assert dict(config.store.exchange_rates) == {"EUR": 1.08}
+    assert config.sources[0].currency == "GBP"
 
 
 def test_date_order_is_read_into_the_readers_options(tmp_path: Path) -> None:

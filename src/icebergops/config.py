@@ -19,7 +19,7 @@ import yaml
 
 from icebergops.errors import ConfigError, MissingInputError, Where
 from icebergops.inventory.restock import RestockSettings
-from icebergops.schema import CURRENCY_CODE, LONGEST_LEAD_DAYS
+from icebergops.schema import CHANNELS, CURRENCY_CODE, LONGEST_LEAD_DAYS
 from icebergops.strictyaml import DuplicateKeyError, StrictLoader
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
@@ -196,7 +196,32 @@ def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Conf
     """Build a :class:`Config` from already-parsed YAML (a dict)."""
     built = _build(Config, raw, "", source, skip=("path",))
     assert isinstance(built, Config)
-    return built
+    return _currencies_in_capitals(built, source)
+
+
+def _currencies_in_capitals(config: Config, source: Path | str) -> Config:
+    """``usd`` read as ``USD``, as the suppliers' and purchase orders' files are read; what
+    is no code in capitals either stays for :func:`_check` to refuse."""
+
+    def capitals(code: str | None) -> str | None:
+        upper = code.upper() if code is not None else None
+        return upper if upper is not None and re.fullmatch(CURRENCY_CODE, upper) else code
+
+    rates: dict[str, float] = {}
+    for code, rate in config.store.exchange_rates.items():
+        key = capitals(code) or code
+        if key in rates:
+            raise ConfigError(
+                f"store.exchange_rates.{code}: {key} is given twice",
+                where=Where(file=source),
+                hint="keep one rate per currency",
+            )
+        rates[key] = rate
+    store = dataclasses.replace(
+        config.store, currency=capitals(config.store.currency), exchange_rates=rates
+    )
+    sources = tuple(dataclasses.replace(m, currency=capitals(m.currency)) for m in config.sources)
+    return dataclasses.replace(config, store=store, sources=sources)
 
 
 def _check(config: Config, path: Path) -> None:
@@ -210,16 +235,16 @@ def _check(config: Config, path: Path) -> None:
             where=Where(file=path),
             hint="day-first reads 03/04/2023 as 3 April, month-first as 4 March",
         )
-    for name, code in [("store.currency", config.store.currency)] + [
-        (f"store.exchange_rates.{key}", key) for key in config.store.exchange_rates
+    for name, code in [
+        ("store.currency", config.store.currency),
+        *((f"store.exchange_rates.{key}", key) for key in config.store.exchange_rates),
+        *((f"sources[{i}].currency", source.currency) for i, source in enumerate(config.sources)),
     ]:
-        if code is not None and not re.fullmatch(CURRENCY_CODE, code):
+        if code is not None and not re.fullmatch(CURRENCY_CODE, code):  # usd is USD by now
             raise ConfigError(
                 f"{name}: {code!r} is not a currency code",
                 where=Where(file=path),
-                hint=f"write it in capitals: {code.upper()}"
-                if re.fullmatch(CURRENCY_CODE, code.upper())
-                else "use the three-letter ISO 4217 code, such as USD, EUR or GBP",
+                hint="use the three-letter ISO 4217 code, such as USD, EUR or GBP",
             )
     _check_restock(config.restock, path)
     if config.run.keep_runs < 1:  # 0 would remove the run just written, and `latest` with it
@@ -240,6 +265,12 @@ def _check(config: Config, path: Path) -> None:
             raise ConfigError(
                 f"sources[{index}].kind: {source.kind!r} is not one of {', '.join(SOURCE_KINDS)}",
                 where=Where(file=path),
+            )
+        if source.channel not in CHANNELS:
+            raise ConfigError(
+                f"sources[{index}].channel: {source.channel!r} is not one of {', '.join(CHANNELS)}",
+                where=Where(file=path),
+                hint="a channel other than Shopify or Amazon (eBay, a till, a web shop) is other",
             )
         known = [name for name in TABLES[source.kind] if name != "source_line"]
         for name in source.columns:
