@@ -92,6 +92,17 @@ def test_non_numeric_quantity_is_an_error_with_file_line_column_and_value(
     assert err.value.exit_code == 65
 
 
+def test_a_quantity_too_large_for_64_bits_is_said_to_be_so(write_file: WriteFile) -> None:
+    """`99999999999999999999` is a whole number; it was reported as "not a whole number"."""
+    huge = "99999999999999999999"
+    path = write_file("o.csv", ORDERS.replace(",3,Pee Pads XL", f",{huge},Pee Pads XL"))
+    with pytest.raises(InputError) as err:
+        read_table([path], "order_lines")
+    assert err.value.line() == (
+        f"{path}:2: column 'Lineitem quantity': '{huge}' is too large a number to read"
+    )
+
+
 def test_mixed_date_formats_are_an_error(write_file: WriteFile) -> None:
     path = write_file("o.csv", ORDERS.replace("2023-05-30 08:00:00 -0700", "30/05/2023 08:00"))
     with pytest.raises(InputError) as err:

@@ -185,12 +185,27 @@ def check_parsed(
             filled = pl.col(source).str.strip_chars().str.len_bytes() > 0
         else:  # read as a number already: only NaN or infinity can fail
             filled = pl.col(source).is_not_null()
+        failed = filled & pl.col(output).is_null()
+        left = "" if severity == "error" else ": left empty"
+        if what == "whole number" and frame.schema[source] == pl.String:
+            # 99999999999999999999 is a whole number, too large for 64 bits: say so
+            huge = pl.col(source).str.contains(r"^\s*[+-]?\d{19,}\s*$").fill_null(False)
+            findings.from_mask(
+                raw,
+                frame,
+                failed & huge,
+                kind="not_a_number",
+                message=f"is too large a number to read{left}",
+                severity=severity,
+                column=source,
+            )
+            failed = failed & ~huge
         findings.from_mask(
             raw,
             frame,
-            filled & pl.col(output).is_null(),
+            failed,
             kind="not_a_number" if what in ("number", "whole number") else "not_a_date",
-            message=f"is not a {what}" + ("" if severity == "error" else ": left empty"),
+            message=f"is not a {what}{left}",
             severity=severity,
             column=source,
         )
