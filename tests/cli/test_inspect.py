@@ -179,3 +179,17 @@ def test_csv_and_xlsx_outputs_hold_one_row_per_finding(
     assert sheet is not None and sheet.max_row == rows.height + 1  # the header, then the rows
     piped = runner.invoke(app, ["inspect", str(path), "-f", "csv"])
     assert piped.stdout.splitlines()[0] == ",".join(rows.columns)
+
+
+def test_a_purchase_order_line_repeated_is_one_finding(write_file: WriteFile) -> None:
+    """It was two: the reader's error and the generic duplicate-line warning of the same line."""
+    line = "P1,A,X,2026-10-01,,12,0\n"
+    path = write_file(
+        "purchase_orders.csv",
+        "po_number,supplier,sku,ordered_date,received_date,quantity_ordered,quantity_received\n"
+        + line * 2,
+    )
+    result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 65, result.output
+    (report,) = json.loads(result.stdout)
+    assert [(f["kind"], f["lines"]) for f in report["findings"]] == [("repeated_po_line", [3])]

@@ -77,8 +77,13 @@ def test_repeated_terms_and_purchase_order_lines_are_errors(write_file: WriteFil
         f"{po}:4: column 'po_number': 'P1' repeats an earlier line of the same purchase order: "
         "its units would count twice"
     )
+    assert err.value.hint is not None and "in a `line` column" in err.value.hint
     receipts = head + "P1,A,X,2026-10-01,2026-10-20,12,6\nP1,A,X,2026-10-01,2026-10-27,12,6\n"
     assert read_table([write_file("r.csv", receipts)], "purchase_orders").height == 2
+    # an order that has a SKU twice in equal quantities says so by its lines' numbers
+    numbered = f"line,{head}1,{line}2,{line}"
+    table = read_table([write_file("n.csv", numbered)], "purchase_orders")
+    assert table["quantity_ordered"].to_list() == [12, 12]
 
 
 def test_a_cost_of_1e300_is_out_of_range(write_file: WriteFile) -> None:

@@ -135,7 +135,10 @@ HINTS = {
     "date_format) in icebergops.yaml",
     "not_a_currency": "write the supplier's three-letter currency code, such as USD or EUR",
     "repeated_terms": "keep one row per supplier and SKU (an empty sku: the supplier's defaults)",
-    "repeated_po_line": "remove the repeated line",
+    "repeated_po_line": (
+        "remove the repeated line; if the order really has it twice, number the order's lines "
+        "in a `line` column"
+    ),
     "implausible_quantity": "fix the quantity in the file, or export it again",
 }
 
