@@ -71,3 +71,23 @@ def test_batches_see_truncation_blank_lines_and_bad_lines(
     blank = write_file("blank.csv", text.replace("\n", "\n\n", 3))
     assert [f.kind for f in read_source(blank).findings] == ["empty_sku"]
     assert read_source(blank).table.height == read_source(write_file("ok.csv", text)).table.height
+
+
+def test_a_day_over_12_in_a_later_batch_settles_month_first(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first batch's dates, all on days 1 to 12, read both ways: the file was refused,
+    although a single read of it finds 13 March further down and reads it month-first."""
+    lines = [HEADER]
+    for n in range(1, 301):
+        day = 1 + n // 25  # days 1 to 13 of March, in order
+        lines.append(f"#{n},03/{day:02d}/2023 10:00,1,Mug,MUG,USD,\n")
+    path = write_file("orders_export.csv", "".join(lines))
+    whole = read_source(path)
+    assert whole.table["order_date"].max().isoformat() == "2023-03-13"
+    monkeypatch.setattr(batches, "BATCH_THRESHOLD", 0)
+    monkeypatch.setattr(batches, "BATCH_ROWS", 97)
+    assert_frame_equal(read_source(path).table, whole.table)
+    ambiguous = write_file("twelve.csv", "".join(lines[:251]))  # up to 12 March: either way
+    with pytest.raises(InputError, match="reads both as"):
+        read_source(ambiguous)

@@ -12,7 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings, timestamp_format
+from icebergops.sources.cells import (
+    MAX_LINES_SHOWN,
+    AmbiguousDatesError,
+    Finding,
+    Findings,
+    timestamp_format,
+)
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable, check_tail, count_lines, read_raw
 from icebergops.sources.sniff import Probe
@@ -46,8 +52,8 @@ def read_in_batches(
         try:
             for raw, height in _raw_batches(found, layout):
                 if not tables and layout.date_column in raw.header:
-                    fmt = options.date_format or timestamp_format(
-                        raw, str(layout.date_column), date_order=options.date_order
+                    fmt = options.date_format or _date_format(
+                        found, raw, str(layout.date_column), options
                     )
                     options = dataclasses.replace(options, date_format=fmt)
                 tables.append(layout.read(raw, options, findings))
@@ -67,11 +73,21 @@ def read_in_batches(
     return dataclasses.replace(last, lines=records + 1, batch_records=records), table
 
 
-def _raw_batches(found: Probe, layout: Layout) -> Iterator[tuple[RawTable, int]]:
-    """Batches of whole groups, each with the number of file records it stands for (blank
-    lines included, so that the count can be checked against the file's lines)."""
-    wanted = [name for name in found.header if layout.columns and name in layout.columns]
-    lazy = (
+def _date_format(found: Probe, first: RawTable, column: str, options: ReadOptions) -> str:
+    """The format of ``column``, found on the first batch; where its slash dates read both
+    day-first and month-first, on the whole file's column, as a single read decides."""
+    try:
+        return timestamp_format(first, column, date_order=options.date_order)
+    except AmbiguousDatesError:
+        cells = _scan(found, [column]).collect()
+        return timestamp_format(
+            dataclasses.replace(first, frame=cells), column, date_order=options.date_order
+        )
+
+
+def _scan(found: Probe, wanted: list[str]) -> pl.LazyFrame:
+    """``wanted`` columns of the file as text, with each record's line number."""
+    return (
         pl.scan_csv(
             found.path,
             separator=found.delimiter,
@@ -84,6 +100,13 @@ def _raw_batches(found: Probe, layout: Layout) -> Iterator[tuple[RawTable, int]]
         .with_row_index(LINE, offset=2)
         .with_columns(pl.col(LINE).cast(pl.Int64))
     )
+
+
+def _raw_batches(found: Probe, layout: Layout) -> Iterator[tuple[RawTable, int]]:
+    """Batches of whole groups, each with the number of file records it stands for (blank
+    lines included, so that the count can be checked against the file's lines)."""
+    wanted = [name for name in found.header if layout.columns and name in layout.columns]
+    lazy = _scan(found, wanted)
     template = RawTable(
         found.path, found.encoding, found.delimiter, False, found.header, pl.DataFrame(), 0
     )

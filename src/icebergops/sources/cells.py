@@ -308,6 +308,10 @@ TWINS = {
 }
 
 
+class AmbiguousDatesError(InputError):
+    """A column of slash dates that reads both day-first and month-first (every day ≤ 12)."""
+
+
 def _day_or_month_first(raw: RawTable, column: str, fmt: str) -> str:
     """``fmt`` (day-first) or its month-first twin, whichever reads more cells of the whole
     column; an error where both read every cell as other dates (no day over 12 anywhere).
@@ -327,7 +331,7 @@ def _day_or_month_first(raw: RawTable, column: str, fmt: str) -> str:
     if not differ.any():
         return fmt
     at = cells.filter(differ).row(0, named=True)
-    raise InputError(
+    raise AmbiguousDatesError(
         f"reads both as {_human(fmt)} and as {_human(twin)}: no day in the column is over 12, "
         f"so {at[column]!r} may be {_day(first.filter(differ)[0])} or "
         f"{_day(second.filter(differ)[0])}",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import operator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from functools import partial, reduce
+from pathlib import Path
 
 import polars as pl
 
