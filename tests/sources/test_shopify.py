@@ -347,6 +347,12 @@ def test_a_column_named_twice_in_the_header_is_an_error(write_file: WriteFile) -
         SUBSET.replace("\n", ",Notes,Notes\n") + "#1,2023-05-01 10:00:00 -0700,1,Mug,MUG,a,b\n",
     )
     assert read_table([unused], "order_lines")["quantity"].to_list() == [1]
+    # a column of its own named like the probe's renaming of a repeat is no repeat
+    own = write_file(
+        "own.csv",
+        SUBSET.replace("\n", ",Lineitem sku_6\n", 1) + "#1,2023-05-01 10:00:00 -0700,1,Mug,MUG,x\n",
+    )
+    assert read_table([own], "order_lines")["sku"].to_list() == ["MUG"]
 
 
 def test_a_line_of_over_a_million_units_is_an_error(write_file: WriteFile) -> None:

@@ -30,7 +30,7 @@ from icebergops.sources.canonical import (
 from icebergops.sources.cells import Finding, Findings
 from icebergops.sources.layouts import Layout, ReadOptions, detect_layout
 from icebergops.sources.rawfile import RawTable, read_raw
-from icebergops.sources.sniff import probe
+from icebergops.sources.sniff import Probe, probe
 
 BUILTIN_LAYOUTS: list[Layout] = [*shopify.LAYOUTS, *amazon.LAYOUTS, *supply.LAYOUTS]
 
@@ -82,7 +82,7 @@ def read_source(
         delimiter=delimiter or (mapping.delimiter if mapping else None),
     )
     layout = detect_layout(found, layouts, kind)
-    _refuse_repeated_header(found.header, layout, path)
+    _refuse_repeated_header(found, layout)
     findings = Findings()
     if not all_columns and wants_batches(found, layout):
         raw, table = read_in_batches(found, layout, options, findings)
@@ -134,21 +134,17 @@ def read_table(
     return pl.concat(frames) if frames else empty(TABLES[table])
 
 
-def _refuse_repeated_header(header: Sequence[str], layout: Layout, path: Path) -> None:
+def _refuse_repeated_header(found: Probe, layout: Layout) -> None:
     """A column the reader uses, named twice in the header: which one holds the values is a
-    guess (the first was read, and the second never looked at). The probe renamed the second
-    ``name_<column number>`` (see ``sniff._split_header``)."""
-    for position, name in enumerate(header, start=1):
-        first = name.removesuffix(f"_{position}")
-        if first == name or first not in header[: position - 1]:
-            continue
+    guess (the first was read, and the second never looked at)."""
+    for name, first, position in found.repeated:
         # a column the reader reads: its named ones, else the required ones and, in our own
         # layouts, the table's optional ones (a header's `notes` twice is no question)
-        if first in (layout.columns or layout.required | set(TABLES[layout.table])):
+        if name in (layout.columns or layout.required | set(TABLES[layout.table])):
             raise InputError(
-                f"the header names {first!r} twice (columns {header.index(first) + 1} and "
-                f"{position}): which one to read is unclear",
-                where=Where(file=path, line=1),
+                f"the header names {name!r} twice (columns {first} and {position}): which one "
+                "to read is unclear",
+                where=Where(file=found.path, line=1),
                 hint="rename or remove one of them, or export the report again",
             )
 

@@ -36,6 +36,9 @@ class Probe:
     header: tuple[str, ...]  # stripped names, as in the file
     data: bytes | None  # UTF-8 bytes to parse; None when polars reads the file itself (plain UTF-8)
     quote: str | None = '"'  # None for tab-separated files that never quote (Amazon flat files)
+    # a name the header gives again: (name, its first column, this column), columns from 1;
+    # the header holds the second as ``name_<column>`` (polars needs distinct names)
+    repeated: tuple[tuple[str, int, int], ...] = ()
 
 
 # an empty file: an export cut short, or a file of our own layouts written by hand
@@ -77,9 +80,9 @@ def probe(path: Path, *, encoding: str | None = None, delimiter: str | None = No
         raise InputError("is empty", where=Where(file=path), hint=EMPTY_HINT)
     header_line = _decode_head(head).split("\n", 1)[0].rstrip("\r")
     separator = delimiter or detect_delimiter(header_line, path)
-    header = tuple(_split_header(header_line, separator, path))
+    names, repeated = _split_header(header_line, separator, path)
     quote = '"' if separator != "\t" or QUOTED_FIELD.search(_decode_head(head)) else None
-    return Probe(path, text_encoding, separator, compressed, header, data, quote)
+    return Probe(path, text_encoding, separator, compressed, tuple(names), data, quote, repeated)
 
 
 def _check_exists(path: Path) -> None:
@@ -244,7 +247,10 @@ def detect_delimiter(header_line: str, path: Path) -> str:
     return best
 
 
-def _split_header(header_line: str, delimiter: str, path: Path) -> list[str]:
+def _split_header(
+    header_line: str, delimiter: str, path: Path
+) -> tuple[list[str], tuple[tuple[str, int, int], ...]]:
+    """The header's names, a repeated or empty one made ``name_<column>``, and the repeats."""
     names = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
     if len(names) < 2:
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, delimiter)
@@ -254,12 +260,17 @@ def _split_header(header_line: str, delimiter: str, path: Path) -> list[str]:
             where=Where(file=path, line=1, value=header_line[:60]),
             hint=f"the file seems to use {found!r} as delimiter",
         )
-    seen: set[str] = set()
+    first: dict[str, int] = {}  # each name's first column, as the file writes them
+    taken: set[str] = set()  # the names given so far
+    repeated = []
     for position, name in enumerate(names):
-        if name in seen or not name:
+        if name and name in first:
+            repeated.append((name, first[name], position + 1))
+        first.setdefault(name, position + 1)
+        if name in taken or not name:
             names[position] = f"{name or 'column'}_{position + 1}"
-        seen.add(names[position])
-    return names
+        taken.add(names[position])
+    return names, tuple(repeated)
 
 
 def is_gzip(path: Path) -> bool:
