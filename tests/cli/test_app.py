@@ -149,3 +149,21 @@ def test_a_reader_gone_from_stdout_is_no_error() -> None:
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_python_dash_m_runs_the_console_script() -> None:
+    """`python -m icebergops`, for an environment whose scripts are not on PATH."""
+    done = subprocess.run(
+        [sys.executable, "-m", "icebergops", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.split()[0]) == (0, "icebergops")
+    bad = subprocess.run(
+        [sys.executable, "-m", "icebergops", "forecast", "--horizon", "8x"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("error: "), bad.stderr
