@@ -42,16 +42,17 @@ def test_forecast_writes_a_row_per_sku_and_day(store: dict[str, Path], tmp_path:
     # the forecast is the mean, or 0 for a SKU that most likely sells none in the 14 days
     sums = table.group_by("sku").agg(pl.col("forecast", "expected").sum())
     none = sums.filter((pl.col("forecast") == 0) & (pl.col("expected") > 0))
-    assert none.height > 0 and (none["expected"] < 0.7).all()
+    assert none.height > 0
     nothing = sums.filter(pl.col("expected") == 0).height  # stopped selling: none expected
-    said = result.stderr.replace("\n", " ")
+    said = " ".join(result.stderr.split())
     if nothing:
         assert (
-            f"{none.height + nothing} of them forecast 0: {none.height} with under 0.69 units "
-            f"expected in 14 days (most likely none sold), {nothing} with none expected" in said
+            f"{none.height + nothing} of them forecast 0: {none.height} most likely selling none "
+            "in 14 days (under 0.69 sales expected, or no sale in most spells of 14 days in the "
+            f"last year), {nothing} with none expected" in said
         )
     else:
-        assert f"{none.height} of them forecast 0: under 0.69 units expected in 14 days" in said
+        assert f"{none.height} of them forecast 0: most likely selling none in 14 days" in said
     assert table.filter(
         (pl.col("forecast") != pl.col("expected")) & ~pl.col("sku").is_in(none["sku"].implode())
     ).is_empty()

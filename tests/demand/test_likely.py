@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icebergops.demand.evaluate import backtest
-from icebergops.demand.likely import NONE_LIKELIER, forecast_zero, most_likely
+from icebergops.demand.likely import NONE_LIKELIER, forecast_zero, most_likely, sale_evidence
 
 START = date(2026, 1, 1)
 
@@ -115,3 +115,55 @@ def test_the_backtest_scores_the_forecast_a_seller_is_shown() -> None:
     assert sums["DAILY"] > 100
     trailing = results.filter(pl.col("model").str.starts_with("trailing"))
     assert trailing.filter(pl.col("sku") == "RARE")["forecast"].sum() > 0  # baselines as they are
+
+
+def test_a_sale_is_a_period_with_units_sold_of_the_series_own_size() -> None:
+    """3.6 units in four weeks of a SKU that sells 6 at a time are 0.6 sales: mostly none."""
+    fc = forecasts({"CASE": 3.6 / 28, "SINGLE": 3.6 / 28}).with_columns(
+        pl.lit("smooth").alias("demand_class")
+    )
+    evidence = pl.DataFrame(
+        {"sku": ["CASE", "SINGLE"], "size": [6.0, 1.0], "none_share": [0.0, 0.0]}
+    )
+    sums = dict(
+        most_likely(fc, by=["sku"], evidence=evidence)
+        .group_by("sku")
+        .agg(pl.col("forecast").sum())
+        .rows()
+    )
+    assert sums["CASE"] == 0 and math.isclose(sums["SINGLE"], 3.6)
+
+
+def test_a_sparse_series_whose_year_mostly_sold_none_is_forecast_zero() -> None:
+    """Intermittent or lumpy, most of its horizon-long windows empty: its median is 0 too;
+    a smooth series, or one an event lifts, keeps its mean."""
+    classes = {"LUMPY": "lumpy", "SMOOTH": "smooth", "PROMO": "intermittent"}
+    fc = forecasts(dict.fromkeys(classes, 0.1)).with_columns(
+        pl.col("sku").replace_strict(classes).alias("demand_class"),
+        pl.when(pl.col("sku") == "PROMO").then(pl.lit("spring sale")).alias("events"),
+    )
+    evidence = pl.DataFrame({"sku": list(classes), "size": 1.0, "none_share": 0.6})
+    out = most_likely(fc, by=["sku"], evidence=evidence)
+    sums = dict(out.group_by("sku").agg(pl.col("forecast").sum()).rows())
+    assert sums["LUMPY"] == 0
+    assert math.isclose(sums["SMOOTH"], 2.8) and math.isclose(sums["PROMO"], 2.8)
+    assert math.isclose(out["expected"].sum(), 8.4)  # the mean stays beside it
+    half = evidence.with_columns(pl.lit(0.5).alias("none_share"))  # not most: kept
+    assert most_likely(fc, by=["sku"], evidence=half)["forecast"].sum() > 8
+
+
+def test_sale_evidence_reads_the_last_year_and_leaves_out_censored_windows() -> None:
+    days = 400
+    day = [START + timedelta(days=i) for i in range(days)]
+    units = [4 if i % 10 == 0 else 0 for i in range(days)]
+    history = pl.DataFrame({"sku": "A", "day": day, "units": units})
+    (row,) = sale_evidence(history, periods=7).rows(named=True)
+    assert row["size"] == 4.0
+    # of a year's 358 windows of 7 days, those holding none of the sales every 10 days
+    windows = [sum(units[i - 6 : i + 1]) for i in range(days - 358, days)]
+    assert math.isclose(row["none_share"], sum(w == 0 for w in windows) / 358)
+    # a stockout on the 30 last days: their windows are left out, not counted as "none"
+    censored = history.with_columns((pl.col("day") >= day[-30]).alias("censored"))
+    (out,) = sale_evidence(censored, periods=7).rows(named=True)
+    kept = [sum(units[i - 6 : i + 1]) for i in range(days - 358, days - 30)]
+    assert math.isclose(out["none_share"], sum(w == 0 for w in kept) / len(kept))

@@ -43,7 +43,13 @@ from icebergops.demand.events import (
 from icebergops.demand.forecast import EXTRA_MODELS, forecast_demand
 from icebergops.demand.hierarchy import catalogue
 from icebergops.demand.history import demand_lines
-from icebergops.demand.likely import NONE_LIKELIER, forecast_zero, most_likely, rounded
+from icebergops.demand.likely import (
+    NONE_LIKELIER,
+    forecast_zero,
+    most_likely,
+    rounded,
+    sale_evidence,
+)
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import (
     NOUNS,
@@ -267,7 +273,8 @@ def forecast_command(
         for name in missed:
             if name not in unmatched:
                 err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
-    result = most_likely(result, by=levels.columns)
+    evidence = sale_evidence(levels.history, periods=periods, key=levels.key, freq=period)
+    result = most_likely(result, by=levels.columns, evidence=with_level_columns(evidence, levels))
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
     if plot is not None:  # the files first: if they cannot be written, no table was printed
         charts = plot_forecasts(levels.history, fitted, plot, key=levels.key, freq=period)
@@ -296,23 +303,27 @@ def zero_line(likely: int, none: int, ahead: str) -> str:
     those with no unit expected at all; empty where there are none.
 
     >>> line = zero_line(355, 874, "7 days")
-    >>> line.startswith("1,229 of them forecast 0: 355 with under 0.69 units expected in 7 days")
+    >>> line.startswith("1,229 of them forecast 0: 355 most likely selling none in 7 days")
     True
-    >>> line.endswith("(most likely none sold), 874 with none expected")
+    >>> line.endswith("in the last year), 874 with none expected")
     True
-    >>> zero_line(2, 0, "14 days")
-    '2 of them forecast 0: under 0.69 units expected in 14 days, so most likely none sold'
+    >>> zero_line(2, 0, "14 days")  # doctest: +NORMALIZE_WHITESPACE
+    '2 of them forecast 0: most likely selling none in 14 days (under 0.69 sales expected, or
+     no sale in most spells of 14 days in the last year)'
     """
     if not likely + none:
         return ""
-    rule = f"under {NONE_LIKELIER:.2f} units expected in {ahead}"
+    why = (
+        f"(under {NONE_LIKELIER:.2f} sales expected, or no sale in most spells of {ahead} "
+        "in the last year)"
+    )
     if not none:
-        return f"{likely:,} of them forecast 0: {rule}, so most likely none sold"
+        return f"{likely:,} of them forecast 0: most likely selling none in {ahead} {why}"
     if not likely:
         return f"{none:,} of them forecast 0: none expected in {ahead}"
     return (
-        f"{likely + none:,} of them forecast 0: {likely:,} with {rule} (most likely none sold), "
-        f"{none:,} with none expected"
+        f"{likely + none:,} of them forecast 0: {likely:,} most likely selling none in {ahead} "
+        f"{why}, {none:,} with none expected"
     )
 
 

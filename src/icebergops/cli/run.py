@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +19,7 @@ from icebergops.cli.locations import NOUN, plan_restock_of
 from icebergops.cli.options import AsOfOption, ConfigOption
 from icebergops.cli.pipeline import (
     OrderValue,
+    Planned,
     StoreFiles,
     main_currency,
     order_value,
@@ -26,7 +27,7 @@ from icebergops.cli.pipeline import (
     write_purchase_orders,
 )
 from icebergops.config import DEFAULT_CONFIG, Config, load_config
-from icebergops.demand.likely import most_likely, rounded
+from icebergops.demand.likely import most_likely, rounded, sale_evidence
 from icebergops.errors import ConfigError, Where
 from icebergops.outputs import write_table, write_text, write_xlsx
 from icebergops.runs import dated_folder, prune, run_lock
@@ -85,7 +86,7 @@ def run_command(
         to_order = planned.plan.filter(pl.col("order_quantity") > 0)
         rows = NOUN if settings.restock.per_location else "SKUs"
         clock.lap("plan", err, f"{planned.plan.height:,} {rows}, {to_order.height:,} to order")
-        written = _write(folder, planned.forecast, planned.plan, planned.today, currency)
+        written = _write(folder, planned, currency)
         clock.lap("write", err, f"{len(written)} files in {root / day}")
         value = order_value(to_order)
         warnings = [*planned.warnings, *_unpriced_warning(value, to_order.height)]
@@ -184,12 +185,14 @@ def _all(files: StoreFiles) -> list[Path]:
     return [*files.orders, *files.inventory, *files.products, *(p for p in single if p)]
 
 
-def _write(
-    folder: Path, forecast: pl.DataFrame, plan: pl.DataFrame, today: date, currency: str | None
-) -> list[str]:
+def _write(folder: Path, planned: Planned, currency: str | None) -> list[str]:
     """The run's files, relative names: forecast, restock plan, one PO per supplier."""
+    forecast, plan, today = planned.forecast, planned.plan, planned.today
     # as `icebergops forecast` writes it; the plan was made on the expected units
-    write_table(rounded(most_likely(forecast, by=["sku"])), folder / "forecast.csv", "csv")
+    days = forecast.group_by("sku").len().select(pl.col("len").max()).item() or 1
+    evidence = sale_evidence(planned.history, periods=int(days))
+    shown = most_likely(forecast, by=["sku"], evidence=evidence)
+    write_table(rounded(shown), folder / "forecast.csv", "csv")
     write_table(plan, folder / "restock.csv", "csv")
     write_xlsx(plan, folder / "restock.xlsx", sheet="restock")
     written = ["forecast.csv", "restock.csv", "restock.xlsx"]

@@ -17,7 +17,7 @@ from icebergops.demand.accuracy import naive_scales, overall, per_unit_sold, ser
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.engines import LOCAL, Engine
 from icebergops.demand.forecast import Progress, baseline_forecasts, forecast_demand
-from icebergops.demand.likely import most_likely
+from icebergops.demand.likely import most_likely, sale_evidence
 from icebergops.demand.resample import ahead_shares
 
 
@@ -84,7 +84,8 @@ def backtest(
             engine=engine,
             extra_models=extra_models,
         )
-        chosen = most_likely(chosen, by=[key]).select(
+        evidence = sale_evidence(train, periods=horizon, key=key, freq=freq)
+        chosen = most_likely(chosen, by=[key], evidence=evidence).select(
             key, time, "forecast", pl.lit(names["chosen"]).alias("model")
         )
         step("fitting the baselines")
