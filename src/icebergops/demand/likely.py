@@ -6,7 +6,9 @@ ordering on 0.4 buys stock for a sale that mostly does not come, and the error o
 on the horizon total is larger than the error of 0 in most of them. So such a series'
 ``forecast`` is 0 (the median of its horizon total), and ``expected`` keeps the models' mean,
 which :mod:`icebergops.inventory` plans safety stock and order sizes on. A Poisson count of mean
-μ is 0 at least half the time when μ ≤ ln 2: the test needs no parameter of ours.
+μ is 0 at least half the time when μ ≤ ln 2: the test needs no parameter of ours. Sales are
+counted in the series' own sizes, and a sparse series' own last year may say "none" too (see
+:func:`most_likely`).
 
 ::
 
@@ -127,7 +129,7 @@ def sale_evidence(
 
 def forecast_zero(forecasts: pl.DataFrame, *, by: Sequence[str]) -> tuple[int, int]:
     """How many series of :func:`most_likely`'s output are forecast 0 over the horizon: those
-    with units expected (under :data:`NONE_LIKELIER`), and those with none expected at all."""
+    with units expected (most likely none sold), and those with none expected at all."""
     totals = forecasts.group_by(by).agg(pl.col("forecast", "expected").sum())
     zero = totals.filter(pl.col("forecast") == 0)
     expected = int((zero["expected"] > 0).sum())
