@@ -195,13 +195,24 @@ def test_a_mapped_column_the_header_spells_otherwise_is_the_configs_error(
         f"{yaml_path}:7: sources[0].columns.sku: 'Code' is not in lines.csv's header, "
         "which has 'CODE'"
     )
-    assert err.value.hint == "write 'CODE', as the header does"
+    assert err.value.hint == "write the names as the header does: 'CODE'"
+    two = write_file("two.csv", LINES.replace("Code,", "CODE,", 1).replace("Qty,", "QTY,", 1))
+    with pytest.raises(ConfigError) as err:
+        read_source(two, config=load_config(yaml_path))
+    assert err.value.line().endswith("which has 'CODE'; also 'QTY' for 'Qty'")
+    assert err.value.hint == "write the names as the header does: 'CODE', 'QTY'"
 
 
 def test_a_header_far_from_the_mapping_stays_the_files_error(write_file: WriteFile) -> None:
-    """No header name near the missing one: the file may be the wrong one, not the mapping."""
+    """No header name near a missing one: the file may be the wrong one, not the mapping
+    (a wrong file with one name near the mapping's was blamed on the config)."""
     path = write_file("lines.csv", LINES.replace("Code,", "Article,", 1))
     with pytest.raises(InputError) as err:
         read_source(path, config=parse_config(CONFIG))
     assert err.value.exit_code == 65
     assert err.value.line().endswith("missing 'Code'")
+    wrong = write_file("wrong.csv", "code,Description,Price\nA,mug,2\n")
+    with pytest.raises(InputError) as err:
+        read_source(wrong, config=parse_config(CONFIG))
+    assert err.value.exit_code == 65 and "missing 'Code', 'Day', 'Invoice'" in err.value.line()
+    assert err.value.hint is not None and err.value.hint.startswith("the header has 'code'")

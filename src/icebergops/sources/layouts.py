@@ -106,13 +106,18 @@ def _missing_error(
         else "check --kind, or export the report again with all columns"
     )
     pairs = _near_names(missing, raw.header)
-    if pairs and layout.config_key is not None:  # the mapping's typo: its line in the config
+    if layout.config_key is not None and len(pairs) == len(missing):
+        # every missing name spelt otherwise in the header: the mapping's typos, at the line
+        # of the first in the config (a name the header has nothing near: the wrong file?)
         spelt, name = pairs[0]
         key, where = layout.config_key(name)
+        others = (
+            "; also " + ", ".join(f"{b!r} for {a!r}" for b, a in pairs[1:]) if pairs[1:] else ""
+        )
         return ConfigError(
-            f"{key}: {name!r} is not in {raw.path.name}'s header, which has {spelt!r}",
+            f"{key}: {name!r} is not in {raw.path.name}'s header, which has {spelt!r}{others}",
             where=where,
-            hint=f"write {spelt!r}, as the header does",
+            hint=f"write the names as the header does: {', '.join(repr(b) for b, _ in pairs)}",
         )
     if pairs:
         near = ", ".join(f"{spelt!r} for {name!r}" for spelt, name in pairs)
