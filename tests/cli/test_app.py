@@ -151,7 +151,7 @@ def test_a_reader_gone_from_stdout_is_no_error() -> None:
     assert (result.returncode, result.stderr) == (0, "")
 
 
-def test_python_dash_m_runs_the_console_script() -> None:
+def test_python_dash_m_runs_the_console_script(tmp_path: Path) -> None:
     """`python -m icebergops`, for an environment whose scripts are not on PATH."""
     done = subprocess.run(
         [sys.executable, "-m", "icebergops", "--version"],
@@ -160,10 +160,40 @@ def test_python_dash_m_runs_the_console_script() -> None:
         timeout=120,
     )
     assert (done.returncode, done.stdout.split()[0]) == (0, "icebergops")
+    orders = tmp_path / "orders_export.csv"
+    orders.write_text("Name\n")
     bad = subprocess.run(
-        [sys.executable, "-m", "icebergops", "forecast", "--horizon", "8x"],
+        [sys.executable, "-m", "icebergops", "forecast", str(orders), "--horizon", "8x"],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert bad.returncode == 2 and bad.stderr.startswith("error: "), bad.stderr
+    assert bad.returncode == 2 and "'8x'" in bad.stderr.splitlines()[0], bad.stderr
+
+
+def test_debug_shows_a_commands_oserror_as_the_traceback_it_is(tmp_path: Path) -> None:
+    """Under --debug a command's PermissionError was reported as `stdout: cannot be written`,
+    exit 73: the guard for the help's writes took every OSError for stdout's."""
+    script = (
+        "import sys\n"
+        "import icebergops.cli.inspect as inspect\n"
+        "def refused(*args, **kwargs):\n"
+        "    raise PermissionError(13, 'Permission denied', 'orders.csv')\n"
+        "inspect.read_source = refused\n"
+        "from icebergops.cli.app import main\n"
+        "sys.argv = ['icebergops', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    (tmp_path / "orders.csv").write_text("Name\n")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-c", script, *args, str(tmp_path / "orders.csv")]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120)
+
+    plain, debug = run("inspect"), run("--debug", "inspect")
+    assert plain.returncode == 70 and "internal error (PermissionError" in plain.stderr
+    assert debug.returncode == 1, debug.stderr
+    assert debug.stderr.rstrip().endswith(
+        "PermissionError: [Errno 13] Permission denied: 'orders.csv'"
+    )
+    assert "stdout" not in debug.stderr

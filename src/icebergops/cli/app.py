@@ -161,8 +161,7 @@ def main() -> None:
     """The console script: ``app`` with click's usage errors said the house's way, in two
     lines (``error: …`` and a hint), exit 2; stdout that cannot be written, exit 73."""
     try:
-        with writing_stdout():  # the help or version into a full disk: exit 73, as with data
-            code = app(standalone_mode=False)
+        code = _run_app()
     except OutputError as err:
         report(err)
         sys.exit(err.exit_code)
@@ -180,6 +179,22 @@ def main() -> None:
         stderr.print("aborted", markup=False)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _run_app() -> object:
+    """``app``'s exit code. What click writes itself (the help, the version) into a stdout that
+    cannot take it: an OutputError (exit 73), as data's is, or quiet for a closed pipe; under
+    ``--debug``, whose commands let every error through, the traceback."""
+    try:
+        code = app(standalone_mode=False)
+        sys.stdout.flush()
+    except OSError as err:
+        if _state["debug"]:
+            raise
+        with writing_stdout():  # a command's own OSErrors are reported inside it, without --debug
+            raise err
+        return 0  # the reader has gone (`| head -1`): it has what it wanted
+    return code
 
 
 # click's UsageError and ClickException, whichever click typer runs on (typer 0.2x vendors
