@@ -267,9 +267,11 @@ def test_currency_codes_in_small_letters_are_read_in_capitals(tmp_path: Path) ->
     path = write(
         tmp_path,
         "store:\n  currency: usd\n  exchange_rates: {eur: 1.08}\n"
-        "sources:\n  - name: x\n    currency: gbp\n    columns: {sku: A, quantity: B}\n",
+        "sources:\n  - name: x\n    currency: gbp\n    channel: Shopify\n"
+        "    columns: {sku: A, quantity: B}\n",
     )
     config = load_config(path)
+    assert config.sources[0].channel == "shopify"  # and channels in small letters
     assert config.store.currency == "USD"
     assert dict(config.store.exchange_rates) == {"EUR": 1.08}
     assert config.sources[0].currency == "GBP"

@@ -196,12 +196,13 @@ def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Conf
     """Build a :class:`Config` from already-parsed YAML (a dict)."""
     built = _build(Config, raw, "", source, skip=("path",))
     assert isinstance(built, Config)
-    return _currencies_in_capitals(built, source)
+    return _normalised(built, source)
 
 
-def _currencies_in_capitals(config: Config, source: Path | str) -> Config:
-    """``usd`` read as ``USD``, as the suppliers' and purchase orders' files are read; what
-    is no code in capitals either stays for :func:`_check` to refuse."""
+def _normalised(config: Config, source: Path | str) -> Config:
+    """Currency codes in capitals (``usd`` read as ``USD``, as the suppliers' and purchase
+    orders' files are read) and channels in small letters (``Shopify`` is shopify); what is
+    no code or channel either way stays for :func:`_check` to refuse."""
 
     def capitals(code: str | None) -> str | None:
         upper = code.upper() if code is not None else None
@@ -220,12 +221,14 @@ def _currencies_in_capitals(config: Config, source: Path | str) -> Config:
     store = dataclasses.replace(
         config.store, currency=capitals(config.store.currency), exchange_rates=rates
     )
-    sources = tuple(dataclasses.replace(m, currency=capitals(m.currency)) for m in config.sources)
+    sources = tuple(
+        dataclasses.replace(m, currency=capitals(m.currency), channel=m.channel.lower())
+        for m in config.sources
+    )
     return dataclasses.replace(config, store=store, sources=sources)
 
 
 def _check(config: Config, path: Path) -> None:
-    from icebergops.schema import TABLES
 
     if config.store.timezone:
         _check_timezone(config.store.timezone, path)
@@ -260,7 +263,13 @@ def _check(config: Config, path: Path) -> None:
                 where=Where(file=path),
                 hint=f"units of the store's currency per {code}, such as 1.08",
             )
-    for index, source in enumerate(config.sources):
+    _check_sources(config.sources, path)
+
+
+def _check_sources(sources: tuple[SourceMapping, ...], path: Path) -> None:
+    from icebergops.schema import TABLES
+
+    for index, source in enumerate(sources):
         if source.kind not in SOURCE_KINDS:
             raise ConfigError(
                 f"sources[{index}].kind: {source.kind!r} is not one of {', '.join(SOURCE_KINDS)}",
