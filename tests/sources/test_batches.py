@@ -88,6 +88,6 @@ def test_a_day_over_12_in_a_later_batch_settles_month_first(
     monkeypatch.setattr(batches, "BATCH_THRESHOLD", 0)
     monkeypatch.setattr(batches, "BATCH_ROWS", 97)
     assert_frame_equal(read_source(path).table, whole.table)
-    ambiguous = write_file("twelve.csv", "".join(lines[:251]))  # up to 12 March: either way
+    ambiguous = write_file("twelve.csv", "".join(lines[:251]))  # up to 11 March: either way
     with pytest.raises(InputError, match="reads both as"):
         read_source(ambiguous)

@@ -59,8 +59,10 @@ def read_in_batches(
                 tables.append(layout.read(raw, options, findings))
                 records += height
                 last = raw
-        except pl.exceptions.ComputeError:
-            last = None  # a malformed line or another encoding: the single read explains it
+        except (pl.exceptions.ComputeError, AmbiguousDatesError):
+            # a malformed line or another encoding, or dates that read both ways: the single
+            # read explains it, with line numbers that count a quoted cell's line breaks
+            last = None
         counted = lines.result()
     if last is None or counted != records + 1:
         findings.items.clear()  # the batches' line numbers were off: start again
