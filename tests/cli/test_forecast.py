@@ -43,6 +43,18 @@ def test_forecast_writes_a_row_per_sku_and_day(store: dict[str, Path], tmp_path:
     sums = table.group_by("sku").agg(pl.col("forecast", "expected").sum())
     none = sums.filter((pl.col("forecast") == 0) & (pl.col("expected") > 0))
     assert none.height > 0
+    # zero by the models' mean: no day likely to sell, so under ln 2 sales of at most the
+    # SKU's largest day; else by its own year, which only intermittent and lumpy SKUs have
+    lines = read_table([store["shopify_orders"]], "order_lines")
+    largest = lines.group_by("sku", "order_date").agg(pl.col("quantity").sum())
+    largest = largest.group_by("sku").agg(pl.col("quantity").max().alias("largest"))
+    classes = table.group_by("sku").agg(pl.col("demand_class").first())
+    judged = none.join(largest, on="sku").join(classes, on="sku")
+    assert judged.height == none.height
+    assert judged.filter(
+        (pl.col("expected") >= 0.7 * pl.col("largest"))
+        & ~pl.col("demand_class").is_in(["intermittent", "lumpy"])
+    ).is_empty()
     nothing = sums.filter(pl.col("expected") == 0).height  # stopped selling: none expected
     said = " ".join(result.stderr.split())
     if nothing:

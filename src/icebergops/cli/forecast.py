@@ -273,7 +273,7 @@ def forecast_command(
         for name in missed:
             if name not in unmatched:
                 err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
-    evidence = sale_evidence(levels.history, periods=periods, key=levels.key, freq=period)
+    evidence = sale_evidence(levels.history, periods=periods, by=[levels.key], freq=period)
     result = most_likely(result, by=levels.columns, evidence=with_level_columns(evidence, levels))
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
     if plot is not None:  # the files first: if they cannot be written, no table was printed

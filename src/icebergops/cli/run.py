@@ -189,9 +189,11 @@ def _write(folder: Path, planned: Planned, currency: str | None) -> list[str]:
     """The run's files, relative names: forecast, restock plan, one PO per supplier."""
     forecast, plan, today = planned.forecast, planned.plan, planned.today
     # as `icebergops forecast` writes it; the plan was made on the expected units
-    days = forecast.group_by("sku").len().select(pl.col("len").max()).item() or 1
-    evidence = sale_evidence(planned.history, periods=int(days))
-    shown = most_likely(forecast, by=["sku"], evidence=evidence)
+    series = [c for c in ("sku", "location") if c in forecast.columns]  # per location: both
+    days = max(forecast["day"].n_unique(), 1)
+    shown = most_likely(
+        forecast, by=series, evidence=sale_evidence(planned.history, periods=days, by=series)
+    )
     write_table(rounded(shown), folder / "forecast.csv", "csv")
     write_table(plan, folder / "restock.csv", "csv")
     write_xlsx(plan, folder / "restock.xlsx", sheet="restock")

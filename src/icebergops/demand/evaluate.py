@@ -84,7 +84,7 @@ def backtest(
             engine=engine,
             extra_models=extra_models,
         )
-        evidence = sale_evidence(train, periods=horizon, key=key, freq=freq)
+        evidence = sale_evidence(train, periods=horizon, by=[key], freq=freq)
         chosen = most_likely(chosen, by=[key], evidence=evidence).select(
             key, time, "forecast", pl.lit(names["chosen"]).alias("model")
         )
