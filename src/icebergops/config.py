@@ -229,7 +229,6 @@ def _normalised(config: Config, source: Path | str) -> Config:
 
 
 def _check(config: Config, path: Path) -> None:
-
     if config.store.timezone:
         _check_timezone(config.store.timezone, path)
     if config.store.date_order not in (None, "day-first", "month-first"):

@@ -35,7 +35,7 @@ from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.events import FIXED
 from icebergops.demand.stockouts import CHANCE
 
-NONE_LIKELIER = math.log(2)  # units over the horizon: P(Poisson(μ) = 0) > 1/2 below it
+NONE_LIKELIER = math.log(2)  # no sale is the likelier outcome where Σ −log(1 − chance) is under it
 LOWER = ("lo_80", "lo_95")
 SPARSE = ("intermittent", "lumpy")  # the demand classes whose own windows also say "none"
 YEAR = timedelta(days=364)  # a series' last year of windows, as restock reads its quantiles
