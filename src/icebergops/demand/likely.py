@@ -69,7 +69,9 @@ def most_likely(
       most of its windows of the horizon's length sold nothing (``none_share``), its last one
       did not sell in more periods than its year's rate makes likelier than 1 in 1,000
       (``took_off``: the stockout test's odds; a SKU that has taken off is the models' to
-      judge), and the coming horizon's periods a year earlier sold nothing (``year_ago``: an
+      judge, and so is one that sold lately where the window is too short for the test, such
+      as four weeks of a SKU selling one week in four), and the coming horizon's periods a year
+      earlier sold nothing (``year_ago``: an
       off-season is not "none"); not where an event falls on the horizon.
     """
     mean = pl.col("expected") if "expected" in forecasts.columns else pl.col("forecast")
@@ -191,10 +193,13 @@ def _windows(
     )
     rate = found["__rate"].fill_null(0.0).to_numpy()
     recent = found["__recent"].fill_null(0.0).to_numpy()
-    # the chance of `recent` or more periods with a sale of `periods`, at the year's rate
+    # the chance of `recent` or more periods with a sale of `periods`, at the year's rate; where
+    # even a sale in every one of them is no rarer than CHANCE (four weeks of a SKU selling in
+    # one week of four), no take-off could show: one that sold lately is the models' to judge
     chance = at_least(recent, periods, rate)
+    blind = np.clip(rate, 0.0, 1.0) ** periods >= CHANCE
     return found.select(*keys, "none_share").with_columns(
-        pl.Series("took_off", (recent > 0) & (chance < CHANCE))
+        pl.Series("took_off", (recent > 0) & ((chance < CHANCE) | blind))
     )
 
 
