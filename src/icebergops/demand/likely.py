@@ -134,7 +134,7 @@ def sale_evidence(
     >>> h = pl.DataFrame({"sku": "A", "day": [date(2026, 1, 1) + timedelta(d) for d in range(6)],
     ...                   "units": [0, 4, 0, 0, 0, 2]})
     >>> sale_evidence(h, periods=2).row(0)
-    ('A', 3.0, 0.4, False, None)
+    ('A', 3.0, 0.4, True, None)
     """
     time, keys = freq.column, list(by)
     units = pl.col("units").cast(pl.Float64)
