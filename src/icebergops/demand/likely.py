@@ -33,12 +33,12 @@ import polars as pl
 
 from icebergops.demand.calendar import DAY, Frequency
 from icebergops.demand.events import FIXED
-from icebergops.demand.stockouts import CHANCE
+from icebergops.demand.stockouts import CHANCE, YEAR
+from icebergops.demand.stopped import units_a_year_before
 
 NONE_LIKELIER = math.log(2)  # no sale is the likelier outcome where Σ −log(1 − chance) is under it
 LOWER = ("lo_80", "lo_95")
 SPARSE = ("intermittent", "lumpy")  # the demand classes whose own windows also say "none"
-YEAR = timedelta(days=364)  # a series' last year of windows, as restock reads its quantiles
 # what sale_evidence finds of each series, for most_likely
 EVIDENCE = {
     "size": pl.Float64,
@@ -149,14 +149,12 @@ def sale_evidence(
         .group_by(keys)
         .agg(pl.col("__units").mean().clip(lower_bound=1.0).alias("size"))
     )
-    windows = _windows(history.filter(pl.col(time) > last - YEAR), keys, time, units, periods)
-    ago = last - YEAR
-    coming = (pl.col(time) > ago) & (pl.col(time) <= ago + timedelta(days=periods * freq.days))
+    ago = last - timedelta(days=YEAR)
+    windows = _windows(history.filter(pl.col(time) > ago), keys, time, units, periods)
+    # a series that starts inside the year-ago window says nothing of it
     reaches = history.group_by(keys).agg((pl.col(time).min() <= ago).alias("__reaches"))
     year_ago = (
-        history.filter(coming)
-        .group_by(keys)
-        .agg(units.sum().alias("year_ago"))
+        units_a_year_before(history, by=keys, freq=freq, periods=periods, units=units)
         .join(reaches, on=keys, how="right")
         .select(
             *keys, pl.when("__reaches").then(pl.col("year_ago").fill_null(0.0)).alias("year_ago")

@@ -13,6 +13,8 @@ to zero, bounds included, and ``model`` says why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from icebergops.demand.arrays import in_series_order
@@ -40,7 +42,6 @@ def stopped_selling(
     [('A', 20)]
     """
     time = freq.column
-    year = YEAR // freq.days  # periods in a year (52 weeks)
     # counted on the periods the store sold anything: a closure, or the weekend a store never
     # sells on, says nothing about one product
     history = history.select(key, time, "units")  # the joins below copy no other column
@@ -60,15 +61,7 @@ def stopped_selling(
     last = history.group_by(key).agg(
         pl.col(time).max().alias("_end"), pl.col(time).filter(sold).max().alias("_sold")
     )
-    ahead_a_year_ago = (
-        history.join(last, on=key)
-        .filter(
-            (pl.col(time) > pl.col("_end") - pl.duration(days=freq.days * year))
-            & (pl.col(time) <= pl.col("_end") - pl.duration(days=freq.days * (year - horizon)))
-        )
-        .group_by(key)
-        .agg(pl.col("units").sum().alias("_year_ago"))
-    )
+    ahead_a_year_ago = units_a_year_before(history, by=[key], freq=freq, periods=horizon)
     idle = ((pl.col("_end") - pl.col("_sold")).dt.total_days() // freq.days).cast(pl.Int64)
     return (
         runs.join(last, on=key)
@@ -76,11 +69,31 @@ def stopped_selling(
         .filter(
             (idle * freq.days >= MIN_RUN)
             & unlikely_run(pl.col("selling"), pl.col("_run"))
-            & (pl.col("_year_ago").fill_null(0) <= 0)
+            & (pl.col("year_ago").fill_null(0) <= 0)
         )
         .select(key, idle.alias("idle"))
         .sort(key)
     )
+
+
+def units_a_year_before(
+    history: pl.DataFrame,
+    *,
+    by: Sequence[str],
+    freq: Frequency,
+    periods: int,
+    units: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """``by, year_ago``: the ``units`` (the column, unless given) each series sold in the
+    ``periods`` periods a year before the ``periods`` after its history's end: the coming
+    horizon, a year earlier. A series whose history does not reach back is left out."""
+    time, year = freq.column, YEAR // freq.days  # periods in a year (52 weeks)
+    end = pl.col(time).max().over(by)
+    window = (pl.col(time) > end - pl.duration(days=freq.days * year)) & (
+        pl.col(time) <= end - pl.duration(days=freq.days * (year - periods))
+    )
+    sold = pl.col("units") if units is None else units
+    return history.filter(window).group_by(by).agg(sold.sum().alias("year_ago"))
 
 
 def zero_stopped(
