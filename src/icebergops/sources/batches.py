@@ -12,13 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from icebergops.sources.cells import (
-    MAX_LINES_SHOWN,
-    AmbiguousDatesError,
-    Finding,
-    Findings,
-    timestamp_format,
-)
+from icebergops.sources.cells import MAX_LINES_SHOWN, Finding, Findings
+from icebergops.sources.dates import AmbiguousDatesError, timestamp_format
 from icebergops.sources.layouts import Layout, ReadOptions
 from icebergops.sources.rawfile import LINE, RawTable, check_tail, count_lines, read_raw
 from icebergops.sources.sniff import Probe

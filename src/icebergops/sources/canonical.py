@@ -11,13 +11,15 @@ from icebergops.sources.cells import (
     MAX_LINES_SHOWN,
     Finding,
     Findings,
-    check_mixed_formats,
     check_parsed,
     clean_text,
-    local_timestamp,
     parse_integer,
     parse_number,
     text_or_null,
+)
+from icebergops.sources.dates import (
+    check_mixed_formats,
+    local_timestamp,
     timestamp_format,
     utc_timestamp,
 )
