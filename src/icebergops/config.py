@@ -8,19 +8,16 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
 
 import yaml
 
 from icebergops.errors import ConfigError, MissingInputError, Where
 from icebergops.inventory.restock import RestockSettings
 from icebergops.schema import CHANNELS, CURRENCY_CODE, LONGEST_LEAD_DAYS
-from icebergops.strictyaml import DuplicateKeyError, StrictLoader
+from icebergops.strictyaml import DuplicateKeyError, StrictLoader, build, line_of
 
 DEFAULT_CONFIG = Path("icebergops.yaml")
 SOURCE_KINDS = ("order_lines", "inventory", "products")
@@ -142,7 +139,7 @@ def load_config(path: Path | None) -> Config:
         config = parse_config(raw, source=path)
         _check(config, path)
     except ConfigError as err:  # the key's line, for an editor's go-to-line
-        line = err.where.line or _line_of(text, err.message.split(": ", 1)[0])
+        line = err.where.line or line_of(text, err.message.split(": ", 1)[0])
         if line is None:
             raise
         where = dataclasses.replace(err.where, line=line)
@@ -158,43 +155,12 @@ def place_of(path: Path | None, key: str) -> Where:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return Where(file=path)
-    return Where(file=path, line=_line_of(text, key))
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The line of ``key`` (``restock.service_level``, ``sources[0].columns.sku``) in the YAML
-    ``text``: of the deepest part of it that the file has.
-
-    >>> _line_of("store:\\n  name: x\\nrestock:\\n  review_days: 0\\n", "restock.review_days")
-    4
-    >>> _line_of("sources:\\n  - kind: x\\n    columns: {}\\n", "sources[0].columns")
-    3
-    """
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = None
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
-        if isinstance(node, yaml.MappingNode):
-            found = [(k, v) for k, v in node.value if getattr(k, "value", None) == part]
-            if not found:
-                break
-            line, node = found[0][0].start_mark.line + 1, found[0][1]
-        elif isinstance(node, yaml.SequenceNode) and part.startswith("["):
-            index = int(part[1:-1])
-            if index >= len(node.value):
-                break
-            node = node.value[index]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
+    return Where(file=path, line=line_of(text, key))
 
 
 def parse_config(raw: object, *, source: Path | str = "icebergops.yaml") -> Config:
     """Build a :class:`Config` from already-parsed YAML (a dict)."""
-    built = _build(Config, raw, "", source, skip=("path",))
+    built = build(Config, raw, "", source, skip=("path",))
     assert isinstance(built, Config)
     return _normalised(built, source)
 
@@ -380,74 +346,3 @@ def _check_timezone(name: str, path: Path) -> None:
             where=Where(file=path),
             hint="use an IANA name such as Europe/London or America/New_York",
         ) from err
-
-
-def _type_name(hint: object) -> str:
-    return getattr(hint, "__name__", str(hint)).replace("NoneType", "null")
-
-
-def _build(hint: Any, raw: object, key: str, source: Path | str, skip: tuple[str, ...] = ()) -> Any:
-    here = key or "top level"
-    origin = typing.get_origin(hint)
-    if origin in (Union, types.UnionType):
-        options = typing.get_args(hint)
-        if raw is None and type(None) in options:
-            return None
-        (inner,) = [option for option in options if option is not type(None)]
-        return _build(inner, raw, key, source)
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(raw, dict):
-            raise _wrong_type(here, "a mapping", raw, source)
-        hints = typing.get_type_hints(hint)
-        names = {f.name for f in dataclasses.fields(hint) if f.name not in skip}
-        unknown = sorted(set(map(str, raw)) - names)
-        if unknown:
-            raise ConfigError(
-                f"{_join(key, unknown[0])}: unknown key",
-                where=Where(file=source),
-                hint=f"known keys here: {', '.join(sorted(names))}",
-            )
-        values = {
-            name: _build(hints[name], value, _join(key, name), source)
-            for name, value in raw.items()
-        }
-        try:
-            return hint(**values)
-        except TypeError as err:
-            missing = str(err).split("argument")[-1].strip(": ")
-            raise ConfigError(f"{here}: missing key {missing}", where=Where(file=source)) from err
-    if origin is tuple:
-        if not isinstance(raw, list):
-            raise _wrong_type(here, "a list", raw, source)
-        (inner,) = typing.get_args(hint)[:1]
-        return tuple(_build(inner, item, f"{key}[{i}]", source) for i, item in enumerate(raw))
-    if origin is Mapping or origin is dict:
-        if not isinstance(raw, dict):
-            raise _wrong_type(here, "a mapping", raw, source)
-        _, value_hint = typing.get_args(hint)
-        return {str(k): _build(value_hint, v, _join(key, str(k)), source) for k, v in raw.items()}
-    return _scalar(hint, raw, here, source)
-
-
-def _scalar(hint: Any, raw: object, here: str, source: Path | str) -> Any:
-    if hint is float and isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
-    if hint is int and isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if hint is bool and isinstance(raw, bool):
-        return raw
-    if hint is str and isinstance(raw, str | int | float) and not isinstance(raw, bool):
-        return str(raw)
-    if hint is Path and isinstance(raw, str):
-        return Path(raw)
-    raise _wrong_type(here, f"a {_type_name(hint)}", raw, source)
-
-
-def _wrong_type(here: str, wanted: str, raw: object, source: Path | str) -> ConfigError:
-    return ConfigError(
-        f"{here}: expected {wanted}, got {type(raw).__name__} {raw!r}", where=Where(file=source)
-    )
-
-
-def _join(key: str, name: str) -> str:
-    return f"{key}.{name}" if key else name
