@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -31,12 +30,12 @@ from icebergops.demand.hierarchy import (
     with_own_rate,
 )
 from icebergops.demand.newskus import (
-    CREDIBILITY_DAYS,
     SIBLING_DAYS,
-    moved_bounds,
     start_from_siblings,
+    towards_established,
+    trailing_average,
 )
-from icebergops.demand.selection import LEVELS, flat_shape, pick_models, select_models
+from icebergops.demand.selection import flat_shape, pick_models, select_models
 from icebergops.demand.stopped import stopped_selling, zero_stopped
 from icebergops.demand.yearly import apply_yearly, yearly_factors
 
@@ -365,93 +364,15 @@ def forecast_series(
         frames.append(pick_models(ahead, chosen, models, flat_shape(validation, chosen, models)))
     short = info.filter(pl.col("group") == "short history")[key]
     if not short.is_empty():
-        own = _trailing_average(
+        own = trailing_average(
             history.filter(pl.col(key).is_in(short.implode())), key, horizon, freq
         )
-        frames.append(_towards_established(own, history, info, key, freq))
+        frames.append(towards_established(own, history, info, key, freq))
     result = pl.concat(frames, how="diagonal_relaxed")
     # every batch has bounds (validation errors, or a short series' own spread); the columns
     # are guaranteed all the same, as restock and the writers read them
     missing = [pl.lit(None, pl.Float64).alias(c) for c in BOUNDS if c not in result.columns]
     return result.with_columns(missing).rename({"unique_id": key, "ds": freq.column})
-
-
-def _trailing_average(
-    history: pl.DataFrame, key: str, horizon: int, freq: Frequency
-) -> pl.DataFrame:
-    """The average of each series' last ``freq.window`` periods, with bounds from how far those
-    periods lay from it: the 80/95% quantiles of their absolute deviations, as the models'
-    bounds are of their validation errors (:func:`~demand.selection.select_models`). A
-    series this short has no validation window; its own spread is the evidence there is
-    (narrower than out-of-sample errors would be, and none with one period)."""
-    time = freq.column
-    tail = history.sort(key, time).group_by(key, maintain_order=True).tail(freq.window)
-    mean = pl.col("units").mean()
-    recent = tail.group_by(key).agg(
-        mean.alias("forecast"),
-        pl.col(time).max(),
-        *(
-            (pl.col("units") - mean).abs().quantile(level / 100).alias(f"q{level}")
-            for level in LEVELS
-        ),
-    )
-    periods = recent.select(
-        pl.col(key).alias("unique_id"),
-        pl.date_ranges(
-            pl.col(time) + pl.duration(days=freq.days),
-            pl.col(time) + pl.duration(days=freq.days * horizon),
-            interval=freq.interval,
-        ).alias("ds"),
-        pl.col("forecast").cast(pl.Float64),
-        *(
-            expr
-            for level in LEVELS
-            for expr in (
-                (pl.col("forecast") - pl.col(f"q{level}")).clip(lower_bound=0).alias(f"lo_{level}"),
-                (pl.col("forecast") + pl.col(f"q{level}")).alias(f"hi_{level}"),
-            )
-        ),
-    ).explode("ds")
-    return periods.with_columns(pl.lit(f"{freq.window_name} (short history)").alias("model"))
-
-
-def _towards_established(
-    forecast: pl.DataFrame, history: pl.DataFrame, info: pl.DataFrame, key: str, freq: Frequency
-) -> pl.DataFrame:
-    """Short series' trailing averages (``unique_id, ds, forecast``, bounds, ``model``) moved
-    towards the typical rate of the series with a long history, by credibility: a series
-    with ``n`` periods counts ``n / (n + CREDIBILITY_DAYS)`` its own (in days), as new SKUs
-    do with their siblings (:mod:`demand.newskus`). A series whose first sale was on the last
-    day has one period, which is that sale: its own average alone is a rate of one a day.
-    Bounds keep their distance from the forecast; the lower one stays at or above zero."""
-    long = info.filter(pl.col("periods") * freq.days >= SIBLING_DAYS)[key]
-    last = history[freq.column].max()
-    if long.is_empty() or last is None:
-        return forecast
-    since = last - timedelta(days=SIBLING_DAYS - freq.days)  # type: ignore[operator]
-    rates = (
-        history.filter(pl.col(key).is_in(long.implode()) & (pl.col(freq.column) >= since))
-        .group_by(key)
-        .agg(pl.col("units").mean())
-    )
-    prior = rates.select(pl.col("units").mean().fill_null(0.0)).item()
-    credible = CREDIBILITY_DAYS / freq.days
-    weights = info.select(
-        pl.col(key).alias("unique_id"),
-        (pl.col("periods") / (pl.col("periods") + credible)).alias("_own"),
-    )
-    joined = forecast.join(weights, on="unique_id", how="left")
-    own = pl.col("_own").fill_null(1.0)
-    point = own * pl.col("forecast") + (1 - own) * prior
-    bounds = moved_bounds(point, joined.columns)
-    label = pl.format(
-        "{}% {} + {}% average of {} long series (short history)",
-        (own * 100).round(0).cast(pl.Int64),
-        pl.lit(freq.window_name),
-        ((1 - own) * 100).round(0).cast(pl.Int64),
-        pl.lit(len(rates)),
-    )
-    return joined.with_columns(*bounds, point.alias("forecast"), label.alias("model")).drop("_own")
 
 
 def baseline_forecasts(

@@ -7,6 +7,9 @@ typical rate and moves to the SKU's own as days accumulate: a credibility weight
 ``days / (days + CREDIBILITY_DAYS)`` (Bühlmann's credibility, as in "like item" forecasting of new
 products: Kahn, *Journal of Business Forecasting* 21(4), 2002). A SKU with 28 days of history
 counts half its own average, half its siblings'; with 84 days, three quarters its own.
+
+A series too short for the models' validation windows (:func:`trailing_average`) is moved the
+same way towards the store's established series (:func:`towards_established`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from icebergops.demand.calendar import Frequency
 from icebergops.demand.selection import LEVELS
 
 CREDIBILITY_DAYS = 28  # days of own history that weigh as much as the siblings' rate
@@ -159,3 +163,81 @@ def start_from_siblings(
         pl.when(blended).then(pl.col("blend_model")).otherwise(pl.col("model")).alias("model"),
         pl.when(blended).then(pl.lit(METHOD)).otherwise(pl.col("method")).alias("method"),
     ).drop("blend", "blend_model")
+
+
+def trailing_average(
+    history: pl.DataFrame, key: str, horizon: int, freq: Frequency
+) -> pl.DataFrame:
+    """The average of each series' last ``freq.window`` periods, with bounds from how far those
+    periods lay from it: the 80/95% quantiles of their absolute deviations, as the models'
+    bounds are of their validation errors (:func:`~demand.selection.select_models`). A
+    series this short has no validation window; its own spread is the evidence there is
+    (narrower than out-of-sample errors would be, and none with one period)."""
+    time = freq.column
+    tail = history.sort(key, time).group_by(key, maintain_order=True).tail(freq.window)
+    mean = pl.col("units").mean()
+    recent = tail.group_by(key).agg(
+        mean.alias("forecast"),
+        pl.col(time).max(),
+        *(
+            (pl.col("units") - mean).abs().quantile(level / 100).alias(f"q{level}")
+            for level in LEVELS
+        ),
+    )
+    periods = recent.select(
+        pl.col(key).alias("unique_id"),
+        pl.date_ranges(
+            pl.col(time) + pl.duration(days=freq.days),
+            pl.col(time) + pl.duration(days=freq.days * horizon),
+            interval=freq.interval,
+        ).alias("ds"),
+        pl.col("forecast").cast(pl.Float64),
+        *(
+            expr
+            for level in LEVELS
+            for expr in (
+                (pl.col("forecast") - pl.col(f"q{level}")).clip(lower_bound=0).alias(f"lo_{level}"),
+                (pl.col("forecast") + pl.col(f"q{level}")).alias(f"hi_{level}"),
+            )
+        ),
+    ).explode("ds")
+    return periods.with_columns(pl.lit(f"{freq.window_name} (short history)").alias("model"))
+
+
+def towards_established(
+    forecast: pl.DataFrame, history: pl.DataFrame, info: pl.DataFrame, key: str, freq: Frequency
+) -> pl.DataFrame:
+    """Short series' trailing averages (``unique_id, ds, forecast``, bounds, ``model``) moved
+    towards the typical rate of the series with a long history, by credibility: a series
+    with ``n`` periods counts ``n / (n + CREDIBILITY_DAYS)`` its own (in days), as new SKUs
+    do with their siblings (:mod:`demand.newskus`). A series whose first sale was on the last
+    day has one period, which is that sale: its own average alone is a rate of one a day.
+    Bounds keep their distance from the forecast; the lower one stays at or above zero."""
+    long = info.filter(pl.col("periods") * freq.days >= SIBLING_DAYS)[key]
+    last = history[freq.column].max()
+    if long.is_empty() or last is None:
+        return forecast
+    since = last - timedelta(days=SIBLING_DAYS - freq.days)  # type: ignore[operator]
+    rates = (
+        history.filter(pl.col(key).is_in(long.implode()) & (pl.col(freq.column) >= since))
+        .group_by(key)
+        .agg(pl.col("units").mean())
+    )
+    prior = rates.select(pl.col("units").mean().fill_null(0.0)).item()
+    credible = CREDIBILITY_DAYS / freq.days
+    weights = info.select(
+        pl.col(key).alias("unique_id"),
+        (pl.col("periods") / (pl.col("periods") + credible)).alias("_own"),
+    )
+    joined = forecast.join(weights, on="unique_id", how="left")
+    own = pl.col("_own").fill_null(1.0)
+    point = own * pl.col("forecast") + (1 - own) * prior
+    bounds = moved_bounds(point, joined.columns)
+    label = pl.format(
+        "{}% {} + {}% average of {} long series (short history)",
+        (own * 100).round(0).cast(pl.Int64),
+        pl.lit(freq.window_name),
+        ((1 - own) * 100).round(0).cast(pl.Int64),
+        pl.lit(len(rates)),
+    )
+    return joined.with_columns(*bounds, point.alias("forecast"), label.alias("model")).drop("_own")
