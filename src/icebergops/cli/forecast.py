@@ -17,6 +17,12 @@ from rich.console import Console
 
 from icebergops.cli.console import stderr_console
 from icebergops.cli.evaluation import report_backtest
+from icebergops.cli.forecast_report import (
+    ForecastInputs,
+    per_series,
+    summarise,
+    warn_inputs,
+)
 from icebergops.cli.options import (
     AsOfOption,
     ConfigOption,
@@ -29,7 +35,7 @@ from icebergops.cli.options import (
     ProductsOption,
     StockoutsOption,
 )
-from icebergops.cli.pipeline import require_dated, staleness
+from icebergops.cli.pipeline import require_dated
 from icebergops.cli.progress import stages
 from icebergops.config import Config, load_config
 from icebergops.demand.calendar import FREQUENCIES, Frequency
@@ -42,30 +48,22 @@ from icebergops.demand.events import (
 )
 from icebergops.demand.forecast import EXTRA_MODELS, forecast_demand
 from icebergops.demand.hierarchy import catalogue
-from icebergops.demand.history import demand_lines
 from icebergops.demand.likely import (
-    NONE_LIKELIER,
-    forecast_zero,
     most_likely,
     rounded,
     sale_evidence,
 )
 from icebergops.demand.plots import plot_forecasts
 from icebergops.demand.series import (
-    NOUNS,
     LevelHistory,
-    counted_series,
     level_history,
-    unmatched_stockouts,
     with_level_columns,
 )
-from icebergops.demand.summary import forecast_summary, spike_warning, spikes
 from icebergops.errors import InputError, Where
 from icebergops.outputs import (
     check_outputs,
     format_for,
     not_an_input,
-    render_table,
     require_plotting,
     write_table,
 )
@@ -195,18 +193,8 @@ def forecast_command(
     """Forecast units per series and period with 80/95% intervals, models chosen by backtest.
 
     Weekly forecasts start with the current week, whole, when it is not over yet."""
-    not_an_input(
-        [output, scores], [*orders, *(products or []), events, stockouts, *(inventory or [])]
-    )
-    if scores is not None and not evaluate:
-        raise typer.BadParameter(
-            "only with --evaluate: they are the backtest's", param_hint="--scores"
-        )
-    if scores is not None and output is not None and scores.resolve() == output.resolve():
-        raise typer.BadParameter(
-            "give the scores a file of their own, not --output's", param_hint="--scores"
-        )
-    check_outputs([(output, fmt), (scores, None)])
+    inputs = [*orders, *(products or []), events, stockouts, *(inventory or [])]
+    _check_files(output, fmt, scores, evaluate, inputs)
     extra = _extra_models(extra_models)
     if plot is not None:
         require_plotting()
@@ -214,65 +202,32 @@ def forecast_command(
     err = stderr_console(highlight=True)
     period = FREQUENCIES[freq.value]
     periods = horizon_periods(horizon, period)
-    with stages(err) as progress:
-        progress("reading the exports")
-        lines, families, repeats = _read(
-            orders, products, kind, settings, as_of.date() if as_of else None
-        )
-        stock = read_table(inventory, "inventory", config=settings) if inventory else None
-        known = read_table([events], "events", config=settings) if events else None
-        out = read_table([stockouts], "stockouts", config=settings) if stockouts else None
-        levels = level_history(
-            lines,
-            level=level.value,
-            catalogue=families,
-            freq=period,
-            as_of=as_of.date() if as_of else None,
-            stock=stock,
-            stockouts=out,
-        )
-    for repeated in repeats:
-        err.print(f"warning: {repeated}", markup=False)
-    _warn_unforecast(levels, period, err)
-    if out is not None:
-        sold = demand_lines(lines).select("sku", pl.col("order_date").alias("day"))
-        if idle := unmatched_stockouts(out, sold):
-            err.print(f"warning: {idle}", markup=False)
     day = as_of.date() if as_of else None
-    if (not evaluate or day is not None) and (stale := staleness(lines, day, today=date.today())):
-        err.print(f"warning: {stale}", markup=False)
+    files = (orders, products, inventory, events, stockouts)
+    read = _read_all(files, kind, settings, day, level.value, period, err)
+    warn_inputs(read, period, evaluate, day, err)
     with open_engine(engine) as backend:
         if backend.fugue is not None:
             err.print(f"models run on {backend.where}")
         if evaluate:
-            _check_evaluable(levels, period, periods, orders[0], as_of.date() if as_of else None)
-            report_backtest(
-                levels, period, periods, origins, (output, fmt, scores), err, backend, extra
-            )
+            _check_evaluable(read.levels, period, periods, orders[0], day)
+            outputs = (output, fmt, scores)
+            report_backtest(read.levels, period, periods, origins, outputs, err, backend, extra)
             return
         with stages(err) as progress:
             fitted = forecast_demand(
-                levels.history,
+                read.levels.history,
                 horizon=periods,
-                products=levels.products,
-                key=levels.key,
+                products=read.levels.products,
+                key=read.levels.key,
                 freq=period,
                 progress=progress,
-                events=known,
+                events=read.events,
                 engine=backend,
                 extra_models=extra,
             )
-    result = with_level_columns(fitted, levels)
-    if known is not None:
-        unmatched = unmatched_events(result, known, families, freq=period)
-        for name in unmatched:
-            err.print(f"warning: event {name!r} matches no SKU, product or category")
-        result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
-        result = apply_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
-        missed = unapplied_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
-        for name in missed:
-            if name not in unmatched:
-                err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
+    result = _with_events(with_level_columns(fitted, read.levels), read, period, err)
+    levels = read.levels
     evidence = sale_evidence(levels.history, periods=periods, by=[levels.key], freq=period)
     result = most_likely(result, by=levels.columns, evidence=with_level_columns(evidence, levels))
     ahead = f"{periods} {period.name}{'s' if periods > 1 else ''}"
@@ -285,49 +240,83 @@ def forecast_command(
         write_table(rounded(result), output, fmt, title=f"forecast, next {ahead}")
     if plot is not None:
         err.print(f"{len(charts)} charts in {plot}")
-    summary = forecast_summary(result, columns=levels.columns)
-    err.print(render_table(summary.with_columns(pl.col("units").round().cast(pl.Int64))))
-    err.print(
-        f"{counted_series(fitted[levels.key].n_unique(), levels.level)}, {ahead} ahead, "
-        f"{result['expected'].sum():,.0f} units expected in all"
-    )
-    if zero := zero_line(*forecast_zero(result, by=levels.columns), ahead):
-        err.print(zero, markup=False)
-    found = spikes(levels.history, key=levels.key, freq=period)
-    if warning := spike_warning(found, NOUNS[levels.level], period.name, lines=lines, freq=period):
-        err.print(f"warning: {warning}", markup=False)
+    summarise(result, fitted, read, period, ahead, err)
 
 
-def zero_line(likely: int, none: int, ahead: str) -> str:
-    """The line on the series forecast 0: those where none sold is the likelier outcome, and
-    those with no unit expected at all; empty where there are none.
-
-    >>> line = zero_line(355, 874, "7 days")
-    >>> line.startswith("1,229 of them forecast 0: 355 most likely selling none in 7 days")
-    True
-    >>> line.endswith("in the last year), 874 with none expected")
-    True
-    >>> zero_line(2, 0, "14 days")  # doctest: +NORMALIZE_WHITESPACE
-    '2 of them forecast 0: most likely selling none in 14 days (under 0.69 sales expected, or
-     no sale in most spells of 14 days in the last year)'
-    """
-    if not likely + none:
-        return ""
-    why = (
-        f"(under {NONE_LIKELIER:.2f} sales expected, or no sale in most spells of {ahead} "
-        "in the last year)"
-    )
-    if not none:
-        return f"{likely:,} of them forecast 0: most likely selling none in {ahead} {why}"
-    if not likely:
-        return f"{none:,} of them forecast 0: none expected in {ahead}"
-    return (
-        f"{likely + none:,} of them forecast 0: {likely:,} most likely selling none in {ahead} "
-        f"{why}, {none:,} with none expected"
-    )
+def _check_files(
+    output: Path | None,
+    fmt: str | None,
+    scores: Path | None,
+    evaluate: bool,
+    inputs: Sequence[Path | None],
+) -> None:
+    """Outputs that are no input, ``--scores`` only with ``--evaluate`` and apart from
+    ``--output``, and formats the files can be written in."""
+    not_an_input([output, scores], inputs)
+    if scores is not None and not evaluate:
+        raise typer.BadParameter(
+            "only with --evaluate: they are the backtest's", param_hint="--scores"
+        )
+    if scores is not None and output is not None and scores.resolve() == output.resolve():
+        raise typer.BadParameter(
+            "give the scores a file of their own, not --output's", param_hint="--scores"
+        )
+    check_outputs([(output, fmt), (scores, None)])
 
 
-MODEL_WIDTH = 32  # characters of the model's name a terminal row shows
+def _read_all(
+    files: tuple[list[Path], list[Path] | None, list[Path] | None, Path | None, Path | None],
+    kind: str | None,
+    settings: Config,
+    day: date | None,
+    level: str,
+    period: Frequency,
+    err: Console,
+) -> ForecastInputs:
+    """The exports (orders, products, inventory, events, stockouts) read, and their series
+    at ``level`` per ``period`` built, under one progress display."""
+    orders, products, inventory, events, stockouts = files
+    with stages(err) as progress:
+        progress("reading the exports")
+        lines, families, repeats = _read(orders, products, kind, settings, day)
+        read = ForecastInputs(
+            lines,
+            families,
+            repeats,
+            read_table(inventory, "inventory", config=settings) if inventory else None,
+            read_table([events], "events", config=settings) if events else None,
+            read_table([stockouts], "stockouts", config=settings) if stockouts else None,
+        )
+        read.levels = level_history(
+            lines,
+            level=level,
+            catalogue=families,
+            freq=period,
+            as_of=day,
+            stock=read.stock,
+            stockouts=read.stockouts,
+        )
+    return read
+
+
+def _with_events(
+    result: pl.DataFrame, read: ForecastInputs, period: Frequency, err: Console
+) -> pl.DataFrame:
+    """``result`` with the events' uplifts and fixed units, warning of those that apply to
+    nothing."""
+    known, families, levels = read.events, read.families, read.levels
+    if known is None:
+        return result
+    unmatched = unmatched_events(result, known, families, freq=period)
+    for name in unmatched:
+        err.print(f"warning: event {name!r} matches no SKU, product or category")
+    result = apply_events(result, known, catalogue=families, key=levels.columns[0], freq=period)
+    result = apply_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
+    missed = unapplied_fixed(result, known, catalogue=families, by=levels.columns, freq=period)
+    for name in missed:
+        if name not in unmatched:
+            err.print(f"warning: event {name!r} {_not_fixed(known, name, levels.level)}")
+    return result
 
 
 def _not_fixed(events: pl.DataFrame, name: str, level: str) -> str:
@@ -336,30 +325,6 @@ def _not_fixed(events: pl.DataFrame, name: str, level: str) -> str:
     if scope == "sku" and level == "product":
         return "fixes a SKU's units, which a forecast per product leaves as they are"
     return f"fixes the units of {target}, which has no forecast here (not sold yet?): not applied"
-
-
-def per_series(result: pl.DataFrame, columns: Sequence[str], period: Frequency) -> pl.DataFrame:
-    """The terminal's view: one row per series, the most expected first, with the horizon's
-    total (the point forecast's and the mean's), the first period's, the model (cut short) and
-    the demand class. The files keep a row per period; bounds of a total are not the sum of the
-    periods' bounds, so none is shown here."""
-    model = pl.col("model").first()
-    cut = pl.when(model.str.len_chars() > MODEL_WIDTH).then(
-        model.str.slice(0, MODEL_WIDTH - 1) + "…"
-    )
-    return (
-        result.sort(period.column)
-        .group_by(columns, maintain_order=True)
-        .agg(
-            pl.col("forecast").sum().round(1).alias("units"),
-            pl.col("expected").sum().round(1).alias("expected"),
-            pl.col("forecast").first().round(2).alias(f"first {period.name}"),
-            cut.otherwise(model).alias("model"),
-            pl.col("method").first(),
-            pl.col("demand_class").first(),
-        )
-        .sort(["expected", *columns], descending=[True, *([False] * len(columns))])
-    )
 
 
 def _extra_models(text: str | None) -> tuple[str, ...]:
@@ -389,19 +354,6 @@ def _read(
     require_dated(lines, orders[0], as_of)
     exported = read_table(products, "products", config=settings) if products else None
     return lines, catalogue(lines, exported), repeats
-
-
-def _warn_unforecast(levels: LevelHistory, period: Frequency, err: Console) -> None:
-    """Series that sold only in the current, incomplete week have no week to forecast from."""
-    forecast = levels.history.select(levels.key).unique()
-    missing = levels.index.join(forecast, on=levels.key, how="anti")
-    if not missing.is_empty():
-        err.print(
-            f"warning: {counted_series(missing.height, levels.level)} sold only in the current "
-            f"{period.name}, which is not over: not forecast (e.g. {missing[levels.key][0]}); "
-            "--freq day forecasts them",
-            markup=False,
-        )
 
 
 def _check_evaluable(
