@@ -187,27 +187,27 @@ def check_mixed_formats(
     if failed.is_empty():
         return
     other = [f for f in DATETIME_FORMATS + DATE_FORMATS if f != fmt]
-    dates_only = [f in DATE_FORMATS for f in other]
-    for candidate, only in zip(other, dates_only, strict=True):
-        if _parse(failed[column], candidate, only).dt.year().is_between(*PLAUSIBLE_YEARS).any():
-            findings.from_mask(
-                raw,
-                failed,
-                pl.lit(True),
-                kind="mixed_date_formats",
-                severity="error",
-                column=column,
-                message=f"is written {_human(candidate)} while the column is written {_human(fmt)}",
-            )
-            return
+    second = next(
+        (
+            f
+            for f in other
+            if _parse(failed[column], f, f in DATE_FORMATS)
+            .dt.year()
+            .is_between(*PLAUSIBLE_YEARS)
+            .any()
+        ),
+        None,
+    )
+    kind, message = (
+        ("not_a_date", f"is not a date ({_human(fmt)} expected)")
+        if second is None
+        else (
+            "mixed_date_formats",
+            f"is written {_human(second)} while the column is written {_human(fmt)}",
+        )
+    )
     findings.from_mask(
-        raw,
-        failed,
-        pl.lit(True),
-        kind="not_a_date",
-        severity="error",
-        column=column,
-        message=f"is not a date ({_human(fmt)} expected)",
+        raw, failed, pl.lit(True), kind=kind, severity="error", column=column, message=message
     )
 
 
